@@ -1,0 +1,91 @@
+"""Writing the append-only history. Services call these inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .models import HistoryEntry
+
+
+def jsonable(value: Any) -> Any:
+    """History stores values as JSON: dates as ISO strings, models as their pk."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def actor_label(actor: Any) -> str:
+    return getattr(actor, "username", "") or "system"
+
+
+def record(
+    obj: models.Model,
+    *,
+    actor: Any,
+    action: str,
+    changes: dict[str, Sequence[Any]] | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> HistoryEntry:
+    return HistoryEntry.objects.create(
+        object_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        at=timezone.now(),
+        changes={k: [jsonable(v[0]), jsonable(v[1])] for k, v in (changes or {}).items()},
+        reason=reason,
+        data=data or {},
+    )
+
+
+def record_many(
+    objs: Iterable[models.Model],
+    *,
+    actor: Any,
+    action: str,
+    reason: str = "",
+    data_for: Any = None,
+    changes_for: Any = None,
+) -> int:
+    """One bulk insert for a batch; `data_for(obj)`/`changes_for(obj)` give per-object details."""
+    now = timezone.now()
+    entries = []
+    ct = None
+    for obj in objs:
+        ct = ct or ContentType.objects.get_for_model(obj)
+        changes = changes_for(obj) if changes_for else {}
+        entries.append(
+            HistoryEntry(
+                object_type=ct,
+                object_id=obj.pk,
+                action=action,
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_label=actor_label(actor),
+                at=now,
+                changes={k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()},
+                reason=reason,
+                data=data_for(obj) if data_for else {},
+            )
+        )
+    HistoryEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def history_of(obj_or_model: Any, object_id: int | None = None) -> models.QuerySet[HistoryEntry]:
+    model = obj_or_model if object_id is not None else type(obj_or_model)
+    pk = object_id if object_id is not None else obj_or_model.pk
+    ct = ContentType.objects.get_for_model(model)
+    return HistoryEntry.objects.filter(object_type=ct, object_id=pk).select_related("actor")

@@ -1,0 +1,214 @@
+"""Leads and where they come from: channels, campaigns, accounts and contacts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
+
+
+class Channel(models.Model):
+    """A lead source channel of the brief (B1). Data, seeded by a migration, editable by admins."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_it = models.CharField(_("Italian name"), max_length=100, blank=True)
+    group = models.CharField(_("group"), max_length=40, blank=True)
+    description = models.CharField(max_length=255, blank=True)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("channel")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "en")[:2]
+        return self.name_it if lang == "it" and self.name_it else self.name
+
+
+class Campaign(models.Model):
+    """A marketing action in one channel, with its dates and its cost (for source ROI later)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="campaigns")
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="EUR")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("campaign")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AddressFields(models.Model):
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("province or region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text="ISO 3166 alpha-2")
+
+    class Meta:
+        abstract = True
+
+
+class Account(AddressFields):
+    """A company: where converted leads become customers and contacts."""
+
+    name = models.CharField(_("name"), max_length=200)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    domain = models.CharField(max_length=200, blank=True, db_index=True)
+    vat_id = models.CharField(_("VAT id"), max_length=30, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    company_key = models.CharField(max_length=200, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_customer = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("account")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person at an account (or on their own)."""
+
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("contact")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email or f"#{self.pk}"
+
+
+class Lead(AddressFields):
+    """A person or organisation that showed interest; not yet a customer (brief B1, B3)."""
+
+    # person
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    # organisation
+    company_name = models.CharField(_("company"), max_length=200, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    vat_id = models.CharField(_("VAT id"), max_length=30, blank=True, db_index=True)
+    tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    # where it came from
+    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="leads", verbose_name=_("channel"))
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="leads", verbose_name=_("campaign"))
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+    referrer_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="referred_leads")
+    referrer_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="referred_leads")
+    external_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # who works it
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="owned_leads",
+                              verbose_name=_("owner"))
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="leads", verbose_name=_("team"))
+    # qualification
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
+                             default=Stage.SUSPECT, db_index=True)
+    stage_changed_at = models.DateTimeField(null=True, blank=True)
+    temperature = models.CharField(_("temperature"), max_length=5, choices=Temperature.choices,
+                                   default=Temperature.COLD)
+    temperature_overridden = models.BooleanField(default=False)
+    purchase_timeframe = models.CharField(_("purchase timeframe"), max_length=20,
+                                          choices=Timeframe.choices, default=Timeframe.UNKNOWN)
+    score = models.IntegerField(_("score"), null=True, blank=True)
+    disposition_reason = models.CharField(_("disposition reason"), max_length=40, blank=True)
+    disposition_note = models.TextField(blank=True)
+    parked_until = models.DateField(_("parked until"), null=True, blank=True)
+    # consent (GDPR)
+    consent_basis = models.CharField(_("lawful basis"), max_length=30, blank=True,
+                                     choices=LawfulBasis.choices)
+    consent_at = models.DateTimeField(_("consent date"), null=True, blank=True)
+    consent_channel = models.CharField(_("consent channel"), max_length=50, blank=True)
+    # response time (routing issue)
+    first_contacted_at = models.DateTimeField(null=True, blank=True)
+    # matching keys and data quality (intake)
+    domain = models.CharField(max_length=200, blank=True, db_index=True)
+    company_key = models.CharField(max_length=200, blank=True, db_index=True)
+    name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    quality_flags = models.JSONField(default=dict, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_leads")
+    # conversion (pipeline issue)
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="leads")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="leads")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lead")
+        indexes = [
+            models.Index(fields=["owner", "stage"]),
+            models.Index(fields=["team", "stage"]),
+            models.Index(fields=["created_at", "id"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.company_name or self.email or self.phone or f"#{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return str(self)

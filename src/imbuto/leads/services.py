@@ -1,0 +1,186 @@
+"""Writes on leads: create, update, transition, assign. Each writes history in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from imbuto.core import events, history, permissions
+from imbuto.core.errors import InvalidTransition, ValidationFailed, from_django_validation
+
+from . import lifecycle
+from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
+from .models import Lead
+
+# Fields a person may edit directly; stage only moves through lead_transition.
+EDITABLE = (
+    "first_name", "last_name", "job_title", "email", "phone", "language", "company_name", "website",
+    "vat_id", "tax_code", "industry", "size_band", "street", "postal_code", "city", "region",
+    "country", "channel", "campaign", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+    "utm_content", "referrer_contact", "referrer_account", "external_id", "purchase_timeframe",
+    "temperature", "consent_basis", "consent_at", "consent_channel", "owner",
+)
+
+
+def _full_clean(lead: Lead) -> None:
+    try:
+        lead.full_clean(exclude=["merged_into", "created_by", "owner", "team"])
+    except ValidationError as exc:
+        raise from_django_validation(exc) from exc
+
+
+def _apply_temperature(lead: Lead, values: dict[str, Any]) -> None:
+    """Temperature follows the timeframe unless a person set it; setting it records an override."""
+    if values.get("temperature"):
+        if values["temperature"] not in Temperature.values:
+            raise ValidationFailed("Unknown temperature.", fields={"temperature": ["Invalid."]})
+        lead.temperature_overridden = values["temperature"] != lifecycle.temperature_for(
+            lead.purchase_timeframe
+        )
+        lead.temperature = values["temperature"]
+    elif not lead.temperature_overridden:
+        lead.temperature = lifecycle.temperature_for(lead.purchase_timeframe)
+
+
+def _set_owner(lead: Lead, owner: Any) -> None:
+    lead.owner = owner
+    if owner is not None and getattr(owner, "team_id", None):
+        lead.team_id = owner.team_id
+
+
+def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
+    """Create one lead. A lead created by a rep is owned by that rep."""
+    if actor is not None and not permissions.can_create_lead(actor):
+        permissions.audit_denial(actor, "create", "leads.lead", None)
+        raise permissions.PermissionDenied("You may not create leads.")
+    return _lead_create(actor=actor, data=data, reason=reason)
+
+
+@transaction.atomic
+def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
+    data = dict(data)
+    owner = data.pop("owner", None)
+    if owner is None and permissions.role_of(actor) == "rep":
+        owner = actor
+    stage = data.pop("stage", None) or Stage.SUSPECT
+    if stage in (Stage.DISCARDED, Stage.PARKED, Stage.CUSTOMER, Stage.OPPORTUNITY):
+        raise ValidationFailed("A new lead cannot start in that stage.",
+                               fields={"stage": ["Not a starting stage."]})
+    temperature = data.pop("temperature", None)
+    lead = Lead(**data, stage=stage, created_by=actor if getattr(actor, "pk", None) else None)
+    lead.stage_changed_at = timezone.now()
+    _set_owner(lead, owner)
+    _apply_temperature(lead, {"temperature": temperature})
+    _full_clean(lead)
+    lead.save()
+    history.record(lead, actor=actor, action="created", reason=reason,
+                   changes={"stage": [None, lead.stage]})
+    events.emit("lead.created", lead_ids=[lead.pk])
+    return lead
+
+
+def _require(actor: Any, action: str, lead: Lead) -> None:
+    """Checked before the transaction opens, so the audited denial is not rolled back.
+    A None actor is the system itself (tasks, migrations) and is always allowed."""
+    if actor is not None:
+        permissions.require(actor, action, lead)
+
+
+def lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str = "") -> Lead:
+    """Change editable fields; every changed value is kept in history as [old, new]."""
+    _require(actor, "change", lead)
+    return _lead_update(actor=actor, lead=lead, values=values, reason=reason)
+
+
+@transaction.atomic
+def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str) -> Lead:
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationFailed("Some fields cannot be changed here.",
+                               fields={f: ["Not editable."] for f in sorted(unknown)})
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    before = {f: getattr(lead, f) for f in EDITABLE}
+    before_ovr = lead.temperature_overridden
+    for field, value in values.items():
+        if field == "owner":
+            _set_owner(lead, value)
+        elif field != "temperature":
+            setattr(lead, field, value)
+    _apply_temperature(lead, values)
+    _full_clean(lead)
+    changes = {f: (before[f], getattr(lead, f)) for f in EDITABLE if before[f] != getattr(lead, f)}
+    if lead.temperature_overridden != before_ovr:
+        changes["temperature_overridden"] = (before_ovr, lead.temperature_overridden)
+    if not changes:
+        return lead
+    lead.save()
+    history.record(lead, actor=actor, action="updated", changes=changes, reason=reason)
+    return lead
+
+
+def lead_transition(
+    *, actor: Any, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None
+) -> Lead:
+    """Move a lead to another lifecycle stage, refusing moves the rules do not allow."""
+    _require(actor, "change", lead)
+    return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, parked_until=parked_until)
+
+
+@transaction.atomic
+def _lead_transition(
+    *, actor: Any, lead: Lead, to: str, reason: str, parked_until: dt.date | None
+) -> Lead:
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if to not in Stage.values:
+        raise ValidationFailed(f"Unknown stage {to!r}.", fields={"to": ["Unknown stage."]})
+    if lead.merged_into_id:
+        raise InvalidTransition("This lead was merged into another one; work that lead instead.")
+    if not lifecycle.is_allowed(lead.stage, to):
+        allowed = ", ".join(lifecycle.allowed_targets(lead.stage)) or "none"
+        raise InvalidTransition(
+            f"A lead cannot move from {lead.stage} to {to}. Allowed from {lead.stage}: {allowed}.",
+            fields={"to": [f"Not allowed from {lead.stage}."]},
+        )
+    old = {"stage": lead.stage, "disposition_reason": lead.disposition_reason,
+           "parked_until": lead.parked_until}
+    if to == Stage.DISCARDED:
+        code, note = lifecycle.parse_reason(reason, DiscardReason)
+        if not code:
+            raise ValidationFailed(
+                "Discarding a lead needs a reason: " + ", ".join(DiscardReason.values) + ".",
+                fields={"reason": ["Required when discarding."]},
+            )
+        lead.disposition_reason, lead.disposition_note, lead.parked_until = code, note, None
+    elif to == Stage.PARKED:
+        if parked_until is None:
+            raise ValidationFailed("Parking a lead needs a revisit date (parked_until).",
+                                   fields={"parked_until": ["Required when parking."]})
+        if parked_until <= timezone.localdate():
+            raise ValidationFailed("The revisit date must be in the future.",
+                                   fields={"parked_until": ["Must be a future date."]})
+        code, note = lifecycle.parse_reason(reason, ParkReason)
+        lead.disposition_reason = code or ParkReason.BOUGHT_FROM_COMPETITOR
+        lead.disposition_note, lead.parked_until = note, parked_until
+    else:
+        lead.disposition_reason, lead.disposition_note, lead.parked_until = "", "", None
+    lead.stage = to
+    lead.stage_changed_at = timezone.now()
+    lead.save()
+    changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)}
+    history.record(lead, actor=actor, action="transition", changes=changes, reason=reason)
+    events.emit("lead.stage_changed", lead_ids=[lead.pk], from_stage=old["stage"], to_stage=to)
+    return lead
+
+
+def stage_options(lead: Lead) -> list[tuple[str, str]]:
+    """The legal next stages with their labels, for buttons that only offer legal moves."""
+    labels = dict(Stage.choices)
+    return [(s, str(labels[s])) for s in lifecycle.allowed_targets(lead.stage)]
+
+
+def timeframe_labels() -> dict[str, str]:
+    return {k: str(v) for k, v in Timeframe.choices}

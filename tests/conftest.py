@@ -1,0 +1,93 @@
+"""Personas (Healthchecks style): the permission matrix is part of every fixture.
+
+admin; manager `mara` leads team North; reps `rita` (North) and `remo` (South); marketer `marco`;
+`otto` is an inactive outsider.
+"""
+
+import pytest
+from django.test import Client
+
+from imbuto.accounts.services import token_issue
+
+from .factories import LeadFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def north(db):
+    return TeamFactory(name="North", slug="north")
+
+
+@pytest.fixture
+def south(db):
+    return TeamFactory(name="South", slug="south")
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="ada", role="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def manager(north):
+    return UserFactory(username="mara", role="manager", team=north)
+
+
+@pytest.fixture
+def rep(north):
+    return UserFactory(username="rita", role="rep", team=north)
+
+
+@pytest.fixture
+def other_rep(south):
+    return UserFactory(username="remo", role="rep", team=south)
+
+
+@pytest.fixture
+def marketer(db):
+    return UserFactory(username="marco", role="marketer")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="otto", role="rep", is_active=False)
+
+
+@pytest.fixture
+def rep_lead(rep):
+    return LeadFactory(owner=rep, first_name="Rita's", last_name="Lead")
+
+
+@pytest.fixture
+def other_lead(other_rep):
+    return LeadFactory(owner=other_rep, first_name="Remo's", last_name="Lead")
+
+
+class ApiClient:
+    """A test client that talks JSON with a bearer token."""
+
+    def __init__(self, user):
+        self.user = user
+        self.token = token_issue(user=user, name="test") if user else None
+        self.client = Client()
+
+    def _headers(self, extra=None):
+        h = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        h.update(extra or {})
+        return h
+
+    def get(self, path, **params):
+        return self.client.get(path, params, headers=self._headers())
+
+    def post(self, path, data=None, headers=None, raw=None):
+        body = raw if raw is not None else __import__("json").dumps(data or {})
+        return self.client.post(path, body, content_type="application/json",
+                                headers=self._headers(headers))
+
+    def patch(self, path, data, headers=None):
+        return self.client.patch(path, __import__("json").dumps(data),
+                                 content_type="application/json", headers=self._headers(headers))
+
+
+@pytest.fixture
+def api_as():
+    return ApiClient
