@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = "rep"
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pw-Imbuto-2026")
+    password = factory.django.Password("pw-Imbuto-2026")
 
 
 def channel(slug: str = "manual") -> Channel:
