@@ -1,0 +1,167 @@
+"""Permission-scoped reads of leads, shared by the API, the HTMX views and the CLI.
+
+`lead_list` takes the filter names of the API contract (search, stage, temperature, owner, channel,
+campaign, country, created_after, created_before, ordering) and pages with a keyset cursor, so a
+page costs the same at row 10 and at row 1,000,000.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from imbuto.core import permissions
+from imbuto.core.errors import NotFound, ValidationFailed
+
+from .models import Lead
+
+ORDERINGS = {
+    # public name: (model field, value type for the cursor)
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "last_name": "last_name",
+    "company_name": "company_name",
+    "score": "score",
+    "stage": "stage",
+}
+DEFAULT_ORDERING = "-created_at"
+MAX_LIMIT = 500
+
+
+@dataclass
+class LeadPage:
+    items: list[Lead]
+    next_cursor: str | None
+    ordering: str
+
+
+def visible_leads(user: Any, action: str = "view") -> QuerySet[Lead]:
+    """Leads `user` may see (or change), not counting those merged into another lead."""
+    qs = Lead.objects.filter(merged_into__isnull=True)
+    return permissions.restrict(user, qs, action)
+
+
+def lead_get(user: Any, lead_id: int, action: str = "view") -> Lead:
+    """One lead, or NotFound: a lead outside the user's scope is not acknowledged to exist."""
+    lead = (
+        Lead.objects.select_related("owner", "team", "channel", "campaign", "merged_into")
+        .filter(pk=lead_id).first()
+    )
+    if lead is None:
+        raise NotFound("No such lead.")
+    if not permissions.can(user, "view", lead):
+        permissions.audit_denial(user, "view", "leads.lead", lead_id)
+        raise NotFound("No such lead.")
+    if action != "view":
+        permissions.require(user, action, lead)
+    return lead
+
+
+def search_q(text: str) -> Q:
+    """Name, company, email or phone; every word must match somewhere."""
+    q = Q()
+    for word in text.split()[:6]:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        w = (Q(first_name__icontains=word) | Q(last_name__icontains=word)
+             | Q(company_name__icontains=word) | Q(email__icontains=word))
+        if len(digits) >= 4:
+            w |= Q(phone__contains=digits)
+        q &= w
+    return q
+
+
+def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
+    p = {k: v for k, v in params.items() if v not in (None, "", [])}
+    if "search" in p:
+        qs = qs.filter(search_q(str(p["search"])))
+    for name in ("stage", "temperature", "country"):
+        if name in p:
+            values = p[name] if isinstance(p[name], list) else str(p[name]).split(",")
+            qs = qs.filter(**{f"{name}__in": [v.strip() for v in values if v.strip()]})
+    if "owner" in p:
+        owner = str(p["owner"])
+        if owner in ("none", "unassigned"):
+            qs = qs.filter(owner__isnull=True)
+        elif owner.isdigit():
+            qs = qs.filter(owner_id=int(owner))
+        else:
+            qs = qs.filter(owner__username=owner)
+    if "channel" in p:
+        qs = qs.filter(channel__slug__in=str(p["channel"]).split(","))
+    if "campaign" in p:
+        c = str(p["campaign"])
+        qs = qs.filter(campaign_id=int(c)) if c.isdigit() else qs.filter(campaign__name=c)
+    if "created_after" in p:
+        qs = qs.filter(created_at__gte=_as_datetime(p["created_after"], "created_after"))
+    if "created_before" in p:
+        qs = qs.filter(created_at__lt=_as_datetime(p["created_before"], "created_before"))
+    return qs
+
+
+def _as_datetime(value: Any, field: str) -> dt.datetime:
+    from django.utils import timezone
+
+    if isinstance(value, dt.datetime):
+        d = value
+    elif isinstance(value, dt.date):
+        d = dt.datetime.combine(value, dt.time())
+    else:
+        try:
+            d = dt.datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ValidationFailed(f"{field} is not an ISO date.",
+                                   fields={field: ["Use YYYY-MM-DD or an ISO datetime."]}) from exc
+    return timezone.make_aware(d) if timezone.is_naive(d) else d
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        assert isinstance(values, list) and len(values) == 2
+        return values
+    except Exception as exc:
+        raise ValidationFailed("The cursor is not valid.", fields={"cursor": ["Invalid."]}) from exc
+
+
+def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
+              cursor: str | None = None) -> LeadPage:
+    """A page of visible leads, filtered and ordered, with the cursor of the next page."""
+    ordering = params.get("ordering") or DEFAULT_ORDERING
+    desc = ordering.startswith("-")
+    key = ordering.lstrip("-")
+    if key not in ORDERINGS:
+        raise ValidationFailed(f"Unknown ordering {ordering!r}.",
+                               fields={"ordering": [f"Use one of {', '.join(ORDERINGS)}."]})
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed("limit must be between 1 and 500.", fields={"limit": ["Out of range."]})
+    field = ORDERINGS[key]
+    qs = filter_leads(visible_leads(user), params)
+    if key == "score":
+        qs = qs.exclude(score__isnull=True) if cursor else qs
+    if cursor:
+        value, last_id = _decode_cursor(cursor)
+        if field in ("created_at", "updated_at") and value is not None:
+            value = _as_datetime(value, "cursor")
+        op = "lt" if desc else "gt"
+        qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id}))
+    sign = "-" if desc else ""
+    qs = qs.order_by(f"{sign}{field}", f"{sign}id").select_related(
+        "owner", "team", "channel", "campaign")
+    items = list(qs[: limit + 1])
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        last = items[-1]
+        next_cursor = _encode_cursor([getattr(last, field), last.pk])
+    return LeadPage(items=items, next_cursor=next_cursor, ordering=ordering)
