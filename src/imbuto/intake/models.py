@@ -62,7 +62,8 @@ class MatchKey(models.Model):
     key = models.CharField(max_length=120)
 
     class Meta:
-        indexes = [models.Index(fields=["key"])]
+        # (key, lead): the candidate lookup `key IN (...)` is answered from the index alone.
+        indexes = [models.Index(fields=["key", "lead"], name="matchkey_key_lead")]
         constraints = [models.UniqueConstraint(fields=["lead", "key"], name="matchkey_unique")]
 
     def __str__(self) -> str:
@@ -98,10 +99,19 @@ class DuplicateCandidate(models.Model):
 
 
 class LeadMerge(models.Model):
-    """A merge, inspectable afterwards: which lead survived, which was folded in, what differed."""
+    """A merge, inspectable afterwards: which lead survived, which was folded in, what differed.
+
+    `merged` is empty when an incoming record (never a lead of its own) was folded into an existing
+    lead by the intake pipeline; `incoming` and `source` then say what arrived and from where."""
 
     survivor = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="merges")
-    merged = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    source = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    incoming = models.JSONField(default=dict, blank=True)
+    filled_values = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     automatic = models.BooleanField(default=False)
@@ -160,7 +170,7 @@ class EngagementEvent(models.Model):
                                  related_name="+")
     content_type = models.CharField(max_length=20, blank=True)  # blog | infographic | image | video
     content_ref = models.CharField(max_length=300, blank=True)
-    external_event_id = models.CharField(max_length=100, blank=True)
+    external_event_id = models.CharField(max_length=100, blank=True, db_index=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     received_at = models.DateTimeField(default=timezone.now)
     properties = models.JSONField(default=dict, blank=True)
@@ -315,3 +325,25 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.text[:40]}"
+
+
+class Referral(models.Model):
+    """An existing customer, contact or lead referred this lead (B1): linked and credited both ways."""
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="referrals_received")
+    referrer_contact = models.ForeignKey("leads.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="referrals_made")
+    referrer_account = models.ForeignKey("leads.Account", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="referrals_made")
+    referrer_lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="referrals_made")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"referral of lead {self.lead_id}"
