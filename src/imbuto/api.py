@@ -5,15 +5,57 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
-from imbuto.core.errors import DomainError
+from imbuto.core.errors import DomainError, PermissionDenied, from_django_validation
+from imbuto.core.middleware import STATUS_CODES, error_payload, too_big_response
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# The error answers every operation may give, documented once for the whole API.
+DOCUMENTED_ERRORS = {
+    "400": "Malformed request (for example a body that is not valid JSON).",
+    "401": "Missing, unknown, expired or revoked credentials.",
+    "403": "Authenticated, but not allowed to do this (or a failed CSRF check).",
+    "404": "No such object, or not visible to you.",
+    "409": "Refused by the current state (for example an illegal lifecycle transition).",
+    "413": "Request body over the size limit.",
+    "415": "Request body is not JSON.",
+    "422": "Invalid input; `fields` names each offending field.",
+}
+
+DESCRIPTION = """
+Imbuto's REST API: leads and their lifecycle, accounts, contacts, campaigns, channels, users and teams.
+
+**Authentication.** Send `Authorization: Bearer <token>` (create one with `imbuto token USERNAME`;
+tokens are stored hashed and can be revoked), or use the browser session of a logged-in user
+(unsafe methods then need the `X-CSRFToken` header). In these docs: *Authorize* and paste a token,
+or just log in to Imbuto in the same browser.
+
+**Permissions.** What you see follows your role: an admin sees everything, a sales manager the
+leads of their team, a sales rep the leads they own, a marketer every lead (changing only those
+before SQL). A lead outside your scope answers 404; one you may see but not change answers 403.
+
+**Errors.** Every 4xx has one shape:
+`{"error": {"code": "validation_error", "message": "...", "fields": {"email": ["..."]}}}`.
+
+**Paging.** Lists answer `{"items": [...], "next_cursor": "..."}`; pass `cursor=<next_cursor>` to
+get the next page, until `next_cursor` is null.
+"""
 
 
 class BearerToken(HttpBearer):
@@ -22,42 +64,93 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from imbuto.accounts.services import token_authenticate
 
-        user = token_authenticate(token)
+        user = token_authenticate(token.strip())
         if user is not None:
             request.user = user
         return user
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser session, with CSRF enforced on unsafe methods."""
+    """The browser session of a logged-in, active user, with CSRF enforced on unsafe methods.
 
-    param_name = "sessionid"
+    A request that carries an Authorization header is judged by it alone, so a bad token is a 401
+    even from a browser that also holds a session.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None
+        user = self.authenticate(request, None)
+        if user is None:
+            return None
+        if (self.csrf and request.method not in SAFE_METHODS
+                and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request)):
+            raise PermissionDenied(_("CSRF check failed: send the X-CSRFToken header with the session."),
+                                   code="csrf_failed")
+        return user
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and user.is_active:
             return user
         return None
 
 
-api = NinjaAPI(
+class ImbutoAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """Document the shared error shape and the error answers of every operation."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in DOCUMENTED_ERRORS.items():
+                    responses.setdefault(status, {
+                        "description": text,
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"}}},
+                    })
+        return schema
+
+
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "examples": ["validation_error"]},
+                "message": {"type": "string"},
+                "fields": {"type": "object",
+                           "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+        }
+    },
+}
+
+api = ImbutoAPI(
     title="Imbuto API",
     version="1",
-    description="Sales lead management: leads, lifecycle, accounts, contacts, campaigns.",
+    description=DESCRIPTION.strip(),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": True, "displayRequestDuration": True}),
 )
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str,
                    fields: dict[str, list[str]] | None = None) -> HttpResponse:
-    return api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}},
-        status=status,
-    )
+    return api.create_response(request, error_payload(code, message, fields), status=status)
 
 
 @api.exception_handler(DomainError)
@@ -70,19 +163,55 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "Invalid value."))
-    return error_response(request, 422, "validation_error", "The request is not valid.", fields)
+        msg = str(err.get("msg", _("Invalid value.")))
+        fields.setdefault(".".join(loc) or "__all__", []).append(msg.removeprefix("Value error, "))
+    first = next(iter(fields))
+    return error_response(request, 422, "validation_error",
+                          _("The request is not valid: %(field)s: %(msg)s")
+                          % {"field": first, "msg": fields[first][0]}, fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    err = from_django_validation(exc)
+    return error_response(request, 422, err.code, err.message, err.fields)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthorized",
-                          "Authentication required: send 'Authorization: Bearer <token>'.")
+    response = error_response(
+        request, 401, "unauthorized",
+        _("Authentication required: send 'Authorization: Bearer <token>' with a valid, unrevoked "
+          "token, or log in."))
+    response["WWW-Authenticate"] = 'Bearer realm="imbuto"'
+    return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    message = str(exc)
+    code = STATUS_CODES.get(exc.status_code, "http_error")
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        code, message = "malformed_json", _("The request body is not valid JSON.")
+    return error_response(request, exc.status_code, code, message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return too_big_response()
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database refused (out of range, NUL byte): the client's input, not our crash."""
+    logger.warning("DataError on %s: %s", request.path, exc)
+    return error_response(request, 422, "invalid_data",
+                          _("The database refused a value in this request."))
 
 
 def _register_routers() -> None:

@@ -85,8 +85,12 @@ def require(user: Any, action: str, obj: Model, *, ip: str | None = None) -> Non
     raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
 
 
-def can_create_lead(user: Any) -> bool:
-    return role_of(user) in ("admin", "manager", "rep", "marketer")
+def can_create_lead(user: Any, owner: Any = None) -> bool:
+    """Every role creates leads; a sales rep only for themselves."""
+    role = role_of(user)
+    if role == "rep" and owner is not None and getattr(owner, "pk", owner) != user.pk:
+        return False
+    return role in ("admin", "manager", "rep", "marketer")
 
 
 def audit_denial(user: Any, action: str, object_type: str, object_id: Any, *, ip: str | None = None,

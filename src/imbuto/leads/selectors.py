@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
@@ -31,6 +32,7 @@ ORDERINGS = {
 }
 DEFAULT_ORDERING = "-created_at"
 MAX_LIMIT = 500
+NO_SCORE = -(2**31)
 
 
 @dataclass
@@ -75,8 +77,15 @@ def search_q(text: str) -> Q:
     return q
 
 
+def _as_id(text: str) -> int | None:
+    """ASCII digits that fit a bigint, else None (int("²") fails, 10**30 overflows the column)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
-    p = {k: v for k, v in params.items() if v not in (None, "", [])}
+    # PostgreSQL refuses NUL in text, even in a WHERE clause.
+    p = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in params.items()}
+    p = {k: v for k, v in p.items() if v not in (None, "", [])}
     if "search" in p:
         qs = qs.filter(search_q(str(p["search"])))
     for name in ("stage", "temperature", "country"):
@@ -87,15 +96,15 @@ def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
         owner = str(p["owner"])
         if owner in ("none", "unassigned"):
             qs = qs.filter(owner__isnull=True)
-        elif owner.isdigit():
-            qs = qs.filter(owner_id=int(owner))
+        elif _as_id(owner) is not None:
+            qs = qs.filter(owner_id=_as_id(owner))
         else:
             qs = qs.filter(owner__username=owner)
     if "channel" in p:
         qs = qs.filter(channel__slug__in=str(p["channel"]).split(","))
     if "campaign" in p:
         c = str(p["campaign"])
-        qs = qs.filter(campaign_id=int(c)) if c.isdigit() else qs.filter(campaign__name=c)
+        qs = qs.filter(campaign_id=_as_id(c)) if _as_id(c) is not None else qs.filter(campaign__name=c)
     if "created_after" in p:
         qs = qs.filter(created_at__gte=_as_datetime(p["created_after"], "created_after"))
     if "created_before" in p:
@@ -124,14 +133,23 @@ def _encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> list[Any]:
+def _decode_cursor(cursor: str, value_type: type | tuple[type, ...] = (str, int)) -> list[Any]:
+    """[value, id] back from a cursor; anything a client forged into another shape is a 422."""
+    invalid = ValidationFailed("The cursor is not valid.", fields={"cursor": ["Invalid."]})
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-        assert isinstance(values, list) and len(values) == 2
-        return values
-    except Exception as exc:
-        raise ValidationFailed("The cursor is not valid.", fields={"cursor": ["Invalid."]}) from exc
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise invalid from exc
+    if not (isinstance(values, list) and len(values) == 2):
+        raise invalid
+    value, last_id = values
+    if type(last_id) is not int or not 0 < last_id < 2**63:
+        raise invalid
+    if type(value) not in (value_type if isinstance(value_type, tuple) else (value_type,)):
+        raise invalid
+    if isinstance(value, str) and "\x00" in value or isinstance(value, int) and abs(value) >= 2**63:
+        raise invalid
+    return values
 
 
 def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
@@ -148,10 +166,13 @@ def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
     field = ORDERINGS[key]
     qs = filter_leads(visible_leads(user), params)
     if key == "score":
-        qs = qs.exclude(score__isnull=True) if cursor else qs
+        # Unscored leads sort as the lowest score, the same way on SQLite and PostgreSQL, and the
+        # cursor never holds a NULL.
+        qs = qs.annotate(score_key=Coalesce("score", Value(NO_SCORE)))
+        field = "score_key"
     if cursor:
-        value, last_id = _decode_cursor(cursor)
-        if field in ("created_at", "updated_at") and value is not None:
+        value, last_id = _decode_cursor(cursor, int if field == "score_key" else str)
+        if field in ("created_at", "updated_at"):
             value = _as_datetime(value, "cursor")
         op = "lt" if desc else "gt"
         qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id}))

@@ -54,9 +54,13 @@ def _set_owner(lead: Lead, owner: Any) -> None:
 
 def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
     """Create one lead. A lead created by a rep is owned by that rep."""
-    if actor is not None and not permissions.can_create_lead(actor):
-        permissions.audit_denial(actor, "create", "leads.lead", None)
-        raise permissions.PermissionDenied("You may not create leads.")
+    owner = data.get("owner")
+    if actor is not None and not permissions.can_create_lead(actor, owner=owner):
+        permissions.audit_denial(actor, "create", "leads.lead", None,
+                                 detail={"owner": getattr(owner, "pk", None)} if owner else None)
+        raise permissions.PermissionDenied(
+            "A sales rep creates leads for themselves only." if owner is not None and
+            permissions.can_create_lead(actor) else "You may not create leads.")
     return _lead_create(actor=actor, data=data, reason=reason)
 
 
@@ -74,6 +78,8 @@ def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
     lead = Lead(**data, stage=stage, created_by=actor if getattr(actor, "pk", None) else None)
     lead.stage_changed_at = timezone.now()
     _set_owner(lead, owner)
+    if owner is None and permissions.role_of(actor) == "manager" and actor.team_id:
+        lead.team_id = actor.team_id  # unassigned, but in the manager's team queue (and scope)
     _apply_temperature(lead, {"temperature": temperature})
     _full_clean(lead)
     lead.save()

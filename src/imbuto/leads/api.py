@@ -1,0 +1,246 @@
+"""REST endpoints for leads, accounts, contacts, campaigns and channels: thin adapters over the
+services and selectors. Input names (channel slug, campaign id or name, owner id or username) are
+turned into objects here; every rule lives in the services and in imbuto.core.permissions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, Model, TextField
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
+
+from imbuto.accounts.models import User
+from imbuto.core.errors import ValidationFailed
+from imbuto.core.history import history_of
+
+from . import account_selectors, account_services, selectors, services
+from .models import Account, Campaign, Channel, Contact, Lead
+from .schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPageOut,
+    CampaignIn,
+    CampaignOut,
+    CampaignPageOut,
+    ChannelListOut,
+    ContactIn,
+    ContactOut,
+    ContactPageOut,
+    HistoryPageOut,
+    LeadFilters,
+    LeadIn,
+    LeadOut,
+    LeadPageOut,
+    TransitionIn,
+    refuse_nul,
+)
+
+router = Router()
+
+
+# ---- turning names into objects ------------------------------------------------------------------
+
+def _as_id(value: Any) -> int | None:
+    """An integer id from an int or a string of ASCII digits that fits a bigint, else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value < 2**63 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def _by_name_or_id(qs: Any, name_field: str, value: Any) -> Any:
+    obj = qs.filter(**{name_field: value}).first() if isinstance(value, str) else None
+    if obj is None and (pk := _as_id(value)) is not None:
+        obj = qs.filter(pk=pk).first()
+    return obj
+
+
+REFERENCES: dict[str, Any] = {
+    # field: (how to find it, message when missing)
+    "channel": (lambda v: Channel.objects.filter(slug=v).first(),
+                lambda v: _("Unknown channel %(v)r; see /api/v1/channels.") % {"v": v}),
+    "campaign": (lambda v: _by_name_or_id(Campaign.objects.select_related("channel"), "name", v),
+                 lambda v: _("No campaign with id or name %(v)r.") % {"v": v}),
+    "owner": (lambda v: _by_name_or_id(User.objects.filter(is_active=True).select_related("team"),
+                                       "username", v),
+              lambda v: _("No active user with id or username %(v)r.") % {"v": v}),
+    "account": (lambda v: Account.objects.filter(pk=v).first(),
+                lambda v: _("No account with id %(v)r.") % {"v": v}),
+    "referrer_account": (lambda v: Account.objects.filter(pk=v).first(),
+                         lambda v: _("No account with id %(v)r.") % {"v": v}),
+    "referrer_contact": (lambda v: Contact.objects.filter(pk=v).first(),
+                         lambda v: _("No contact with id %(v)r.") % {"v": v}),
+}
+
+
+def input_values(model: type[Model], payload: Schema) -> dict[str, Any]:
+    """The fields the client sent, with null text as blank and references resolved to objects."""
+    values = payload.model_dump(exclude_unset=True)
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        if value is None:
+            if isinstance(model._meta.get_field(name), CharField | TextField):
+                values[name] = ""
+        elif name in REFERENCES:
+            find, missing = REFERENCES[name]
+            values[name] = find(value)
+            if values[name] is None:
+                errors[name] = [missing(value)]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    return values
+
+
+# ---- leads -----------------------------------------------------------------------------------------
+
+@router.get("/leads", response=LeadPageOut, tags=["leads"])
+def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
+    """Leads you may see, filtered, ordered and paged with a keyset cursor."""
+    params = filters.model_dump(exclude={"limit", "cursor"})
+    page = selectors.lead_list(request.auth, params, limit=filters.limit, cursor=filters.cursor)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/leads", response={201: LeadOut}, tags=["leads"])
+def lead_create_endpoint(request: HttpRequest, payload: LeadIn) -> Any:
+    """Create one lead. A lead created by a sales rep is owned by that rep."""
+    data = input_values(Lead, payload)
+    if data.get("campaign") and not data.get("channel"):
+        data["channel"] = data["campaign"].channel
+    return Status(201, services.lead_create(actor=request.auth, data=data))
+
+
+@router.get("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])
+def lead_read(request: HttpRequest, lead_id: int) -> Any:
+    """One lead; a lead outside your scope answers 404."""
+    return selectors.lead_get(request.auth, lead_id)
+
+
+@router.patch("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])
+def lead_update(request: HttpRequest, lead_id: int, payload: LeadIn) -> Any:
+    """Change some fields; each change is kept in the history. The stage moves via /transition."""
+    lead = selectors.lead_get(request.auth, lead_id)
+    if "stage" in payload.model_fields_set:
+        message = _("The stage changes only through POST /api/v1/leads/%(id)s/transition.") % {"id": lead_id}
+        raise ValidationFailed(message, fields={"stage": [message]})
+    return services.lead_update(actor=request.auth, lead=lead, values=input_values(Lead, payload))
+
+
+@router.post("/leads/{int:lead_id}/transition", response=LeadOut, tags=["leads"])
+def lead_transition(request: HttpRequest, lead_id: int, payload: TransitionIn) -> Any:
+    """Move the lead to another lifecycle stage; an illegal move answers 409 and changes nothing.
+
+    Discarding needs a `reason`; parking needs a future `parked_until` date.
+    """
+    lead = selectors.lead_get(request.auth, lead_id)
+    return services.lead_transition(actor=request.auth, lead=lead, to=payload.to,
+                                    reason=payload.reason, parked_until=payload.parked_until)
+
+
+@router.get("/leads/{int:lead_id}/history", response=HistoryPageOut, tags=["leads"])
+def lead_history(request: HttpRequest, lead_id: int) -> Any:
+    """Every change of the lead, oldest first: who, when, what ({field: [from, to]}) and why."""
+    lead = selectors.lead_get(request.auth, lead_id)
+    return {"items": list(history_of(lead))}
+
+
+# ---- accounts and contacts ----------------------------------------------------------------------
+
+class ListParams(Schema):
+    search: str | None = Field(None, max_length=200)
+    limit: int = Field(50, ge=1, le=500)
+    cursor: str | None = Field(None, max_length=1000)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
+
+
+class ContactParams(ListParams):
+    account: int | None = Field(None, ge=1, le=2**63 - 1, description="Only contacts of this account")
+
+
+class CampaignParams(ListParams):
+    channel: str | None = Field(None, max_length=50, description="Channel slug")
+
+
+@router.get("/accounts", response=AccountPageOut, tags=["accounts"])
+def account_list(request: HttpRequest, params: Query[ListParams]) -> Any:
+    """Company accounts by name; `search` matches name, VAT id, city or domain."""
+    return account_selectors.account_list(request.auth, search=params.search, limit=params.limit,
+                                          cursor=params.cursor)
+
+
+@router.post("/accounts", response={201: AccountOut}, tags=["accounts"])
+def account_create(request: HttpRequest, payload: AccountIn) -> Any:
+    data = input_values(Account, payload)
+    return Status(201, account_services.account_create(actor=request.auth, data=data))
+
+
+@router.get("/accounts/{int:account_id}", response=AccountOut, tags=["accounts"])
+def account_read(request: HttpRequest, account_id: int) -> Any:
+    return account_selectors.account_get(request.auth, account_id)
+
+
+@router.patch("/accounts/{int:account_id}", response=AccountOut, tags=["accounts"])
+def account_update(request: HttpRequest, account_id: int, payload: AccountIn) -> Any:
+    account = account_selectors.account_get(request.auth, account_id)
+    return account_services.account_update(actor=request.auth, account=account,
+                                           values=input_values(Account, payload))
+
+
+@router.get("/contacts", response=ContactPageOut, tags=["contacts"])
+def contact_list(request: HttpRequest, params: Query[ContactParams]) -> Any:
+    """Contacts by last name; `search` matches names, email, phone or the account's name."""
+    return account_selectors.contact_list(request.auth, search=params.search, account=params.account,
+                                          limit=params.limit, cursor=params.cursor)
+
+
+@router.post("/contacts", response={201: ContactOut}, tags=["contacts"])
+def contact_create(request: HttpRequest, payload: ContactIn) -> Any:
+    data = input_values(Contact, payload)
+    return Status(201, account_services.contact_create(actor=request.auth, data=data))
+
+
+@router.get("/contacts/{int:contact_id}", response=ContactOut, tags=["contacts"])
+def contact_read(request: HttpRequest, contact_id: int) -> Any:
+    return account_selectors.contact_get(request.auth, contact_id)
+
+
+@router.patch("/contacts/{int:contact_id}", response=ContactOut, tags=["contacts"])
+def contact_update(request: HttpRequest, contact_id: int, payload: ContactIn) -> Any:
+    contact = account_selectors.contact_get(request.auth, contact_id)
+    return account_services.contact_update(actor=request.auth, contact=contact,
+                                           values=input_values(Contact, payload))
+
+
+# ---- campaigns and channels -----------------------------------------------------------------------
+
+@router.get("/campaigns", response=CampaignPageOut, tags=["campaigns"])
+def campaign_list(request: HttpRequest, params: Query[CampaignParams]) -> Any:
+    return account_selectors.campaign_list(request.auth, search=params.search, channel=params.channel,
+                                           limit=params.limit, cursor=params.cursor)
+
+
+@router.post("/campaigns", response={201: CampaignOut}, tags=["campaigns"])
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
+    """A campaign in one channel (admins, managers and marketers)."""
+    data = input_values(Campaign, payload)
+    return Status(201, account_services.campaign_create(actor=request.auth, data=data))
+
+
+@router.get("/campaigns/{int:campaign_id}", response=CampaignOut, tags=["campaigns"])
+def campaign_read(request: HttpRequest, campaign_id: int) -> Any:
+    return account_selectors.campaign_get(request.auth, campaign_id)
+
+
+@router.get("/channels", response=ChannelListOut, tags=["campaigns"])
+def channel_list(request: HttpRequest) -> Any:
+    """The lead source channels (brief B1): use the slug as a lead's or campaign's `channel`."""
+    return {"items": account_selectors.channel_list(request.auth)}

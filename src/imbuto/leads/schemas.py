@@ -1,0 +1,451 @@
+"""Request and response bodies of the leads API.
+
+Maximum lengths are read from the models, so the API refuses exactly what the database could not
+hold, with the field named. Request bodies forbid unknown fields and NUL characters (PostgreSQL
+cannot store them in text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db.models import Model
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
+
+from .choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
+from .models import Account, Campaign, Contact, Lead
+
+StageName = Literal[tuple(Stage.values)]
+TemperatureName = Literal[tuple(Temperature.values)]
+TimeframeName = Literal[tuple(Timeframe.values)]
+SizeBandName = Literal[("", *SizeBand.values)]
+LawfulBasisName = Literal[tuple(LawfulBasis.values)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+IdOrName = Id | Annotated[str, Field(min_length=1, max_length=200)]
+COUNTRY = r"^([A-Za-z]{2})?$"
+
+
+def text(model: type[Model], name: str, **kwargs: Any) -> Any:
+    """An optional string field as long as the model column allows."""
+    return Field(None, max_length=model._meta.get_field(name).max_length, **kwargs)
+
+
+def refuse_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("NUL characters (\\u0000) are not allowed.")
+    return value
+
+
+class Input(Schema):
+    """Base of request bodies: unknown fields are an error, NUL characters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
+
+    @field_validator("country", mode="after", check_fields=False)
+    @classmethod
+    def _upper_country(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
+
+    @field_validator("consent_at", mode="after", check_fields=False)
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return timezone.make_aware(value) if value and timezone.is_naive(value) else value
+
+
+# ---- leads -------------------------------------------------------------------------------------
+
+class LeadIn(Input):
+    """A lead to create, or the fields to change (PATCH sends only those it changes).
+
+    `channel` is a channel slug, `campaign` a campaign id or exact name, `owner` a user id or
+    username. `stage` is accepted on create only; later it moves through /transition.
+    """
+
+    first_name: str | None = text(Lead, "first_name")
+    last_name: str | None = text(Lead, "last_name")
+    job_title: str | None = text(Lead, "job_title")
+    email: str | None = text(Lead, "email")
+    phone: str | None = text(Lead, "phone")
+    language: str | None = text(Lead, "language")
+    company_name: str | None = text(Lead, "company_name")
+    website: str | None = text(Lead, "website")
+    vat_id: str | None = text(Lead, "vat_id")
+    tax_code: str | None = text(Lead, "tax_code")
+    industry: str | None = text(Lead, "industry")
+    size_band: SizeBandName | None = None
+    street: str | None = text(Lead, "street")
+    postal_code: str | None = text(Lead, "postal_code")
+    city: str | None = text(Lead, "city")
+    region: str | None = text(Lead, "region")
+    country: str | None = Field(None, pattern=COUNTRY, description="ISO 3166 alpha-2, e.g. IT")
+    channel: str | None = Field(None, max_length=50, description="Channel slug, see /channels")
+    campaign: IdOrName | None = Field(None, description="Campaign id or exact name")
+    utm_source: str | None = text(Lead, "utm_source")
+    utm_medium: str | None = text(Lead, "utm_medium")
+    utm_campaign: str | None = text(Lead, "utm_campaign")
+    utm_term: str | None = text(Lead, "utm_term")
+    utm_content: str | None = text(Lead, "utm_content")
+    referrer_contact: Id | None = None
+    referrer_account: Id | None = None
+    external_id: str | None = text(Lead, "external_id")
+    purchase_timeframe: TimeframeName | None = None
+    temperature: TemperatureName | None = Field(
+        None, description="Set only to override the temperature derived from purchase_timeframe")
+    consent_basis: LawfulBasisName | None = None
+    consent_at: dt.datetime | None = None
+    consent_channel: str | None = text(Lead, "consent_channel")
+    owner: IdOrName | None = Field(None, description="User id or username")
+    stage: StageName | None = Field(None, description="Starting stage (create only)")
+
+
+class LeadOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    job_title: str
+    email: str
+    phone: str
+    language: str
+    company_name: str
+    website: str
+    vat_id: str
+    tax_code: str
+    industry: str
+    size_band: str
+    street: str
+    postal_code: str
+    city: str
+    region: str
+    country: str
+    channel: str | None
+    channel_name: str | None
+    campaign: int | None
+    campaign_name: str | None
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_term: str
+    utm_content: str
+    referrer_contact: int | None
+    referrer_account: int | None
+    external_id: str
+    owner: int | None
+    owner_username: str | None
+    team: int | None
+    team_name: str | None
+    stage: str
+    stage_changed_at: dt.datetime | None
+    temperature: str
+    temperature_overridden: bool
+    purchase_timeframe: str
+    score: int | None
+    disposition_reason: str
+    disposition_note: str
+    parked_until: dt.date | None
+    consent_basis: str
+    consent_at: dt.datetime | None
+    consent_channel: str
+    quality_flags: dict[str, Any]
+    merged_into: int | None
+    account: int | None
+    contact: int | None
+    created_by: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_channel(obj: Lead) -> str | None:
+        return obj.channel.slug if obj.channel_id else None
+
+    @staticmethod
+    def resolve_channel_name(obj: Lead) -> str | None:
+        return obj.channel.display_name if obj.channel_id else None
+
+    @staticmethod
+    def resolve_campaign(obj: Lead) -> int | None:
+        return obj.campaign_id
+
+    @staticmethod
+    def resolve_campaign_name(obj: Lead) -> str | None:
+        return obj.campaign.name if obj.campaign_id else None
+
+    @staticmethod
+    def resolve_owner(obj: Lead) -> int | None:
+        return obj.owner_id
+
+    @staticmethod
+    def resolve_owner_username(obj: Lead) -> str | None:
+        return obj.owner.username if obj.owner_id else None
+
+    @staticmethod
+    def resolve_team(obj: Lead) -> int | None:
+        return obj.team_id
+
+    @staticmethod
+    def resolve_team_name(obj: Lead) -> str | None:
+        return obj.team.name if obj.team_id else None
+
+    @staticmethod
+    def resolve_referrer_contact(obj: Lead) -> int | None:
+        return obj.referrer_contact_id
+
+    @staticmethod
+    def resolve_referrer_account(obj: Lead) -> int | None:
+        return obj.referrer_account_id
+
+    @staticmethod
+    def resolve_merged_into(obj: Lead) -> int | None:
+        return obj.merged_into_id
+
+    @staticmethod
+    def resolve_account(obj: Lead) -> int | None:
+        return obj.account_id
+
+    @staticmethod
+    def resolve_contact(obj: Lead) -> int | None:
+        return obj.contact_id
+
+    @staticmethod
+    def resolve_created_by(obj: Lead) -> int | None:
+        return obj.created_by_id
+
+
+class LeadPageOut(Schema):
+    items: list[LeadOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+
+
+class LeadFilters(Schema):
+    """Query parameters of GET /leads. Lists of values are comma-separated (stage=lead,mql)."""
+
+    search: str | None = Field(None, max_length=200, description="Name, company, email or phone")
+    stage: str | None = Field(None, max_length=200, description="One or more stages, comma-separated")
+    temperature: str | None = Field(None, max_length=50, description="hot, warm, cold (comma-separated)")
+    owner: str | None = Field(None, max_length=150, description="User id, username or 'none'")
+    channel: str | None = Field(None, max_length=500, description="Channel slugs, comma-separated")
+    campaign: str | None = Field(None, max_length=200, description="Campaign id or exact name")
+    country: str | None = Field(None, max_length=200, description="ISO alpha-2 codes, comma-separated")
+    created_after: str | None = Field(None, max_length=40, description="ISO date or datetime (inclusive)")
+    created_before: str | None = Field(None, max_length=40, description="ISO date or datetime (exclusive)")
+    ordering: str | None = Field(None, max_length=30, description=(
+        "created_at, updated_at, last_name, company_name, score or stage; prefix '-' for descending "
+        "(default -created_at)"))
+    limit: int = Field(50, ge=1, le=500)
+    cursor: str | None = Field(None, max_length=1000, description="next_cursor of the previous page")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
+
+    @field_validator("stage", mode="after")
+    @classmethod
+    def _known_stages(cls, value: str | None) -> str | None:
+        return _known(value, Stage.values, "stage")
+
+    @field_validator("temperature", mode="after")
+    @classmethod
+    def _known_temperatures(cls, value: str | None) -> str | None:
+        return _known(value, Temperature.values, "temperature")
+
+
+def _known(value: str | None, allowed: list[str], what: str) -> str | None:
+    if not value:
+        return value
+    unknown = [v.strip() for v in value.split(",") if v.strip() and v.strip() not in allowed]
+    if unknown:
+        raise ValueError(f"Unknown {what} {', '.join(unknown)}; use {', '.join(allowed)}.")
+    return value
+
+
+class TransitionIn(Input):
+    to: StageName
+    reason: str = Field("", max_length=2000, description=(
+        "Why. Discarding needs one: no_purchase_intent, invalid, spam, duplicate or free text"))
+    parked_until: dt.date | None = Field(None, description="Revisit date, required when parking")
+
+
+class HistoryOut(Schema):
+    id: int
+    at: dt.datetime
+    action: str
+    actor: int | None
+    actor_username: str
+    changes: dict[str, list[Any]] = Field(description="field: [from, to]")
+    reason: str
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> int | None:
+        return obj.actor_id
+
+    @staticmethod
+    def resolve_actor_username(obj: Any) -> str:
+        return obj.actor.username if obj.actor_id and obj.actor else obj.actor_label
+
+
+class HistoryPageOut(Schema):
+    items: list[HistoryOut]
+
+
+# ---- accounts, contacts, campaigns, channels --------------------------------------------------
+
+class AccountIn(Input):
+    name: str | None = text(Account, "name")
+    website: str | None = text(Account, "website")
+    vat_id: str | None = text(Account, "vat_id")
+    industry: str | None = text(Account, "industry")
+    size_band: SizeBandName | None = None
+    street: str | None = text(Account, "street")
+    postal_code: str | None = text(Account, "postal_code")
+    city: str | None = text(Account, "city")
+    region: str | None = text(Account, "region")
+    country: str | None = Field(None, pattern=COUNTRY)
+    owner: IdOrName | None = Field(None, description="User id or username")
+
+
+class AccountOut(Schema):
+    id: int
+    name: str
+    website: str
+    domain: str
+    vat_id: str
+    industry: str
+    size_band: str
+    street: str
+    postal_code: str
+    city: str
+    region: str
+    country: str
+    owner: int | None
+    owner_username: str | None
+    is_customer: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_owner(obj: Account) -> int | None:
+        return obj.owner_id
+
+    @staticmethod
+    def resolve_owner_username(obj: Account) -> str | None:
+        return obj.owner.username if obj.owner_id else None
+
+
+class ContactIn(Input):
+    account: Id | None = None
+    first_name: str | None = text(Contact, "first_name")
+    last_name: str | None = text(Contact, "last_name")
+    job_title: str | None = text(Contact, "job_title")
+    email: str | None = text(Contact, "email")
+    phone: str | None = text(Contact, "phone")
+    language: str | None = text(Contact, "language")
+    owner: IdOrName | None = Field(None, description="User id or username")
+
+
+class ContactOut(Schema):
+    id: int
+    account: int | None
+    account_name: str | None
+    first_name: str
+    last_name: str
+    job_title: str
+    email: str
+    phone: str
+    language: str
+    owner: int | None
+    owner_username: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_account(obj: Contact) -> int | None:
+        return obj.account_id
+
+    @staticmethod
+    def resolve_account_name(obj: Contact) -> str | None:
+        return obj.account.name if obj.account_id else None
+
+    @staticmethod
+    def resolve_owner(obj: Contact) -> int | None:
+        return obj.owner_id
+
+    @staticmethod
+    def resolve_owner_username(obj: Contact) -> str | None:
+        return obj.owner.username if obj.owner_id else None
+
+
+class CampaignIn(Input):
+    name: str = Field(min_length=1, max_length=Campaign._meta.get_field("name").max_length)
+    channel: str = Field(min_length=1, max_length=50, description="Channel slug")
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    cost: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    currency: str = Field("EUR", pattern=r"^[A-Za-z]{3}$")
+    owner: IdOrName | None = Field(None, description="User id or username")
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    channel: str
+    channel_name: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    cost: Decimal
+    currency: str
+    owner: int | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_channel(obj: Campaign) -> str:
+        return obj.channel.slug
+
+    @staticmethod
+    def resolve_channel_name(obj: Campaign) -> str:
+        return obj.channel.display_name
+
+    @staticmethod
+    def resolve_owner(obj: Campaign) -> int | None:
+        return obj.owner_id
+
+
+class ChannelOut(Schema):
+    slug: str
+    name: str
+    group: str
+    description: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return obj.display_name
+
+
+class Page(Schema):
+    next_cursor: str | None = None
+
+
+class AccountPageOut(Page):
+    items: list[AccountOut]
+
+
+class ContactPageOut(Page):
+    items: list[ContactOut]
+
+
+class CampaignPageOut(Page):
+    items: list[CampaignOut]
+
+
+class ChannelListOut(Schema):
+    items: list[ChannelOut]
