@@ -93,6 +93,11 @@ def can_create_lead(user: Any, owner: Any = None) -> bool:
     return role in ("admin", "manager", "rep", "marketer")
 
 
+def can_import_leads(user: Any) -> bool:
+    """List imports (purchased lists, event attendees) are a marketing and management task."""
+    return role_of(user) in ("admin", "manager", "marketer")
+
+
 def audit_denial(user: Any, action: str, object_type: str, object_id: Any, *, ip: str | None = None,
                  detail: dict | None = None) -> None:
     AuditEvent.objects.create(
