@@ -1,33 +1,87 @@
 """The `imbuto` console script: Django management commands under a friendlier name.
 
-    imbuto serve [--host H] [--port P]     imbuto migrate        imbuto check
-    imbuto demo [--leads N] [--seed S]     imbuto token NAME
-    imbuto user add NAME --role admin|manager|rep|marketer [--team TEAM] [--password-stdin]
-    imbuto import leads FILE [--campaign NAME] [--channel SLUG] [--mapping M.json] [--dry-run]
+usage: imbuto COMMAND [options]            (imbuto COMMAND --help for a command's options)
+
+  serve [--host H] [--port P] [--no-worker]   production server (gunicorn) + background task worker
+  migrate                                      create or update the database tables
+  check                                        check the configuration
+  demo [--leads N] [--seed S] [--if-empty | --add]
+                                               load seeded, reproducible demo data
+  user add NAME --role admin|manager|rep|marketer [--team TEAM] [--password-stdin]
+  user list                                    the users with role and team
+  token NAME [--list | --revoke]               print a new API token for NAME (or list/revoke them)
+  import leads FILE [--campaign NAME] [--channel SLUG] [--mapping M.json] [--dry-run]
+
+Any other Django management command works too (imbuto help lists them).
+Configuration comes from environment variables: DATABASE_URL, PORT, IMBUTO_SECRET_KEY, ... (README.md).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
-COMMANDS = ("serve", "migrate", "demo", "user", "token", "check", "import")
+ALIASES = {"import": "import_records"}
+
+
+def _say(message: str) -> None:
+    print(f"imbuto: {message}", file=sys.stderr)
+
+
+def _masked_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url) or "the default SQLite file"
+
+
+def _setup() -> int:
+    """Load settings early so a bad environment gives one clear line, not a traceback."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except (ImproperlyConfigured, ValueError) as exc:
+        _say(f"configuration error: {exc}")
+        return 2
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imbuto.settings")
-    if not argv or argv[0] in ("-h", "--help", "help"):
+    if not argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    if argv in (["-h"], ["--help"], ["help", "imbuto"]):
         print(__doc__.strip())
-        return 0 if argv else 2
-    if argv[0] == "import":
-        argv[0] = "import_records"
+        return 0
+    if argv == ["--version"]:
+        from importlib.metadata import version
+
+        print(f"imbuto {version('imbuto')}")
+        return 0
+    argv[0] = ALIASES.get(argv[0], argv[0])
+    if rc := _setup():
+        return rc
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError, InterfaceError
+
+    from imbuto.core.errors import DomainError
 
     try:
         execute_from_command_line(["imbuto", *argv])
     except KeyboardInterrupt:
         return 130
+    except DomainError as exc:
+        _say(exc.message)
+        return 1
+    except (DatabaseError, InterfaceError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _say(f"database error ({_masked_database_url()}): {first}")
+        if "no such table" in first or "does not exist" in first:
+            _say("has the database been migrated? Run `imbuto migrate`.")
+        return 1
     return 0
 
 

@@ -1,0 +1,159 @@
+"""`imbuto serve [--host H] [--port P]`: the production server (gunicorn, threaded workers).
+
+Also starts one background task worker (django-tasks-db) beside it, so imports and other tasks run
+without a second command; `--no-worker` when workers run elsewhere. Static files are served by
+WhiteNoise from inside the app. Defaults come from HOST, PORT, IMBUTO_WORKERS, IMBUTO_THREADS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from gunicorn.app.base import BaseApplication
+
+from imbuto.settings import env_bool
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return value
+
+
+def default_workers() -> int:
+    """Two processes on a 2-core machine, at most four; threads make up the concurrency."""
+    env = os.environ.get("IMBUTO_WORKERS") or os.environ.get("WEB_CONCURRENCY")
+    return int(env) if env else min(max(os.cpu_count() or 1, 2), 4)
+
+
+def display_url(host: str, port: int) -> str:
+    if host in ("0.0.0.0", ""):  # noqa: S104 - only for display
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def _die_with_parent() -> None:
+    """Linux: the task worker gets SIGTERM when the server dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class ImbutoApplication(BaseApplication):
+    """gunicorn with our options and the Django WSGI app, loaded once before forking (preload)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = {
+            "worker_class": "gthread", "preload_app": True, "timeout": 60, "graceful_timeout": 20,
+            "keepalive": 5, "errorlog": "-", "loglevel": os.environ.get("IMBUTO_LOG_LEVEL", "info").lower(),
+            "accesslog": "-" if env_bool("IMBUTO_ACCESS_LOG", True) else None,
+            "control_socket_disable": True,  # one per user home: would clash between instances
+            "forwarded_allow_ips": os.environ.get("IMBUTO_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            **options,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from imbuto.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve Imbuto with gunicorn (production server) and a background task worker."
+    requires_migrations_checks = True
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1",
+                            help="address to listen on (default: HOST or 127.0.0.1)")
+        parser.add_argument("--port", type=port_number, default=os.environ.get("PORT") or "8000",
+                            help="port (default: PORT or 8000)")
+        parser.add_argument("--workers", type=int, default=default_workers(),
+                            help="processes (default: IMBUTO_WORKERS or 2 per 2 cores)")
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("IMBUTO_THREADS") or 4),
+                            help="threads per process (default: IMBUTO_THREADS or 4)")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the background task worker")
+
+    def handle(self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool,
+               **options: Any) -> None:
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        self._check_port(host, port)
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when missing
+        self._banner(host, port, workers, threads)
+        connections.close_all()  # never share a database connection with forked workers
+        worker = None if no_worker or not self._uses_db_tasks() else self._start_task_worker()
+        try:
+            ImbutoApplication(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                              workers=workers, threads=threads).run()
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+    def _check_port(self, host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((host, port))
+            except OSError as exc:
+                raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}. "
+                                   "Is Imbuto already running? Choose another one with PORT=... "
+                                   "or --port.") from exc
+
+    def _banner(self, host: str, port: int, workers: int, threads: int) -> None:
+        from imbuto.accounts.models import User
+        from imbuto.leads.demo import DEMO_PASSWORD, DEMO_USERS
+
+        db = settings.DATABASES[DEFAULT_DB_ALIAS]
+        where = db["NAME"]
+        if not db["ENGINE"].endswith("sqlite3"):
+            where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or ''}/{db['NAME']}"
+        self.stdout.write(f"Imbuto is starting on {display_url(host, port)}")
+        self.stdout.write(f"  database: {connections[DEFAULT_DB_ALIAS].vendor} {where}; "
+                          f"{workers} worker(s) x {threads} thread(s)")
+        if host in ("0.0.0.0", "::"):  # noqa: S104 - a hint, not a bind
+            self.stdout.write("  listening on all interfaces: add your host name to IMBUTO_ALLOWED_HOSTS")
+        present = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS], is_active=True)
+                      .values_list("username", flat=True))
+        logins = [u for u in DEMO_USERS if u[0] in present]
+        if logins:
+            self.stdout.write(f"  demo logins (password '{DEMO_PASSWORD}'):")
+            for username, role, team, *_ in logins:
+                self.stdout.write(f"    {username:<8} {role}" + (f", team {team}" if team else ""))
+        self.stdout.flush()
+
+    def _uses_db_tasks(self) -> bool:
+        return "django_tasks_db" in settings.TASKS.get("default", {}).get("BACKEND", "")
+
+    def _start_task_worker(self) -> subprocess.Popen:
+        cmd = [sys.executable, "-m", "imbuto.cli", "db_worker", "--queue-name", "*"]
+        return subprocess.Popen(cmd, preexec_fn=_die_with_parent)  # noqa: S603, PLW1509

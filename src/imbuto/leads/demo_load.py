@@ -1,0 +1,136 @@
+"""Writes a demo plan (see demo.py) in one transaction, with bulk inserts for volume.
+
+Users and teams go through accounts.services (so they get their audit rows and role flags); the
+leads, accounts, contacts, history and sources are bulk-inserted, their invariants having been
+checked by the planner (legal lifecycle paths, temperature from the time frame, ordered history).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from imbuto.accounts.models import User
+from imbuto.accounts.services import user_add
+from imbuto.core.history import jsonable
+from imbuto.core.models import HistoryEntry
+
+from .demo import DEMO_PASSWORD, DEMO_USERS, Plan
+from .models import Account, Campaign, Channel, Contact, Lead
+
+ACCOUNT_FIELDS = ("website", "domain", "vat_id", "industry", "size_band", "street", "postal_code", "city",
+                  "region", "country")
+CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "language")
+BATCH = 500
+
+
+def ensure_demo_users() -> dict[str, User]:
+    """The demo users, created through accounts.services.user_add when missing.
+
+    They share one password hash: hashing is deliberately slow and the password is public anyway.
+    """
+    existing = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])}
+    missing = [u for u in DEMO_USERS if u[0] not in existing]
+    if missing:
+        hashed = make_password(DEMO_PASSWORD)
+        for username, role, team, first, last in missing:
+            user = user_add(username=username, role=role, team=team, email=f"{username}@imbuto.example",
+                            first_name=first, last_name=last)
+            user.password = hashed
+            user.save(update_fields=["password"])
+            existing[username] = user
+    return existing
+
+
+def _campaigns(plan: Plan, channels: dict[str, Channel], owner: User | None) -> dict[str, Campaign]:
+    names = [c["name"] for c in plan.campaigns]
+    found = {c.name: c for c in Campaign.objects.filter(name__in=names)}
+    new = [Campaign(name=c["name"], channel=channels[c["channel"]], starts_on=c["starts_on"],
+                    ends_on=c["ends_on"], cost=c["cost"], owner=owner)
+           for c in plan.campaigns if c["name"] not in found]
+    Campaign.objects.bulk_create(new)
+    return {**found, **{c.name: c for c in new}}
+
+
+def _account(values: dict[str, Any], owner: User | None) -> Account:
+    return Account(name=values["company_name"], owner=owner, is_customer=True,
+                   **{f: values[f] for f in ACCOUNT_FIELDS})
+
+
+def _contact(values: dict[str, Any], account: Account, owner: User | None) -> Contact:
+    return Contact(account=account, owner=owner, **{f: values[f] for f in CONTACT_FIELDS})
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, str) else jsonable(value)
+
+
+@transaction.atomic
+def load_plan(plan: Plan) -> dict[str, int]:
+    """Write the plan; returns counts of what was created."""
+    users = ensure_demo_users()
+    reps = [users[u[0]] for u in DEMO_USERS if u[1] == "rep"]
+    channels = {c.slug: c for c in Channel.objects.all()}
+    campaigns = _campaigns(plan, channels, users.get("marta"))
+
+    # customers that existed before the demo window: the referrers of the referral channel
+    legacy_accounts = [_account(item["account"], reps[i % len(reps)]) for i, item in enumerate(plan.legacy)]
+    customer_plans = [lp for lp in plan.leads if lp.customer]
+    customer_accounts = [_account(lp.values, users.get(lp.owner or "")) for lp in customer_plans]
+    Account.objects.bulk_create(legacy_accounts + customer_accounts, batch_size=BATCH)
+    legacy_contacts = [[_contact(c, acc, acc.owner) for c in item["contacts"]]
+                       for item, acc in zip(plan.legacy, legacy_accounts, strict=True)]
+    customer_contacts = [_contact(lp.values, acc, acc.owner)
+                         for lp, acc in zip(customer_plans, customer_accounts, strict=True)]
+    Contact.objects.bulk_create([c for cs in legacy_contacts for c in cs] + customer_contacts,
+                                batch_size=BATCH)
+    converted = {id(lp): (acc, con) for lp, acc, con in
+                 zip(customer_plans, customer_accounts, customer_contacts, strict=True)}
+
+    leads = []
+    for lp in plan.leads:
+        owner = users.get(lp.owner or "")
+        lead = Lead(**lp.values, channel=channels[lp.channel], campaign=campaigns.get(lp.campaign or ""),
+                    owner=owner, team_id=owner.team_id if owner else None,
+                    created_by=users.get(lp.created_by or ""))
+        if lp.referrer is not None:
+            lead.referrer_account = legacy_accounts[lp.referrer]
+            lead.referrer_contact = legacy_contacts[lp.referrer][0]
+        if id(lp) in converted:
+            lead.account, lead.contact = converted[id(lp)]
+        leads.append(lead)
+    Lead.objects.bulk_create(leads, batch_size=BATCH)
+
+    ct = ContentType.objects.get_for_model(Lead)
+    entries = []
+    for lp, lead in zip(plan.leads, leads, strict=True):
+        for step in lp.steps:
+            changes = {k: [_plain(v) for v in pair] for k, pair in step.changes.items()}
+            if "owner" in changes:
+                changes["owner"] = [None, users[step.changes["owner"][1]].pk]
+            entries.append(HistoryEntry(
+                object_type=ct, object_id=lead.pk, action=step.action, actor=users.get(step.actor or ""),
+                actor_label=step.actor or "system", at=step.at, changes=changes, reason=step.reason))
+    HistoryEntry.objects.bulk_create(entries, batch_size=2000)
+    sources = _sources(plan, leads)
+    return {"leads": len(leads), "history": len(entries), "campaigns": len(campaigns),
+            "accounts": len(legacy_accounts) + len(customer_accounts),
+            "contacts": sum(map(len, legacy_contacts)) + len(customer_contacts),
+            "users": len(users), "sources": sources}
+
+
+def _sources(plan: Plan, leads: list[Lead]) -> int:
+    """Where each demo lead came from, so attribution reports see demo leads like real ones."""
+    if not apps.is_installed("imbuto.intake"):
+        return 0
+    from imbuto.intake.models import LeadSource, SourceKind
+
+    rows = [LeadSource(lead=lead, original_lead_id=lead.pk, kind=SourceKind.DEMO, channel=lead.channel,
+                       campaign=lead.campaign, reference=f"imbuto demo --seed {plan.seed}",
+                       outcome="created", received_at=lead.created_at) for lead in leads]
+    LeadSource.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
