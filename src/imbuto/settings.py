@@ -150,6 +150,8 @@ X_FRAME_OPTIONS = "DENY"
 
 IMBUTO_DEFAULT_REGION = os.environ.get("IMBUTO_DEFAULT_REGION", "IT")
 IMBUTO_DEFAULT_CURRENCY = os.environ.get("IMBUTO_DEFAULT_CURRENCY", "EUR")
+# Sites allowed to embed the website chat widget (CORS), comma-separated; "*" = any site (demo).
+IMBUTO_CHAT_ALLOWED_ORIGINS = env_list("IMBUTO_CHAT_ALLOWED_ORIGINS", "")
 
 LOGGING = {
     "version": 1,
