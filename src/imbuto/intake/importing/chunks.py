@@ -1,0 +1,120 @@
+"""Rows -> chunks of records for the intake pipeline, and the pipeline's answers -> counts and report
+lines. Shared by the real import, the CLI dry run and the web preview."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .columns import ColumnPlan, is_header_again
+from .reader import Row
+
+OUTCOMES = ("created", "merged", "flagged", "rejected")
+
+
+@dataclass
+class Chunk:
+    """Consecutive rows of the file: the records to ingest and the rows refused before that."""
+
+    consumed: int = 0  # records read from the file, blank ones included (the resume counter)
+    position: int = 0  # bytes consumed after the last row
+    records: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    cells: list[list[str]] = field(default_factory=list)
+    warnings: list[dict[str, list[str]]] = field(default_factory=list)
+    refused: list[tuple[int, dict[str, list[str]], list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class ReportLine:
+    row: int
+    field: str
+    message: str
+    raw: str = ""
+    rejected: bool = True
+
+
+@dataclass
+class Tally:
+    """What a chunk (or a whole run) did."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    lines: list[ReportLine] = field(default_factory=list)
+    previews: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def chunked(rows: Iterable[Row], plan: ColumnPlan, header: list[str], size: int) -> Iterator[Chunk]:
+    """Group rows into chunks of `size` usable rows, mapping each to a lead record."""
+    chunk = Chunk()
+    for row in rows:
+        chunk.consumed += 1
+        chunk.position = row.position
+        if row.problems:
+            chunk.refused.append((row.number, {"__all__": list(row.problems)}, row.cells))
+        elif row.cells and any(c.strip() for c in row.cells) and not is_header_again(row.cells, header):
+            record, errors, warnings = plan.record(row.cells)
+            if errors:
+                chunk.refused.append((row.number, errors, row.cells))
+            else:
+                if row.notes:
+                    warnings.setdefault("__all__", []).extend(row.notes)
+                chunk.records.append(record)
+                chunk.numbers.append(row.number)
+                chunk.cells.append(row.cells)
+                chunk.warnings.append(warnings)
+        if len(chunk.records) + len(chunk.refused) >= size:
+            yield chunk
+            chunk = Chunk()
+    if chunk.consumed:
+        yield chunk
+
+
+def _raw(plan: ColumnPlan, cells: list[str]) -> str:
+    return json.dumps(plan.raw(cells), ensure_ascii=False) if cells else ""
+
+
+def _lines(number: int, messages: dict[str, list[str]], raw: str, *, rejected: bool) -> list[ReportLine]:
+    out = []
+    for name, texts in messages.items():
+        for text in texts:
+            shown = text if rejected else _("Warning: %(message)s") % {"message": text}
+            out.append(ReportLine(number, "" if name == "__all__" else name, shown[:500], raw, rejected))
+    return out
+
+
+def tally(chunk: Chunk, results: list[Any], plan: ColumnPlan, *, preview: bool = False) -> Tally:
+    """Counts and report lines for one chunk, from the pipeline's per-record results."""
+    out = Tally()
+    for number, errors, cells in chunk.refused:
+        out.counts["rejected"] += 1
+        out.lines += _lines(number, errors, _raw(plan, cells), rejected=True)
+        if preview:
+            out.previews.append({"row": number, "outcome": "rejected", "record": {}, "messages": errors})
+    for result in results:
+        i = result.index
+        number = chunk.numbers[i]
+        out.counts[result.outcome] = out.counts.get(result.outcome, 0) + 1
+        warnings = {**chunk.warnings[i]}
+        for name, texts in (result.warnings or {}).items():
+            warnings.setdefault(name, []).extend(texts)
+        if result.outcome == "rejected":
+            messages = {**result.errors}
+            out.lines += _lines(number, messages, _raw(plan, chunk.cells[i]), rejected=True)
+        else:
+            messages = warnings
+            out.lines += _lines(number, warnings, "", rejected=False)
+        if preview:
+            out.previews.append({"row": number, "outcome": result.outcome, "record": chunk.records[i],
+                                 "messages": messages, "duplicate_of": result.duplicate_of,
+                                 "lead_id": result.lead_id})
+    if preview:
+        out.previews.sort(key=lambda p: p["row"])
+    return out

@@ -1,0 +1,69 @@
+"""The per-row error report as CSV (web download and the CLI's FILE.errors.csv).
+
+Every cell is escaped against spreadsheet formula injection: the report quotes back exactly the
+cells an attacker controls, so it must never hand Excel a live `=HYPERLINK(...)`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from ..models import ImportJob
+from .columns import is_formula_like
+
+
+def safe_cell(value: Any) -> str:
+    """A leading = + - @ (or tab/CR) is prefixed with an apostrophe, as OWASP recommends."""
+    text = "" if value is None else str(value)
+    if text and (is_formula_like(text) or text[0] in "\t\r"):
+        return "'" + text
+    return text
+
+
+def report_rows(lines: Iterable[tuple[Any, ...]]) -> Iterator[list[str]]:
+    yield [_("row"), _("field"), _("message"), _("data")]
+    for line in lines:
+        yield [safe_cell(v) for v in line]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_job_report(job: ImportJob) -> Iterator[str]:
+    """CSV text of a job's report, row by row (for a StreamingHttpResponse), with a BOM for Excel."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    lines = job.row_errors.order_by("row_number", "id").values_list("row_number", "field", "message", "raw")
+    for row in report_rows(lines.iterator(chunk_size=2000)):
+        yield writer.writerow(row)
+
+
+def write_job_report(job: ImportJob, out: IO[str]) -> int:
+    """Write the report of `job` to `out`; returns the number of lines (header excluded)."""
+    count = 0
+    for text in stream_job_report(job):
+        out.write(text)
+        count += 1
+    return max(count - 2, 0)  # the BOM and the header
+
+
+class ReportFile:
+    """Report lines written as they come (the CLI dry run keeps nothing in memory or database)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.count = 0
+        out.write("\ufeff")
+        self.writer = csv.writer(out)
+        self.writer.writerow(next(report_rows([])))
+
+    def add(self, lines: Iterable[Any]) -> None:
+        for line in lines:
+            self.writer.writerow([safe_cell(v) for v in (line.row, line.field, line.message, line.raw)])
+            self.count += 1
