@@ -6,7 +6,13 @@ import os
 import pytest
 
 from imbuto.intake.importing import columns
-from imbuto.intake.importing.columns import MappingError, header_key, neutralise_formula, plan, split_full_name
+from imbuto.intake.importing.columns import (
+    MappingError,
+    header_key,
+    neutralise_formula,
+    plan,
+    split_full_name,
+)
 from imbuto.intake.importing.reader import inspect, iter_rows
 
 FILES = os.path.join(os.path.dirname(__file__), "files")
@@ -41,13 +47,14 @@ def test_salesforce_lead_export_headers():
     path = os.path.join(FILES, "salesforce_leads.csv")
     info = inspect(path)
     p = plan(info.header)
-    assert {k: v for k, v in p.mapped.items()} == {
+    assert p.mapped == {
         "Lead ID": "external_id", "First Name": "first_name", "Last Name": "last_name", "Title": "job_title",
         "Company / Account": "company_name", "Email": "email", "Phone": "phone", "Mailing Street": "street",
         "Mailing City": "city", "Mailing State/Province": "region", "Mailing Zip/Postal Code": "postal_code",
         "Mailing Country": "country"}
     record, _e, _w = p.record(list(iter_rows(path, info))[1].cells)
-    assert record["street"] == "12 rue de la Paix\nBâtiment B" and record["company_name"] == "Atelier Dubois SA"
+    assert record["street"] == "12 rue de la Paix\nBâtiment B"
+    assert record["company_name"] == "Atelier Dubois SA"
 
 
 def test_italian_headers():
@@ -69,7 +76,8 @@ def test_italian_headers():
 
 
 def test_manual_mapping_from_json_wins_and_lists_ignored_columns():
-    manual = json.load(open(os.path.join(FILES, "mapping.json")))
+    with open(os.path.join(FILES, "mapping.json")) as fh:
+        manual = json.load(fh)
     path = os.path.join(FILES, "custom_headers.csv")
     info = inspect(path)
     p = plan(info.header, manual)

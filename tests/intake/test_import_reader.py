@@ -23,7 +23,7 @@ def rows(path, **kw):
 
 
 def test_it_reads_utf8_with_quoted_newlines(tmp_path):
-    path = write(tmp_path, "a.csv", 'First Name,Last Name,Street\nMario,Rossi,"Via Roma 1\nScala B"\n'.encode())
+    path = write(tmp_path, "a.csv", b'First Name,Last Name,Street\nMario,Rossi,"Via Roma 1\nScala B"\n')
     info = inspect(path)
     assert (info.kind, info.encoding, info.delimiter, info.header) == (
         "csv", "utf-8", ",", ["First Name", "Last Name", "Street"])
@@ -96,7 +96,8 @@ def test_one_megabyte_field_is_read_and_an_unclosed_quote_does_not_eat_the_file(
 
 
 def test_utf16_excel_unicode_text_and_old_mac_line_ends(tmp_path):
-    path = write(tmp_path, "u.txt", codecs.BOM_UTF16_LE + "Nome\tCognome\r\nNiccolò\tRossi\r\n".encode("utf-16-le"))
+    text = "Nome\tCognome\r\nNiccolò\tRossi\r\n"
+    path = write(tmp_path, "u.txt", codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     info = inspect(path)
     assert info.encoding == "utf-16-le" and not info.exact_offsets
     assert rows(path)[0].cells == ["Niccolò", "Rossi"]
