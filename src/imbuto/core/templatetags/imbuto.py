@@ -1,0 +1,113 @@
+"""Template helpers shared by every app: money, safe URL reversing, optional nav items and panels."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
+
+
+def format_money(value: Any, currency: str | None = None, language: str | None = None) -> str:
+    """1234.56 -> "1.234,56 €" in Italian, "€1,234.56" in English (symbol placement by locale)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    code = (currency or getattr(settings, "IMBUTO_DEFAULT_CURRENCY", "EUR")).upper()
+    symbol = CURRENCY_SYMBOLS.get(code, code)
+    number = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    lang = (language or get_language() or "en")[:2]
+    if lang == "en":
+        return f"{sign}{symbol}{number}" if len(symbol) == 1 else f"{sign}{symbol} {number}"
+    return f"{sign}{number} {symbol}"
+
+
+@register.filter
+def money(value: Any, currency: str | None = None) -> str:
+    """`{{ campaign.cost|money }}` or `{{ amount|money:"USD" }}`, formatted for the active language."""
+    return format_money(value, currency)
+
+
+def safe_reverse(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args or None)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def url_if_exists(name: str, *args: Any) -> str:
+    """Like `{% url %}`, but an empty string when no such URL exists (apps land one at a time)."""
+    return safe_reverse(name, *args)
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context: template.Context, label: str, *names: str) -> str:
+    """A top-nav link to the first of `names` that exists; nothing when none does yet."""
+    for name in names:
+        url = safe_reverse(name)
+        if url:
+            break
+    else:
+        return ""
+    path = getattr(context.get("request"), "path", "")
+    current = path == url or (url != "/" and path.startswith(url))
+    return format_html(
+        '<a class="nav-link{}" href="{}"{}>{}</a>',
+        " active" if current else "", url, ' aria-current="page"' if current else "", label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def optional_include(context: template.Context, name: str) -> str:
+    """Render template `name` with the current context if some app provides it, else nothing."""
+    try:
+        tpl = get_template(name)
+    except template.TemplateDoesNotExist:
+        return ""
+    return tpl.render(context.flatten(), context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context: template.Context, key: str) -> str:
+    """The query string that sorts the list by `key`, toggling direction; the cursor is dropped."""
+    request = context["request"]
+    current = context.get("ordering") or ""
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    params["ordering"] = key if current == f"-{key}" else f"-{key}"
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_mark(context: template.Context, key: str) -> str:
+    current = context.get("ordering") or ""
+    if current == key:
+        return "▲"
+    if current == f"-{key}":
+        return "▼"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, cursor: str | None) -> str:
+    """The current filters with another page cursor (None -> first page)."""
+    params = context["request"].GET.copy()
+    params.pop("cursor", None)
+    if cursor:
+        params["cursor"] = cursor
+    return "?" + params.urlencode()

@@ -1,0 +1,208 @@
+"""Forms of the web UI. They only parse input; the services decide what is valid and allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from imbuto.accounts.models import User
+from imbuto.core import permissions
+from imbuto.core.errors import DomainError
+
+from . import lifecycle
+from .choices import DiscardReason, ParkReason, Stage, Temperature
+from .models import Campaign, Channel, Lead
+from .selectors import ORDERINGS
+
+
+def apply_domain_error(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationFailed.fields on the form fields; the rest on the form itself."""
+    aliases = aliases or {}
+    placed: list[str] = []
+    leftover = False
+    for name, messages in (exc.fields or {}).items():
+        field = aliases.get(name, name)
+        if field in form.fields:
+            for message in messages:
+                form.add_error(field, str(message))
+            placed.extend(str(m) for m in messages)
+        else:
+            leftover = True
+    if leftover or exc.message not in placed:
+        form.add_error(None, exc.message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _ordering_choices() -> list[tuple[str, str]]:
+    return [(k, k) for k in ORDERINGS] + [(f"-{k}", f"-{k}") for k in ORDERINGS]
+
+
+class LeadFilterForm(forms.Form):
+    """The lead list filters: the same names as the API's query parameters."""
+
+    search = forms.CharField(label=_("Search"), required=False, max_length=200,
+                             widget=forms.SearchInput(attrs={
+                                 "placeholder": _("Name, company, email or phone"),
+                                 "autocomplete": "off"}))
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    temperature = forms.ChoiceField(label=_("Temperature"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    campaign = forms.ChoiceField(label=_("Campaign"), required=False)
+    country = forms.CharField(label=_("Country"), required=False, max_length=2,
+                              widget=forms.TextInput(attrs={"placeholder": "IT", "size": 3}))
+    created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
+    created_before = forms.DateField(label=_("Created before"), required=False, widget=DateInput())
+    ordering = forms.ChoiceField(required=False, widget=forms.HiddenInput(attrs={"id": "ordering-input"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["stage"].choices = anything + list(Stage.choices)
+        self.fields["temperature"].choices = anything + list(Temperature.choices)
+        users = permissions.restrict(user, User.objects.filter(is_active=True)).only(
+            "id", "username", "first_name", "last_name")
+        self.fields["owner"].choices = anything + [("none", _("Unassigned"))] + [
+            (str(u.pk), str(u)) for u in users]
+        self.fields["channel"].choices = anything + [
+            (c.slug, c.display_name) for c in Channel.objects.filter(is_active=True)]
+        self.fields["campaign"].choices = anything + [
+            (str(c.pk), c.name) for c in Campaign.objects.only("id", "name").order_by("name")]
+        self.fields["ordering"].choices = [("", "")] + _ordering_choices()
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].strip().upper()
+
+    def params(self) -> dict[str, Any]:
+        """The valid filters, as lead_list expects them; invalid ones are left out (and shown)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {k: v for k, v in data.items() if v not in (None, "") and k not in self.errors}
+
+    @property
+    def active_count(self) -> int:
+        skip = {"search", "ordering"}
+        return sum(1 for k, v in self.params().items() if k not in skip)
+
+
+PERSON = ("first_name", "last_name", "job_title", "email", "phone", "language")
+ORGANISATION = ("company_name", "website", "vat_id", "tax_code", "industry", "size_band")
+ADDRESS = ("street", "postal_code", "city", "region", "country")
+SOURCE = ("channel", "campaign", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+QUALIFICATION = ("owner", "purchase_timeframe", "temperature")
+CONSENT = ("consent_basis", "consent_at", "consent_channel")
+LEAD_GROUPS = (
+    (_("Person"), PERSON), (_("Organisation"), ORGANISATION), (_("Address"), ADDRESS),
+    (_("Source"), SOURCE), (_("Qualification"), QUALIFICATION), (_("Consent"), CONSENT),
+)
+
+
+def _lead_fields() -> dict[str, forms.Field]:
+    names = [n for _label, group in LEAD_GROUPS for n in group]
+    fields = forms.fields_for_model(Lead, fields=names, widgets={"consent_at": DateTimeInput()})
+    fields["consent_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+    fields["temperature"] = forms.ChoiceField(
+        label=_("Temperature"), required=False,
+        choices=[("", _("Automatic (from the time frame)"))] + list(Temperature.choices))
+    fields["channel"].queryset = Channel.objects.filter(is_active=True)
+    fields["channel"].label_from_instance = lambda c: c.display_name
+    fields["owner"].queryset = User.objects.filter(is_active=True)
+    fields["email"].widget.input_type = "email"
+    fields["phone"].widget.input_type = "tel"
+    fields["country"].widget.attrs.update({"maxlength": 2, "placeholder": "IT"})
+    return fields
+
+
+class LeadForm(forms.Form):
+    """Create or edit a lead. Only the changed fields go to lead_update, so history stays exact."""
+
+    def __init__(self, *args: Any, user: Any, lead: Lead | None = None, **kwargs: Any) -> None:
+        self.lead = lead
+        if lead is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_for(lead)
+        super().__init__(*args, **kwargs)
+        self.fields.update(_lead_fields())
+        if permissions.role_of(user) not in ("admin", "manager", "marketer"):
+            # A rep works their own leads: a lead a rep creates is theirs (lead_create decides).
+            del self.fields["owner"]
+
+    @staticmethod
+    def initial_for(lead: Lead) -> dict[str, Any]:
+        names = [n for _label, group in LEAD_GROUPS for n in group]
+        initial = {n: getattr(lead, n) for n in names}
+        initial["channel"] = lead.channel_id
+        initial["campaign"] = lead.campaign_id
+        initial["owner"] = lead.owner_id
+        initial["temperature"] = lead.temperature if lead.temperature_overridden else ""
+        return initial
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(label, [self[n] for n in names if n in self.fields]) for label, names in LEAD_GROUPS]
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def create_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if not data.get("temperature"):
+            data.pop("temperature", None)
+        if data.get("owner") is None:
+            data.pop("owner", None)
+        return data
+
+    def update_values(self) -> dict[str, Any]:
+        """Only what the person changed. Clearing an override hands temperature back to the time frame."""
+        values = {n: self.cleaned_data[n] for n in self.changed_data}
+        if "temperature" in values and not values["temperature"]:
+            timeframe = values.get("purchase_timeframe") or self.lead.purchase_timeframe
+            values["temperature"] = lifecycle.temperature_for(timeframe)
+        return values
+
+
+class TransitionForm(forms.Form):
+    """One lifecycle move: the target, a reason (a code and/or a note) and a revisit date for park."""
+
+    to = forms.ChoiceField(choices=Stage.choices)
+    reason_code = forms.ChoiceField(label=_("Reason"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    parked_until = forms.DateField(label=_("Revisit on"), required=False, widget=DateInput())
+
+    ALIASES = {"reason": "reason_code"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = dict(DiscardReason.choices) | dict(ParkReason.choices)
+        self.fields["reason_code"].choices = [("", "")] + list(codes.items())
+
+    @staticmethod
+    def discard_reasons() -> list[tuple[str, str]]:
+        return list(DiscardReason.choices)
+
+    @staticmethod
+    def park_reasons() -> list[tuple[str, str]]:
+        return list(ParkReason.choices)
+
+    def reason(self) -> str:
+        """The reason text lead_transition parses: a known code, or the note (then "other")."""
+        code, note = self.cleaned_data.get("reason_code") or "", self.cleaned_data.get("note") or ""
+        if code and code != "other":
+            return code
+        return note.strip() or code
+
+    def parked_date(self) -> dt.date | None:
+        return self.cleaned_data.get("parked_until")

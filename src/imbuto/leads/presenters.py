@@ -1,0 +1,73 @@
+"""How a lead's fields are shown: grouped as in the forms, with labels and a display kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .forms import LEAD_GROUPS
+from .models import Lead
+from .timeline import CHOICES
+
+KINDS = {"email": "email", "phone": "phone", "website": "url", "consent_at": "datetime",
+         "parked_until": "date", "created_at": "datetime", "updated_at": "datetime"}
+
+
+@dataclass
+class Shown:
+    label: str
+    value: Any
+    kind: str = "text"
+    href: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None or self.value == ""
+
+
+@dataclass
+class Group:
+    label: str
+    fields: list[Shown]
+
+
+def _shown(lead: Lead, name: str) -> Shown:
+    label = str(Lead._meta.get_field(name).verbose_name)
+    value = getattr(lead, name)
+    if name in CHOICES and value:
+        return Shown(label, str(CHOICES[name].get(value, value)))
+    if name == "channel":
+        return Shown(label, lead.channel.display_name if lead.channel else None)
+    if name == "website" and value:
+        href = value if "://" in value else f"https://{value}"
+        return Shown(label, value, "url", href if href.startswith(("http://", "https://")) else "")
+    if name in ("owner", "campaign"):
+        return Shown(label, str(value) if value else None)
+    return Shown(label, value, KINDS.get(name, "text"))
+
+
+def lead_groups(lead: Lead) -> list[Group]:
+    """Person, organisation, address, source, qualification and consent, as the form groups them."""
+    groups = [Group(str(label), [_shown(lead, n) for n in names]) for label, names in LEAD_GROUPS]
+    source = groups[3].fields
+    if lead.campaign_id and lead.campaign:
+        source.append(Shown(str(_("campaign cost")), lead.campaign.cost, "money"))
+    for name in ("referrer_contact", "referrer_account"):
+        obj = getattr(lead, name)
+        if obj is not None:
+            view = "leads:contact_detail" if name == "referrer_contact" else "leads:account_detail"
+            source.append(Shown(str(_("referred by")), str(obj), "link", reverse(view, args=[obj.pk])))
+    qualification = groups[4].fields
+    qualification.append(_shown(lead, "score"))
+    qualification.append(_shown(lead, "created_at"))
+    if lead.created_by_id:
+        qualification.append(Shown(str(_("created by")), str(lead.created_by)))
+    for name, label, view in (("account", _("account"), "leads:account_detail"),
+                              ("contact", _("contact"), "leads:contact_detail")):
+        obj = getattr(lead, name)
+        if obj is not None:
+            qualification.append(Shown(str(label), str(obj), "link", reverse(view, args=[obj.pk])))
+    return groups

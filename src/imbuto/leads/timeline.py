@@ -1,0 +1,130 @@
+"""The lead timeline for people: history entries with labels, names and locale-formatted values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from imbuto.accounts.models import Team, User
+from imbuto.core.history import history_of
+
+from .choices import DiscardReason, LawfulBasis, ParkReason, SizeBand, Stage, Temperature, Timeframe
+from .models import Account, Campaign, Channel, Contact, Lead
+
+MAX_ENTRIES = 200
+ACTIONS = {
+    "created": _("Created"),
+    "updated": _("Edited"),
+    "transition": _("Stage changed"),
+    "merged": _("Merged"),
+    "assigned": _("Assigned"),
+}
+CHOICES: dict[str, dict[str, Any]] = {
+    "stage": dict(Stage.choices),
+    "temperature": dict(Temperature.choices),
+    "purchase_timeframe": dict(Timeframe.choices),
+    "size_band": dict(SizeBand.choices),
+    "consent_basis": dict(LawfulBasis.choices),
+    "disposition_reason": dict(DiscardReason.choices) | dict(ParkReason.choices),
+}
+RELATED: dict[str, type[Model]] = {
+    "owner": User, "team": Team, "channel": Channel, "campaign": Campaign,
+    "referrer_contact": Contact, "referrer_account": Account, "account": Account, "contact": Contact,
+    "merged_into": Lead,
+}
+EXTRA_LABELS = {"temperature_overridden": _("temperature set by hand")}
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    actor: str
+    action: str
+    action_label: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def is_transition(self) -> bool:
+        return self.action == "transition"
+
+
+def _label(name: str) -> str:
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    try:
+        return str(Lead._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field other apps recorded, or one since removed
+        return name.replace("_", " ")
+
+
+def _names(entries: list[Any]) -> dict[tuple[str, Any], str]:
+    """Names of the related objects the entries point at: one query per model, not per entry."""
+    wanted: dict[str, set[Any]] = {}
+    for entry in entries:
+        for name, pair in (entry.changes or {}).items():
+            if name in RELATED and isinstance(pair, list | tuple):
+                wanted.setdefault(name, set()).update(v for v in pair if isinstance(v, int))
+    names: dict[tuple[str, Any], str] = {}
+    for name, ids in wanted.items():
+        for obj in RELATED[name]._default_manager.filter(pk__in=ids):
+            names[(name, obj.pk)] = str(obj)
+    return names
+
+
+def _display(name: str, value: Any, names: dict[tuple[str, Any], str]) -> str:
+    if value in (None, ""):
+        return "—"
+    if name in CHOICES:
+        return str(CHOICES[name].get(value, value))
+    if name in RELATED:
+        return names.get((name, value), f"#{value}")
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        return _date(value)
+    return str(value)
+
+
+def _date(value: str) -> str:
+    try:
+        if len(value) == 10:
+            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+
+
+def timeline_for(lead: Lead) -> list[Entry]:
+    """Newest first: who, when, what changed from what to what, and why."""
+    rows = list(history_of(lead).order_by("-at", "-id")[:MAX_ENTRIES])
+    names = _names(rows)
+    entries = []
+    for row in rows:
+        changes = [
+            Change(name, _label(name), _display(name, pair[0], names), _display(name, pair[1], names))
+            for name, pair in (row.changes or {}).items()
+            if isinstance(pair, list | tuple) and len(pair) == 2
+        ]
+        changes.sort(key=lambda c: c.field != "stage")
+        label = ACTIONS.get(row.action) or row.action.replace("_", " ").capitalize()
+        actor = str(row.actor) if row.actor_id and row.actor else row.actor_label or "system"
+        entries.append(Entry(at=row.at, actor=actor, action=row.action, action_label=str(label),
+                             reason=row.reason, changes=changes))
+    return entries

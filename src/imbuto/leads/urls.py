@@ -1,0 +1,20 @@
+"""Web UI of leads, accounts (companies) and contacts. "/" redirects to the lead list."""
+
+from django.urls import path
+
+from . import views, views_accounts
+
+app_name = "leads"
+
+urlpatterns = [
+    path("leads/", views.lead_list, name="list"),
+    path("leads/new/", views.lead_create, name="create"),
+    path("leads/<int:pk>/", views.lead_detail, name="detail"),
+    path("leads/<int:pk>/edit/", views.lead_edit, name="edit"),
+    path("leads/<int:pk>/transition/", views.lead_transition, name="transition"),
+    path("leads/<int:pk>/timeline/", views.lead_timeline, name="timeline"),
+    path("accounts/", views_accounts.account_list, name="account_list"),
+    path("accounts/<int:pk>/", views_accounts.account_detail, name="account_detail"),
+    path("contacts/", views_accounts.contact_list, name="contact_list"),
+    path("contacts/<int:pk>/", views_accounts.contact_detail, name="contact_detail"),
+]

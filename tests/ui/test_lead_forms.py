@@ -1,0 +1,92 @@
+"""Create and edit leads through the forms; service errors land on the fields."""
+
+import pytest
+
+from imbuto.core.errors import ValidationFailed
+from imbuto.core.models import AuditEvent, HistoryEntry
+from imbuto.leads import services
+from imbuto.leads.models import Lead
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rep_creates_a_lead_and_owns_it(client_as, rep):
+    client = client_as(rep)
+    page = client.get("/leads/new/")
+    assert page.status_code == 200 and "owner" not in page.context["form"].fields
+    response = client.post("/leads/new/", {
+        "first_name": "Giulia", "last_name": "Neri", "email": "giulia@neri.it", "company_name": "Neri SpA",
+        "country": "it", "purchase_timeframe": "within_2_months", "size_band": "", "consent_basis": "",
+    })
+    lead = Lead.objects.get(last_name="Neri")
+    assert response.status_code == 302 and response["Location"] == f"/leads/{lead.pk}/"
+    assert (lead.owner, lead.team, lead.created_by) == (rep, rep.team, rep)
+    assert (lead.country, lead.temperature, lead.temperature_overridden) == ("IT", "warm", False)
+    assert HistoryEntry.objects.filter(object_id=lead.pk, action="created").exists()
+
+
+def test_a_manager_may_pick_the_owner(client_as, manager, rep):
+    client = client_as(manager)
+    client.post("/leads/new/", {"last_name": "Gialli", "owner": rep.pk, "purchase_timeframe": "unknown"})
+    assert Lead.objects.get(last_name="Gialli").owner == rep
+
+
+def test_form_errors_are_shown_and_nothing_is_written(client_as, rep):
+    response = client_as(rep).post("/leads/new/", {"last_name": "X", "country": "ITALY",
+                                                   "purchase_timeframe": "soon"})
+    assert response.status_code == 422
+    assert response.context["form"].errors.keys() >= {"country", "purchase_timeframe"}
+    assert not Lead.objects.filter(last_name="X").exists()
+
+
+def test_service_validation_errors_map_onto_the_form_fields(client_as, rep, monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationFailed("Bad email.", fields={"email": ["Not an address."], "weird": ["Hm."]})
+
+    monkeypatch.setattr(services, "lead_create", refuse)
+    response = client_as(rep).post("/leads/new/", {"last_name": "Y", "purchase_timeframe": "unknown"})
+    form = response.context["form"]
+    assert response.status_code == 422
+    assert form.errors["email"] == ["Not an address."] and "Bad email." in form.non_field_errors()
+
+
+def test_editing_records_only_the_changed_fields(client_as, rep, rep_lead):
+    client = client_as(rep)
+    page = client.get(f"/leads/{rep_lead.pk}/edit/")
+    assert page.status_code == 200
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(city="Torino", change_reason="moved office")
+    response = client.post(f"/leads/{rep_lead.pk}/edit/", data)
+    assert response.status_code == 302
+    rep_lead.refresh_from_db()
+    assert rep_lead.city == "Torino"
+    entry = HistoryEntry.objects.get(object_id=rep_lead.pk, action="updated")
+    assert entry.changes == {"city": ["", "Torino"]} and entry.reason == "moved office"
+
+
+def test_setting_and_clearing_the_temperature_override(client_as, rep, rep_lead):
+    client = client_as(rep)
+    base = {k: v for k, v in client.get(f"/leads/{rep_lead.pk}/edit/").context["form"].initial.items()
+            if v is not None}
+    client.post(f"/leads/{rep_lead.pk}/edit/", {**base, "temperature": "hot"})
+    rep_lead.refresh_from_db()
+    assert (rep_lead.temperature, rep_lead.temperature_overridden) == ("hot", True)
+    base = {k: v for k, v in client.get(f"/leads/{rep_lead.pk}/edit/").context["form"].initial.items()
+            if v is not None}
+    assert base["temperature"] == "hot"
+    client.post(f"/leads/{rep_lead.pk}/edit/", {**base, "temperature": ""})
+    rep_lead.refresh_from_db()
+    assert (rep_lead.temperature, rep_lead.temperature_overridden) == ("cold", False)
+
+
+def test_editing_another_reps_lead_is_not_found(client_as, rep, other_lead):
+    assert client_as(rep).get(f"/leads/{other_lead.pk}/edit/").status_code == 404
+    assert client_as(rep).post(f"/leads/{other_lead.pk}/edit/", {"city": "X"}).status_code == 404
+
+
+def test_a_marketer_may_not_edit_a_sales_lead(client_as, marketer, other_lead):
+    Lead.objects.filter(pk=other_lead.pk).update(stage="opportunity")
+    response = client_as(marketer).get(f"/leads/{other_lead.pk}/edit/")
+    assert response.status_code == 403
+    assert b"You may look at this lead but not change it." in response.content
+    assert AuditEvent.objects.filter(actor=marketer, action="denied", object_id=str(other_lead.pk)).exists()
