@@ -1,0 +1,208 @@
+"""The intake pipeline: validate -> normalise -> candidates -> match -> create / merge / flag ->
+classify -> sources, match keys, history -> events. Set-based: a fixed number of queries per batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from imbuto.core import permissions
+from imbuto.leads.choices import Stage, Timeframe
+from imbuto.leads.lifecycle import temperature_for
+from imbuto.leads.models import Lead
+
+from . import lookup, matcher, write
+from .merge import fold
+from .refs import Refs, resolve
+from .types import RecordResult, SourceRef
+from .validate import Checked, check_record
+
+IDENTITY_KEYS = ("domain", "company_key", "name_key")
+
+
+@dataclass
+class Item:
+    """An accepted record on its way through the pipeline."""
+
+    index: int
+    checked: Checked
+    norm: Any                       # normalize.Normalized
+    channel_id: int | None
+    campaign_id: int | None
+    keys: set[str] = field(default_factory=set)
+    values: dict[str, Any] = field(default_factory=dict)
+    final: tuple[str, int] = ("new", 0)       # ("new", item position) | ("existing", lead id)
+    action: str = "new"
+    score: float | None = None
+    reasons: dict[str, Any] = field(default_factory=dict)
+    flag_target: tuple[str, int] | None = None
+    lead: Lead | None = None
+    filled: dict[str, list[Any]] = field(default_factory=dict)
+    differing: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _check_actor(actor: Any) -> None:
+    """None is the system itself (public form, chat, tasks); a person needs the right to create."""
+    if actor is not None and not permissions.can_create_lead(actor):
+        permissions.audit_denial(actor, "create", "leads.lead", None)
+        raise permissions.PermissionDenied("You may not create leads.")
+
+
+def _owner_for(actor: Any, owner: Any) -> Any:
+    return actor if permissions.role_of(actor) == "rep" else owner
+
+
+def _values(item: Item, owner: Any) -> dict[str, Any]:
+    """Lead column values of one record: normalised values, derived keys, references, classification."""
+    norm, extra = item.norm, item.checked.extra
+    values: dict[str, Any] = {}
+    for name, value in norm.values.items():
+        if name in write.LEAD_VALUE_FIELDS and value not in (None, ""):
+            values[name] = value
+    for name in IDENTITY_KEYS:
+        if norm.keys.get(name) and not values.get(name):
+            values[name] = norm.keys[name]
+    for name in ("size_band", "consent_basis"):
+        if extra.get(name):
+            values[name] = extra[name]
+    values["purchase_timeframe"] = extra.get("purchase_timeframe") or Timeframe.UNKNOWN
+    if item.checked.consent_at:
+        values["consent_at"] = item.checked.consent_at
+    values["channel_id"] = item.channel_id
+    values["campaign_id"] = item.campaign_id
+    values["owner_id"] = getattr(owner, "pk", None)
+    values["team_id"] = getattr(owner, "team_id", None)
+    return write.fit_lengths(values, item)
+
+
+def _prepare(records: list[Any], source: SourceRef, results: list[RecordResult | None]) -> list[Item]:
+    """Validate, resolve references (one query each), normalise. Rejections go into `results`."""
+    checked: list[tuple[int, Checked]] = []
+    for index, raw in enumerate(records):
+        ok, errors = check_record(raw)
+        if ok is None:
+            results[index] = RecordResult(index, "rejected", errors=errors)
+        else:
+            checked.append((index, ok))
+    if not checked:
+        return []
+    campaign_refs = {c.refs["campaign"] for _, c in checked if "campaign" in c.refs}
+    if source.campaign_id is not None:
+        campaign_refs.add(source.campaign_id)
+    refs = Refs({str(c.refs["channel"]) for _, c in checked if "channel" in c.refs}, campaign_refs)
+    items: list[Item] = []
+    for index, ok in checked:
+        channel_id, campaign_id, errors = resolve(
+            refs, ok.refs, source_channel=source.channel, source_kind=source.kind,
+            source_campaign=source.campaign_id)
+        if errors:
+            results[index] = RecordResult(index, "rejected", errors=errors)
+            continue
+        norm = matcher.normalize(ok.values)
+        items.append(Item(index, ok, norm, channel_id, campaign_id, keys=matcher.keys_of(norm)))
+    return items
+
+
+def _match(items: list[Item], policy: Any, *, lock: bool) -> dict[int, dict[str, Any]]:
+    """Lock (if writing), find candidates with one key query and one exact query, decide each record.
+
+    Returns the candidate rows by lead id."""
+    keys = set().union(*(i.keys for i in items))
+    if lock:
+        lookup.lock_keys(keys)
+    emails = {v for i in items if (v := i.values.get("email")) and "@" in v}
+    phones = {v for i in items if (v := i.values.get("phone")) and v.startswith("+")}
+    vats = {v for i in items if (v := i.values.get("vat_id"))}
+    ids = lookup.candidate_ids(keys, emails=emails, phones=phones, vats=vats)
+    rows: dict[int, dict[str, Any]] = {}
+    for part in lookup.chunks(sorted(ids)):
+        for row in Lead.objects.filter(id__in=part, merged_into__isnull=True).values(*matcher.MATCH_COLUMNS):
+            rows[row["id"]] = row
+    decisions = matcher.match([i.norm for i in items], list(rows.values()), policy)
+    for pos, (item, decision) in enumerate(zip(items, decisions, strict=True)):
+        item.score, item.reasons = decision.score, decision.reasons or {}
+        target = decision.target
+        if decision.action == "merge" and target is not None:
+            item.action = "merge"
+            if target[0] == "existing":
+                item.final = ("existing", int(target[1]))
+            else:
+                item.final = items[int(target[1])].final
+        else:
+            item.final = ("new", pos)
+            if decision.action == "flag" and target is not None:
+                item.action = "flag"
+                item.flag_target = ((target[0], int(target[1])) if target[0] == "existing"
+                                    else items[int(target[1])].final)
+    return rows
+
+
+def _classify(item: Item, now: Any, actor: Any) -> Lead:
+    """A new lead: suspect unless the record says more; temperature from the purchase timeframe."""
+    extra = item.checked.extra
+    lead = Lead(**item.values)
+    lead.stage = extra.get("stage") or Stage.SUSPECT
+    lead.stage_changed_at = now
+    derived = temperature_for(lead.purchase_timeframe)
+    lead.temperature = extra.get("temperature") or derived
+    lead.temperature_overridden = lead.temperature != derived
+    lead.quality_flags = dict(item.norm.flags or {})
+    lead.created_at = now
+    lead.created_by = actor if getattr(actor, "pk", None) else None
+    return lead
+
+
+def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: bool) -> None:
+    for pos, item in enumerate(items):
+        warnings = {k: [str(v)] if isinstance(v, str) else [str(m) for m in v]
+                    for k, v in (item.norm.flags or {}).items()}
+        if item.final == ("new", pos):
+            lead_id = None if dry_run else item.lead.pk
+            dup = None
+            if item.flag_target is not None:
+                kind, ref = item.flag_target
+                dup = ref if kind == "existing" else (None if dry_run else items[ref].lead.pk)
+            results[item.index] = RecordResult(item.index, "flagged" if item.action == "flag" else "created",
+                                               lead_id, {}, warnings, dup,
+                                               item.score if item.action == "flag" else None)
+        else:
+            kind, ref = item.final
+            lead_id = ref if kind == "existing" else (None if dry_run else items[ref].lead.pk)
+            results[item.index] = RecordResult(item.index, "merged", lead_id, {}, warnings, lead_id,
+                                               item.score)
+
+
+def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: list[int] | None = None,
+           dry_run: bool = False, policy: Any = None, owner: Any = None) -> list[RecordResult]:
+    """Take a batch of raw records through the pipeline; one result per record, in input order."""
+    _check_actor(actor)
+    if row_numbers is not None and len(row_numbers) != len(records):
+        raise ValueError("row_numbers must have one entry per record")
+    results: list[RecordResult | None] = [None] * len(records)
+    items = _prepare(records, source, results)
+    owner = _owner_for(actor, owner)
+    for item in items:
+        item.values = _values(item, owner)
+    if items:
+        policy = policy or matcher.default_policy()
+        if dry_run:
+            _match(items, policy, lock=False)
+        else:
+            with transaction.atomic():
+                _match(items, policy, lock=True)
+                now = timezone.now()
+                for pos, item in enumerate(items):
+                    if item.final == ("new", pos):
+                        item.lead = _classify(item, now, actor)
+                for item in items:
+                    if item.final[0] == "new" and item.lead is None:
+                        survivor = items[item.final[1]].lead
+                        item.filled, item.differing = fold(survivor, item.values, item.norm.flags)
+                        item.lead = survivor
+                write.persist(items, actor=actor, source=source, row_numbers=row_numbers, now=now)
+        _results(items, results, dry_run=dry_run)
+    return [r for r in results if r is not None]

@@ -1,0 +1,63 @@
+"""The pipeline's only contact with normalisation and matching (helper modules normalize/matching).
+
+Kept in one small adapter so the pipeline steps do not depend on how those modules spell things.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from ..matching import Decision, MatchPolicy, blocking_keys, match_batch
+from ..normalize import Normalized, normalize_record
+from .lookup import stored_key
+
+__all__ = ["Decision", "MatchPolicy", "default_policy", "existing_record", "keys_of", "lead_keys", "match",
+           "normalize"]
+# Lead columns a matcher record of an existing lead is built from.
+MATCH_COLUMNS = ("id", "first_name", "last_name", "email", "phone", "vat_id", "tax_code", "company_name",
+                 "website", "domain", "company_key", "name_key", "street", "postal_code", "city",
+                 "region", "country", "quality_flags")
+
+
+def default_policy() -> MatchPolicy:
+    """Thresholds from settings (IMBUTO_MATCH_AUTO_MERGE / IMBUTO_MATCH_REVIEW) or the matcher's."""
+    policy = MatchPolicy()
+    auto = getattr(settings, "IMBUTO_MATCH_AUTO_MERGE", None)
+    review = getattr(settings, "IMBUTO_MATCH_REVIEW", None)
+    if auto is not None:
+        policy.auto_merge = float(auto)
+    if review is not None:
+        policy.review = float(review)
+    return policy
+
+
+def normalize(values: dict[str, str]) -> Normalized:
+    return normalize_record(values, default_region=settings.IMBUTO_DEFAULT_REGION)
+
+
+def keys_of(norm: Normalized) -> set[str]:
+    """Blocking keys of a normalised record, as stored in MatchKey."""
+    return {stored_key(k) for k in blocking_keys(norm.match_record())}
+
+
+def existing_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored lead as the matcher sees it: values it flagged as invalid do not take part."""
+    record = {k: v for k, v in row.items() if k != "quality_flags" and v is not None}
+    for name in row.get("quality_flags") or {}:
+        if name in record and name != "id":
+            record[name] = ""
+    return record
+
+
+def lead_keys(lead: Any) -> set[str]:
+    """Blocking keys of a stored lead (to index a lead that never had match keys, or a merge)."""
+    from .merge import lead_values
+
+    record = existing_record({"id": lead.pk, **lead_values(lead), "quality_flags": lead.quality_flags})
+    return {stored_key(k) for k in blocking_keys(record)}
+
+
+def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy) -> list[Decision]:
+    return match_batch([n.match_record() for n in batch], [existing_record(r) for r in existing], policy)

@@ -1,0 +1,75 @@
+"""Resolve the references of a batch (channel slugs, campaigns) with one query each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from imbuto.leads.models import Campaign, Channel
+
+from ..models import SourceKind
+
+# The channel a source kind implies when neither the batch nor the record names one.
+DEFAULT_CHANNEL = {
+    SourceKind.FORM: "web-form",
+    SourceKind.CHAT: "website-chat",
+    SourceKind.IMPORT: "purchased-list",
+    SourceKind.REFERRAL: "referral",
+    SourceKind.REENGAGEMENT: "lost-opportunity",
+    SourceKind.MANUAL: "manual",
+}
+
+
+class Refs:
+    """Channel and campaign lookups for one batch."""
+
+    def __init__(self, channel_slugs: set[str], campaign_refs: set[Any]) -> None:
+        self.channels: dict[str, int] = dict(Channel.objects.values_list("slug", "id"))
+        ids = {int(r) for r in campaign_refs if isinstance(r, int) or str(r).isdigit()}
+        names = {str(r) for r in campaign_refs if not (isinstance(r, int) or str(r).isdigit())}
+        self.campaigns_by_id: dict[int, tuple[int, int]] = {}
+        self.campaigns_by_name: dict[str, tuple[int, int]] = {}
+        if ids or names:
+            from django.db.models import Q
+
+            rows = Campaign.objects.filter(Q(id__in=ids) | Q(name__in=names)).values_list(
+                "id", "name", "channel_id")
+            for pk, name, channel_id in rows:
+                self.campaigns_by_id[pk] = (pk, channel_id)
+                self.campaigns_by_name[name] = (pk, channel_id)
+
+    def channel(self, slug: str) -> int | None:
+        return self.channels.get(slug)
+
+    def campaign(self, ref: Any) -> tuple[int, int] | None:
+        if isinstance(ref, int) or str(ref).isdigit():
+            return self.campaigns_by_id.get(int(ref))
+        return self.campaigns_by_name.get(str(ref))
+
+
+def resolve(refs: Refs, record_refs: dict[str, Any], *, source_channel: str | None, source_kind: str,
+            source_campaign: int | None) -> tuple[int | None, int | None, dict[str, list[str]]]:
+    """(channel_id, campaign_id, errors) for one record: the record's own values win."""
+    errors: dict[str, list[str]] = {}
+    campaign_id = source_campaign
+    campaign_channel = None
+    if "campaign" in record_refs:
+        found = refs.campaign(record_refs["campaign"])
+        if found is None:
+            errors["campaign"] = [_("Unknown campaign %(ref)r.") % {"ref": str(record_refs["campaign"])[:60]}]
+        else:
+            campaign_id, campaign_channel = found
+    elif source_campaign is not None:
+        found = refs.campaign(source_campaign)
+        campaign_channel = found[1] if found else None
+    slug = record_refs.get("channel") or source_channel
+    channel_id = None
+    if slug:
+        channel_id = refs.channel(str(slug))
+        if channel_id is None:
+            field = "channel" if record_refs.get("channel") else "__all__"
+            errors[field] = [_("Unknown channel %(slug)r.") % {"slug": str(slug)[:60]}]
+    else:
+        channel_id = campaign_channel or refs.channel(DEFAULT_CHANNEL.get(source_kind, ""))
+    return channel_id, campaign_id, errors

@@ -1,0 +1,144 @@
+"""Step 1 of the pipeline: structural validation of raw records, before any normalisation.
+
+A record is a flat dict of lead fields. Unknown fields, wrong types, over-long values, unknown choices
+and records with no identity at all (no name, email, phone or company) are rejected with a reason per
+field; everything else goes on. Pure Python: no database here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from imbuto.leads.choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
+from imbuto.leads.models import Lead
+
+TEXT_FIELDS = (
+    "first_name", "last_name", "job_title", "email", "phone", "language", "company_name", "website",
+    "vat_id", "tax_code", "industry", "street", "postal_code", "city", "region", "country",
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "external_id",
+    "consent_channel",
+)
+START_STAGES = (Stage.SUSPECT, Stage.LEAD, Stage.MQL, Stage.SQL)
+CHOICE_FIELDS: dict[str, tuple[str, ...]] = {
+    "stage": tuple(START_STAGES),
+    "purchase_timeframe": tuple(Timeframe.values),
+    "temperature": tuple(Temperature.values),
+    "size_band": tuple(SizeBand.values),
+    "consent_basis": tuple(v for v in LawfulBasis.values if v),
+}
+# Kept with the record's source (LeadSource.payload), not on the lead: what a form or chat asked.
+PAYLOAD_FIELDS = {"message": 5000}
+REF_FIELDS = ("channel", "campaign")
+DATE_FIELDS = ("consent_at",)
+ALLOWED = frozenset((*TEXT_FIELDS, *CHOICE_FIELDS, *PAYLOAD_FIELDS, *REF_FIELDS, *DATE_FIELDS))
+IDENTITY = ("first_name", "last_name", "email", "phone", "company_name")
+# Raw values may be longer than the stored one when normalisation shortens them ("Italia" -> "IT").
+RAW_LENGTH_OVERRIDES = {"country": 100, "phone": 60}
+MAX_LENGTHS: dict[str, int] = {
+    name: RAW_LENGTH_OVERRIDES.get(name, Lead._meta.get_field(name).max_length) for name in TEXT_FIELDS
+}
+MAX_LENGTHS.update({"channel": 50, "campaign": 200})
+
+
+@dataclass
+class Checked:
+    """A record that passed validation: clean text values, references still unresolved."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    refs: dict[str, str | int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    consent_at: dt.datetime | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _as_text(value: Any) -> str | None:
+    """Text, numbers and booleans become text (a phone typed as a number); None/'' become ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    return None
+
+
+def _safe_payload(value: Any) -> Any:
+    """The record as sent, minus NUL characters that PostgreSQL's jsonb refuses."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {str(k).replace("\x00", ""): _safe_payload(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe_payload(v) for v in value]
+    return value
+
+
+def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
+    """(checked record, None) or (None, errors by field)."""
+    if not isinstance(raw, dict):
+        return None, {"__all__": [_("A record must be an object of lead fields.")]}
+    errors: dict[str, list[str]] = {}
+    out = Checked(payload=_safe_payload(raw))
+    for name, value in raw.items():
+        key = str(name)
+        if key not in ALLOWED:
+            errors.setdefault(key[:100], []).append(_("Unknown field."))
+            continue
+        if key == "campaign" and isinstance(value, int) and not isinstance(value, bool):
+            out.refs["campaign"] = value
+            continue
+        text = _as_text(value)
+        if text is None:
+            errors.setdefault(key, []).append(_("Must be text, a number or null."))
+            continue
+        if not text:
+            continue
+        limit = PAYLOAD_FIELDS.get(key) or MAX_LENGTHS.get(key, 100)
+        if len(text) > limit:
+            errors.setdefault(key, []).append(
+                _("At most %(limit)d characters (got %(got)d).") % {"limit": limit, "got": len(text)})
+            continue
+        if key in CHOICE_FIELDS:
+            if text not in CHOICE_FIELDS[key]:
+                errors.setdefault(key, []).append(
+                    _("Unknown value %(value)r; use one of: %(choices)s.")
+                    % {"value": text[:40], "choices": ", ".join(CHOICE_FIELDS[key])})
+            else:
+                out.extra[key] = text
+        elif key in REF_FIELDS:
+            out.refs[key] = text
+        elif key in DATE_FIELDS:
+            parsed = _parse_when(text)
+            if parsed is None:
+                errors.setdefault(key, []).append(_("Not an ISO 8601 date or date-time."))
+            else:
+                out.consent_at = parsed
+        elif key in PAYLOAD_FIELDS:
+            continue
+        else:
+            out.values[key] = text
+    if not errors and not any(out.values.get(f) for f in IDENTITY):
+        errors["__all__"] = [_("A record needs some identity: a name, an email, a phone or a company.")]
+    return (None, errors) if errors else (out, {})
+
+
+def _parse_when(text: str) -> dt.datetime | None:
+    from django.utils import timezone
+
+    try:
+        value = parse_datetime(text)
+        if value is None:
+            day = dt.date.fromisoformat(text)
+            value = dt.datetime.combine(day, dt.time())
+    except ValueError:
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value

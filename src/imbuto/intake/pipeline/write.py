@@ -1,0 +1,195 @@
+"""The write steps of the pipeline, each one bulk statement for the whole batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
+
+from imbuto.core import events, history
+from imbuto.leads.models import Lead
+
+from ..models import DuplicateCandidate, LeadMerge, LeadSource, MatchKey
+from . import matcher
+from .lookup import chunks
+from .merge import VALUE_FIELDS, fold
+
+
+def history_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Relation ids under their field names ("channel", not "channel_id"), as the timeline reads them."""
+    return {(k[:-3] if k.endswith("_id") else k): v for k, v in changes.items()}
+
+
+if TYPE_CHECKING:
+    from .engine import Item
+    from .types import SourceRef
+
+LEAD_VALUE_FIELDS = frozenset(VALUE_FIELDS)
+BATCH_SIZE = 1000
+_MAX = {f.name: f.max_length for f in Lead._meta.concrete_fields if getattr(f, "max_length", None)}
+
+
+def fit_lengths(values: dict[str, Any], item: Item) -> dict[str, Any]:
+    """Never let a value overflow its column: cut it and say so (normalisation already should)."""
+    for name, value in values.items():
+        limit = _MAX.get(name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            values[name] = value[:limit]
+            flags = item.norm.flags if isinstance(item.norm.flags, dict) else {}
+            flags.setdefault(name, f"value cut to {limit} characters")
+    return values
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: history.jsonable(v) for k, v in values.items() if v not in (None, "")}
+
+
+def _load_targets(items: list[Item]) -> dict[int, Lead]:
+    """Existing leads that records merge into, locked in id order (no deadlock with other writers)."""
+    ids = sorted({i.final[1] for i in items if i.final[0] == "existing"})
+    targets: dict[int, Lead] = {}
+    for part in chunks(ids):
+        targets.update({lead.pk: lead for lead in Lead.objects.select_for_update().filter(id__in=part)
+                        .order_by("id")})
+    moved = {t.merged_into_id for t in targets.values() if t.merged_into_id}
+    if moved:  # merged by a person since the candidate query: follow to the survivor
+        survivors = {lead.pk: lead for lead in Lead.objects.select_for_update().filter(id__in=moved)}
+        for pk, lead in list(targets.items()):
+            if lead.merged_into_id:
+                targets[pk] = survivors[lead.merged_into_id]
+    return targets
+
+
+def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: list[int] | None,
+            now: Any) -> None:
+    """Write the batch: leads, sources, merges, match keys, duplicate pairs, history; then events."""
+    targets = _load_targets(items)
+    touched: dict[int, set[str]] = defaultdict(set)
+    for item in items:
+        if item.final[0] == "existing":
+            lead = targets[item.final[1]]
+            item.filled, item.differing = fold(lead, item.values, item.norm.flags)
+            item.lead = lead
+            touched[lead.pk].update(item.filled)
+    new_leads = [i.lead for pos, i in enumerate(items) if i.final == ("new", pos)]
+    Lead.objects.bulk_create(new_leads, batch_size=BATCH_SIZE)
+    sources = _sources(items, source, row_numbers, now)
+    merges = _merges(items, sources, actor, now)
+    _update_targets(targets, touched, now)
+    _match_keys(items, targets)
+    _duplicates(items, now)
+    _history(items, new_leads, merges, actor=actor, source=source)
+    if new_leads:
+        events.emit("lead.created", lead_ids=[lead.pk for lead in new_leads])
+    survivors = sorted({m.survivor_id for m in merges if m.survivor_id in targets})
+    if survivors:
+        events.emit("lead.merged", lead_ids=survivors)
+
+
+def _outcome(item: Item, pos: int) -> str:
+    if item.final == ("new", pos):
+        return "flagged" if item.action == "flag" else "created"
+    return "merged"
+
+
+def _sources(items: list[Item], source: SourceRef, row_numbers: list[int] | None, now: Any,
+             ) -> list[LeadSource]:
+    rows = [
+        LeadSource(
+            lead_id=item.lead.pk, original_lead_id=item.lead.pk, kind=source.kind,
+            channel_id=item.channel_id, campaign_id=item.campaign_id, reference=source.reference[:200],
+            import_job_id=source.import_job_id, file_name=source.file_name[:255],
+            row_number=row_numbers[item.index] if row_numbers is not None else None,
+            outcome=_outcome(item, pos), received_at=now, payload=item.checked.payload,
+        )
+        for pos, item in enumerate(items)
+    ]
+    LeadSource.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return rows
+
+
+def _merges(items: list[Item], sources: list[LeadSource], actor: Any, now: Any) -> list[LeadMerge]:
+    rows = []
+    for pos, (item, src) in enumerate(zip(items, sources, strict=True)):
+        if item.final == ("new", pos):
+            continue
+        rows.append(LeadMerge(
+            survivor_id=item.lead.pk, merged=None, source=src, at=now, automatic=True,
+            actor=actor if getattr(actor, "pk", None) else None, score=item.score,
+            rule="incoming record folded into the matching lead", incoming=_jsonable(item.values),
+            filled_values={k: history.jsonable(v[1]) for k, v in item.filled.items()},
+            differing_values={k: [history.jsonable(x) for x in v] for k, v in item.differing.items()},
+        ))
+    LeadMerge.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return rows
+
+
+def _update_targets(targets: dict[int, Lead], touched: dict[int, set[str]], now: Any) -> None:
+    changed = [targets[pk] for pk, fields in touched.items() if fields]
+    if not changed:
+        return
+    fields = set().union(*(touched[t.pk] for t in changed))
+    names = sorted({f[:-3] if f.endswith("_id") else f for f in fields} | {"updated_at"})
+    for lead in changed:
+        lead.updated_at = now
+    Lead.objects.bulk_update(changed, names, batch_size=BATCH_SIZE)
+
+
+def _match_keys(items: list[Item], targets: dict[int, Lead]) -> None:
+    """Each lead gets the keys of every record that landed on it, so later variants find it."""
+    pairs: set[tuple[int, str]] = set()
+    for item in items:
+        pairs.update((item.lead.pk, key) for key in item.keys)
+    for lead in targets.values():
+        pairs.update((lead.pk, key) for key in matcher.lead_keys(lead))
+    MatchKey.objects.bulk_create([MatchKey(lead_id=pk, key=key) for pk, key in sorted(pairs)],
+                                 batch_size=BATCH_SIZE * 5, ignore_conflicts=True)
+
+
+def _duplicates(items: list[Item], now: Any) -> None:
+    rows = []
+    for item in items:
+        if item.flag_target is None or item.action != "flag":
+            continue
+        kind, ref = item.flag_target
+        other = ref if kind == "existing" else items[ref].lead.pk
+        if other == item.lead.pk:
+            continue
+        rows.append(DuplicateCandidate(lead_id=item.lead.pk, candidate_id=other, score=item.score or 0.0,
+                                       reasons=item.reasons, created_at=now))
+    DuplicateCandidate.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+
+
+def _history(items: list[Item], new_leads: list[Lead], merges: list[LeadMerge], *, actor: Any,
+             source: SourceRef) -> None:
+    reason = f"intake: {source.kind}" + (f" ({source.reference})" if source.reference else "")
+    flagged = {item.lead.pk: item for item in items if item.action == "flag" and item.flag_target}
+    history.record_many(
+        new_leads, actor=actor, action="created", reason=reason,
+        changes_for=lambda lead: {"stage": [None, lead.stage]},
+        data_for=lambda lead: {"source": source.kind, "channel": lead.channel_id,
+                               "campaign": lead.campaign_id, "file_name": source.file_name or None,
+                               "possible_duplicate_score": getattr(flagged.get(lead.pk), "score", None)},
+    )
+    if not merges:
+        return
+    by_lead: dict[int, list[tuple[Item, LeadMerge]]] = defaultdict(list)
+    merged_items = [i for pos, i in enumerate(items) if i.final != ("new", pos)]
+    for item, merge in zip(merged_items, merges, strict=True):
+        by_lead[item.lead.pk].append((item, merge))
+    survivors: list[Model] = [pairs[0][0].lead for pairs in by_lead.values()]
+
+    def changes_for(lead: Lead) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for item, _ in by_lead[lead.pk]:
+            for name, (old, new) in item.filled.items():
+                out[name] = [out[name][0] if name in out else old, new]
+        return history_changes(out)
+
+    def data_for(lead: Lead) -> dict[str, Any]:
+        return {"automatic": True, "source": source.kind, "merges": [
+            {"merge": m.pk, "score": m.score, "differing": m.differing_values} for _, m in by_lead[lead.pk]]}
+
+    history.record_many(survivors, actor=actor, action="merged", reason=reason, changes_for=changes_for,
+                        data_for=data_for)
