@@ -160,14 +160,15 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
                                                started_at=job.started_at or timezone.now())
     job.refresh_from_db()
     source = _source(job, job.file_name, job.campaign, job.channel)
-    resume_at = job.bytes_done if info.exact_offsets and job.rows_committed else None
-    rows = reader.iter_rows(path, info, skip=job.rows_committed, offset=resume_at)
+    committed = job.rows_committed  # where this run starts; the compare-and-set checks it per chunk
+    resume_at = job.bytes_done if info.exact_offsets and committed else None
+    rows = reader.iter_rows(path, info, skip=committed, offset=resume_at)
     done_chunks = 0
     try:
         for chunk in chunked(rows, plan, info.header, chunk_rows):
             with transaction.atomic():
-                claimed = ImportJob.objects.filter(pk=job.pk, rows_committed=job.rows_committed).update(
-                    rows_committed=job.rows_committed + chunk.consumed, bytes_done=chunk.position)
+                claimed = ImportJob.objects.filter(pk=job.pk, rows_committed=committed).update(
+                    rows_committed=committed + chunk.consumed, bytes_done=chunk.position)
                 if not claimed:
                     raise JobTaken(_("Another process is running this import."))
                 results = ingest(chunk.records, actor=actor, source=source, row_numbers=chunk.numbers) \
@@ -178,6 +179,7 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
                                     message=line.message, raw=line.raw) for line in result.lines],
                     batch_size=1000)
                 ImportJob.objects.filter(pk=job.pk).update(**{k: F(k) + v for k, v in result.counts.items()})
+            committed += chunk.consumed
             job.refresh_from_db()
             if on_progress:
                 on_progress(job)
@@ -188,10 +190,12 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
         raise
     except Exception as exc:
         _fail(job, _("The import stopped at row %(row)s: %(error)s")
-              % {"row": info.header_row + job.rows_committed + 1, "error": exc})
+              % {"row": info.header_row + committed + 1, "error": exc})
         raise
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, finished_at=timezone.now(),
-                                               bytes_done=info.size)
+    finished = ImportJob.objects.filter(pk=job.pk, rows_committed=committed).update(
+        status=ImportStatus.DONE, finished_at=timezone.now(), bytes_done=info.size)
+    if not finished:
+        raise JobTaken(_("Another process is running this import."))
     job.refresh_from_db()
     if on_progress:
         on_progress(job)

@@ -1,0 +1,38 @@
+"""Background tasks of intake. They take ids, call the same functions as the CLI, and are idempotent:
+running an import task twice resumes or finds the job finished, never imports a row twice."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def run_import(job_id: int) -> dict[str, Any]:
+    """Run (or resume) a web-uploaded import job; the job page polls its progress."""
+    from .importing import reader, runner
+    from .models import ImportJob, ImportStatus
+
+    job = ImportJob.objects.select_related("created_by", "campaign", "channel").filter(pk=job_id).first()
+    if job is None or job.dry_run:
+        return {"job": job_id, "status": "missing"}
+    if job.status == ImportStatus.DONE:
+        return {"job": job_id, "status": "done", "already": True}
+    try:
+        summary = runner.job_run(job, actor=job.created_by)
+    except reader.FileProblem as exc:  # already recorded on the job
+        return {"job": job_id, "status": "failed", "error": str(exc)}
+    except runner.JobTaken:
+        return {"job": job_id, "status": "taken"}
+    logger.info("import job %s: %s", job_id, summary.line())
+    return {"job": job_id, "status": "done", "summary": summary.line()}
+
+
+def enqueue_import(job_id: int) -> None:
+    """Queue the import once the transaction that prepared the job has committed."""
+    transaction.on_commit(lambda: run_import.enqueue(job_id))

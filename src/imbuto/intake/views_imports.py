@@ -1,0 +1,165 @@
+"""Imports in the web UI: list, upload, preview (dry run), live progress, row report download.
+
+Thin adapters: the work is in intake.importing (uploads/runner) and the background task."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from imbuto.core.errors import DomainError
+from imbuto.core.htmx import render_error
+from imbuto.core.permissions import can_import_leads
+
+from .importing import columns, reader, report, runner, uploads
+from .importing.forms import UploadForm, field_label, mapping_choices
+from .models import ImportJob, ImportStatus
+
+PREVIEW_ROWS = 20
+
+
+def import_permission(view: Any) -> Any:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_import_leads(request.user):
+            return render_error(request, status=403, message=_("Only admins, managers and marketers may "
+                                                                 "import leads."))
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+@require_GET
+@import_permission
+def import_list(request: HttpRequest) -> HttpResponse:
+    jobs = (ImportJob.objects.select_related("campaign", "channel", "created_by")
+            .order_by("-created_at", "-id"))
+    return render(request, "intake/imports/list.html", {"jobs": jobs[:100]})
+
+
+@import_permission
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job, existing = uploads.import_prepare(
+                actor=request.user, uploaded=data["file"],
+                campaign_id=data["campaign"].pk if data["campaign"] else None,
+                campaign_name=data["new_campaign"],
+                channel_slug=data["channel"].slug if data["channel"] else "",
+                mapping=data["mapping"])
+        except DomainError as exc:
+            form.add_error("file" if "file" in exc.fields else None, exc.message)
+        else:
+            if existing:
+                messages.info(request, _("This file was already imported into this campaign (import %(id)s): "
+                                         "nothing new to import.") % {"id": job.pk})
+            return redirect("intake:import_detail", job.pk)
+    return render(request, "intake/imports/new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@require_GET
+@import_permission
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.select_related("campaign", "channel", "created_by"), pk=pk)
+    if job.dry_run:
+        return _preview(request, job)
+    return render(request, "intake/imports/detail.html", _progress_context(job))
+
+
+def _preview(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    context: dict[str, Any] = {"job": job, "choices": mapping_choices()}
+    try:
+        info, plan, summary, tally = runner.dry_run(
+            actor=request.user, path=job.file_path, file_name=job.file_name, campaign=job.campaign,
+            channel=job.channel, manual=job.mapping, limit=PREVIEW_ROWS)
+    except (reader.FileProblem, columns.MappingError, OSError) as exc:
+        context.update(problem=str(exc), columns=[{"index": i, "header": h, "field": f}
+                                                  for i, (h, f) in enumerate(job.mapping.items())])
+        return render(request, "intake/imports/preview.html", context, status=422)
+    context.update(info=info, summary=summary, previews=tally.previews, unmapped=plan.unmapped,
+                   columns=[{"index": c.index, "header": c.header, "field": c.field, "how": c.how,
+                             "label": field_label(c.field) if c.field else ""} for c in plan.columns])
+    return render(request, "intake/imports/preview.html", context)
+
+
+@require_POST
+@import_permission
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    headers = list(job.mapping)
+    mapping = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(headers)}
+    save_as = request.POST.get("save_as", "").strip()
+    try:
+        uploads.import_remap(actor=request.user, job=job, mapping=mapping, save_as=save_as)
+    except columns.MappingError as exc:
+        messages.error(request, str(exc))
+    except DomainError as exc:
+        return render_error(request, exc, status=exc.status)
+    else:
+        if save_as:
+            messages.success(request, _("Mapping saved as “%(name)s”.") % {"name": save_as})
+    return redirect("intake:import_detail", job.pk)
+
+
+@require_POST
+@import_permission
+def import_start(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        started = uploads.import_start(actor=request.user, job=job)
+    except reader.FileProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("intake:import_detail", job.pk)
+    except DomainError as exc:
+        return render_error(request, exc, status=exc.status)
+    if started.pk != job.pk:
+        messages.info(request, _("This file was already imported into this campaign."))
+    return redirect("intake:import_detail", started.pk)
+
+
+@require_POST
+@import_permission
+def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        uploads.import_resume(actor=request.user, job=job)
+    except DomainError as exc:
+        return render_error(request, exc, status=exc.status)
+    return redirect("intake:import_detail", job.pk)
+
+
+@require_GET
+@import_permission
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.select_related("campaign", "channel"), pk=pk)
+    return render(request, "intake/imports/detail.html#progress", _progress_context(job))
+
+
+@require_GET
+@import_permission
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    response = StreamingHttpResponse(report.stream_job_report(job), content_type="text/csv; charset=utf-8")
+    name = "".join(ch for ch in job.file_name if ch.isalnum() or ch in "._-")[:80] or "import"
+    response["Content-Disposition"] = f'attachment; filename="{name}.errors.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _progress_context(job: ImportJob) -> dict[str, Any]:
+    total = job.created + job.merged + job.flagged + job.rejected
+    percent = 100 if job.status == ImportStatus.DONE else (
+        min(99, int(job.bytes_done * 100 / job.file_size)) if job.file_size else 0)
+    delimiter = {"\t": _("tab"), ",": _("comma"), ";": _("semicolon")}.get(job.delimiter, job.delimiter)
+    return {"job": job, "percent": percent, "rows": total, "delimiter": delimiter,
+            "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            "has_report": job.row_errors.exists(), "empty": job.status == ImportStatus.DONE and not total}
