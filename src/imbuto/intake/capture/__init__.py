@@ -1,0 +1,1 @@
+"""Capture channels of issue #3: the public web form and the website chat widget."""
