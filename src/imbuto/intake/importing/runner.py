@@ -50,6 +50,7 @@ class Summary:
     dry_run: bool = False
     already_done: bool = False
     resumed_at_row: int = 0
+    file_rows: int | None = None  # set when the rows were counted by an earlier job
 
     @property
     def rows(self) -> int:
@@ -58,7 +59,10 @@ class Summary:
     def line(self) -> str:
         text = _("created %(c)s, merged %(m)s, flagged %(f)s, rejected %(r)s (%(file)s, %(rows)s rows, "
                  "%(s).1f s)") % {"c": self.created, "m": self.merged, "f": self.flagged, "r": self.rejected,
-                                  "file": self.file_name, "rows": self.rows, "s": self.seconds}
+                                  "file": self.file_name, "s": self.seconds,
+                                  "rows": self.rows if self.file_rows is None else self.file_rows}
+        if self.already_done:
+            text = text[:-1] + _(", already imported as job %(job)s)") % {"job": self.job_id}
         if self.dry_run:
             text = _("dry run, nothing written: %(summary)s") % {"summary": text}
         return text

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.timezone import localtime
 
 from imbuto.core.errors import DomainError
 from imbuto.intake.importing import columns, reader, report, runner
@@ -27,6 +28,7 @@ from imbuto.leads.models import Campaign
 
 class Command(BaseCommand):
     help = "Import leads from a CSV or XLSX file through the intake pipeline."
+    requires_system_checks: list[str] = []  # a data command: start fast, `imbuto check` does the checks
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=["leads"], help="what to import (leads)")
@@ -94,8 +96,9 @@ class Command(BaseCommand):
         job = runner.previous_job(sha, campaign)
         if job and job.status == ImportStatus.DONE:
             self.stderr.write(f"{path.name} was already imported into this campaign as job {job.pk} "
-                              f"({job.finished_at:%Y-%m-%d %H:%M}): nothing to do.")
-            summary = runner.Summary(file_name=path.name, job_id=job.pk, already_done=True)
+                              f"({localtime(job.finished_at):%Y-%m-%d %H:%M}): nothing to do.")
+            summary = runner.Summary(file_name=path.name, job_id=job.pk, already_done=True,
+                                     file_rows=job.created + job.merged + job.flagged + job.rejected)
             self.stdout.write(summary.line())
             return
         if job:
