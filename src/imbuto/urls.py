@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .api import api
+from .core.views import healthz
 
 
 def _optional(prefix: str, module: str) -> list:
@@ -21,6 +22,7 @@ def _optional(prefix: str, module: str) -> list:
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

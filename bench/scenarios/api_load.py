@@ -1,0 +1,166 @@
+"""API capture speed: single-lead POSTs under wrk, the batch endpoint, and a bare "hello" baseline.
+
+The server is the product's own `imbuto serve` (gunicorn gthread) on a fresh database; the load comes
+from a second process on loopback (wrk for single requests, a Python client for batches), sharing
+the same 2 cores. Targets (issue #3): >= 500 req/s with p99 <= 100 ms, >= 20,000 leads/s in batches.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+DESCRIPTION = "Single-lead capture and batch capture over HTTP, vs a bare hello endpoint"
+
+LUA = r"""
+local counter = 0
+local threads = {}
+local prefix = "x"
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  prefix = args[1] or "x"
+end
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"first_name":"Giulia","last_name":"Bench%d","email":"b%s.%d.%d@example.com",' ..
+    '"company_name":"Bench %d %d S.r.l.","country":"IT","phone":"+39 347 %07d","channel":"web-form"}',
+    counter, prefix, tid, counter, tid, counter, (tid * 1000000 + counter) % 10000000)
+  return wrk.format("POST", "/api/v1/leads", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. os.getenv("IMBUTO_BENCH_TOKEN")}, body)
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_up(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not come up")
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None,
+        args: list[str] | None = None, env: dict | None = None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    cmd.append(url)
+    if args:
+        cmd += ["--", *args]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                         env={**os.environ, **(env or {})}).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"requests_per_s": round(rps, 1), "p50_ms": lat.get("50"), "p99_ms": lat.get("99"),
+            "non_2xx": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else "",
+            "connections": connections, "seconds": seconds}
+
+
+def batch_load(port: int, token: str, *, batches: int, size: int, clients: int) -> dict:
+    """Each client posts `batches` bodies of `size` new leads, back to back; leads/s overall."""
+    prefix = uuid.uuid4().hex[:8]
+    bodies = []
+    for b in range(batches * clients):
+        leads = [{"first_name": "Marco", "last_name": f"Lotto{b}x{i}",
+                  "email": f"l{prefix}.{b}.{i}@example.org", "company_name": f"Lotto {b}-{i} SpA",
+                  "country": "IT", "channel": "purchased-list"} for i in range(size)]
+        bodies.append(json.dumps({"leads": leads}).encode())
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def client(mine: list[bytes]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        for body in mine:
+            t0 = time.perf_counter()
+            conn.request("POST", "/api/v1/leads/batch", body=body,
+                         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+            resp = conn.getresponse()
+            resp.read()
+            with lock:
+                results.append((resp.status, time.perf_counter() - t0))
+
+    threads = [threading.Thread(target=client, args=(bodies[i::clients],)) for i in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    ok = sum(1 for s, _ in results if s == 200)
+    return {"leads_per_s": round(ok * size / wall, 1), "batches": len(results), "batch_size": size,
+            "ok_batches": ok, "clients": clients, "seconds": round(wall, 2),
+            "slowest_batch_s": round(max(d for _, d in results), 2)}
+
+
+def run(ctx) -> dict:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    kind = "postgres" if ctx.databases.get("postgres") else "sqlite"
+    url = ctx.fresh_database(kind)
+    ctx.imbuto("user", "add", "bench", "--role", "admin", database_url=url, capture=True)
+    token = ctx.imbuto("token", "bench", database_url=url, capture=True).stdout.strip()
+    port = _free_port()
+    exe = str(Path(sys.executable).parent / "imbuto")
+    env = {**os.environ, "DATABASE_URL": url, "IMBUTO_ACCESS_LOG": "0", "IMBUTO_LOG_LEVEL": "warning",
+           "IMBUTO_BENCH_TOKEN": token}
+    server = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        _wait_up(port)
+        secs = 5 if ctx.quick else 20
+        base = f"http://127.0.0.1:{port}"
+        wrk(f"{base}/healthz", seconds=2, connections=8)  # warm-up
+        hello = wrk(f"{base}/healthz", seconds=secs, connections=16)
+        script = ctx.scratch / "post_lead.lua"
+        script.write_text(LUA)
+        wrk(f"{base}/api/v1/leads", seconds=3, connections=8, script=script, args=["warm"], env=env)
+        single = wrk(f"{base}/api/v1/leads", seconds=secs, connections=16, script=script,
+                     args=[uuid.uuid4().hex[:8]], env=env)
+        batch = batch_load(port, token, batches=2 if ctx.quick else 5, size=5000, clients=2)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)
+    ratio = round(single["requests_per_s"] / hello["requests_per_s"], 3) if hello["requests_per_s"] else None
+    return {
+        "summary": (f"single POST {single['requests_per_s']:.0f} req/s p99 {single['p99_ms']} ms "
+                    f"(hello {hello['requests_per_s']:.0f} req/s, ratio {ratio}); "
+                    f"batch {batch['leads_per_s']:.0f} leads/s ({kind})"),
+        "databases": [kind], "hello": hello, "single_lead": single, "batch": batch,
+        "ratio_single_to_hello": ratio,
+        "targets": {"single_rps": 500, "single_p99_ms": 100, "batch_leads_per_s": 20000},
+    }
