@@ -122,10 +122,11 @@ def load_plan(info: reader.FileInfo, manual: dict[str, Any] | None) -> columns.C
 def job_create(*, actor: Any, path: str | Path, file_name: str = "", campaign: Campaign | None,
                channel: Channel, manual: dict[str, Any] | None = None, sha256: str = "",
                preview: bool = False) -> ImportJob:
-    """A queued job for a file that reads well; raises FileProblem (nothing written) otherwise."""
+    """A queued job for a file that reads well; raises FileProblem (nothing written) otherwise.
+    A preview job may still lack a usable mapping: the preview page is where it gets one."""
     path = Path(path)
     info = reader.inspect(path)
-    plan = load_plan(info, manual)
+    plan = columns.plan(info.header, manual) if preview else load_plan(info, manual)
     return ImportJob.objects.create(
         file_name=(file_name or path.name)[:255], file_path=str(path.resolve()), file_size=info.size,
         file_sha256=sha256 or file_sha256(path), campaign=campaign, channel=channel,
