@@ -4,40 +4,49 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+BENCH ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install install-test run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install install-test run test lint bench messages clean
 
+# The venv is made once, with the newest Python >= 3.12 on PATH or under pyenv.
 $(BIN)/python:
-	@py=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip
+	@py=$$(scripts/find-python.sh) || exit 1; \
+	echo "Creating $(VENV) with $$py ($$($$py --version 2>&1))"; \
+	rm -rf $(VENV) && $$py -m venv $(VENV) && ($(BIN)/python -m pip install -q --upgrade pip || true)
 
-# Reinstall only when pyproject.toml changed (the stamp holds its hash).
+# (Re)install only when pyproject.toml changed: the stamp file name holds its hash.
 install: $(BIN)/python
 	@h=$$(sha1sum pyproject.toml | cut -c1-12); \
 	if [ ! -f $(VENV)/.stamp-$$h ]; then \
+	  echo "Installing Imbuto and its dependencies into $(VENV)..."; \
 	  $(BIN)/pip install -q -e . && rm -f $(VENV)/.stamp-* && touch $(VENV)/.stamp-$$h; \
 	fi
 
 install-test: $(BIN)/python
 	@h=$$(sha1sum pyproject.toml | cut -c1-12); \
 	if [ ! -f $(VENV)/.stamp-test-$$h ]; then \
-	  $(BIN)/pip install -q -e '.[test,bench]' && rm -f $(VENV)/.stamp-* && touch $(VENV)/.stamp-$$h $(VENV)/.stamp-test-$$h; \
+	  echo "Installing Imbuto with test and bench extras into $(VENV)..."; \
+	  $(BIN)/pip install -q -e '.[test,bench]' && rm -f $(VENV)/.stamp-* \
+	    && touch $(VENV)/.stamp-$$h $(VENV)/.stamp-test-$$h; \
 	fi
 
+# Serves on http://$(HOST):$(PORT) (PORT, HOST and DATABASE_URL are honoured).
 run: install
-	@$(BIN)/imbuto migrate
+	@$(BIN)/imbuto migrate --no-input -v 0
 	@$(BIN)/imbuto demo --if-empty
-	@$(BIN)/imbuto serve --host $(HOST) --port $(PORT)
+	@exec $(BIN)/imbuto serve --host $(HOST) --port $(PORT)
 
+# ruff, then the suite on SQLite and on PostgreSQL (see scripts/test.sh).
 test: install-test
 	@bash scripts/test.sh
 
 lint: install-test
 	$(BIN)/ruff check .
 
+# All scenarios in bench/scenarios, or one: make bench BENCH=name
 bench: install-test
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH)
 
 messages: install
 	cd src/imbuto && ../../$(BIN)/django-admin makemessages -l it -l en --ignore '*/migrations/*' && ../../$(BIN)/django-admin compilemessages
