@@ -123,11 +123,19 @@ def test_honeypot_looks_accepted_but_creates_nothing(client, webform):
     assert not Lead.objects.exists()
 
 
-def test_too_fast_submission_is_refused_with_a_fresh_token(client, webform):
-    r = post_json(client, webform, good(webform, **{spam.TOKEN_FIELD: token(webform, seconds_ago=1)}))
+def test_too_fast_submission_is_refused_and_the_clock_keeps_running(client, webform):
+    early = token(webform, seconds_ago=1)
+    r = post_json(client, webform, good(webform, **{spam.TOKEN_FIELD: early}))
     assert r.status_code == 422 and r.json()["error"]["code"] == "too_fast"
-    assert r.json()["token"]
+    assert r.json()["token"] == early
     assert not Lead.objects.exists()
+
+
+def test_fixing_a_typo_does_not_restart_the_fill_time(client, webform):
+    issued = token(webform)
+    r = post_json(client, webform, good(webform, email="typo@", **{spam.TOKEN_FIELD: issued}))
+    assert r.status_code == 422 and r.json()["token"] == issued
+    assert post_json(client, webform, good(webform, **{spam.TOKEN_FIELD: issued})).status_code == 200
 
 
 def test_a_plain_html_form_without_token_is_asked_to_confirm_once(client, webform):

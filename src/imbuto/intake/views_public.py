@@ -19,7 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from imbuto.core.errors import DomainError
+from imbuto.core.errors import DomainError, PermissionDenied
 from imbuto.core.htmx import render_error
 
 from .capture import cors, selectors, services, spam
@@ -105,11 +105,16 @@ def _schema(request: HttpRequest, webform: WebForm, lang: str) -> dict[str, Any]
 
 
 def _rerender(request: HttpRequest, webform: WebForm, lang: str, data: dict[str, Any],
-              errors: dict[str, list[str]], code: str = "validation_error") -> HttpResponse:
+              errors: dict[str, list[str]], code: str = "validation_error",
+              token: str | None = None) -> HttpResponse:
+    """The form again with messages. A still-good token is handed back unchanged, so fixing a typo
+    does not restart the fill-time clock; a missing or stale one is replaced."""
+    token = token or spam.issue_token(webform.key)
     if public_forms.wants_json(request):
         first = next(iter(errors.values()))[0] if errors else _("Please check the form.")
-        return _error_json(422, code, first, errors, token=spam.issue_token(webform.key))
+        return _error_json(422, code, first, errors, token=token)
     context = _form_context(request, webform, lang, data, errors)
+    context["token"] = token
     return render(request, "intake/capture/public_form.html", context, status=422)
 
 
@@ -148,17 +153,19 @@ def _submit(request: HttpRequest, webform: WebForm) -> HttpResponse:
     if spam.honeypot_filled(data):
         log.info("form %s: honeypot filled, submission dropped", webform.key)
         return _success(request, webform, lang)
-    problem = spam.check_token(data.get(spam.TOKEN_FIELD), webform.key, webform.min_fill_seconds)
+    token = str(data.get(spam.TOKEN_FIELD) or "")
+    problem = spam.check_token(token, webform.key, webform.min_fill_seconds)
     if problem:
         return _rerender(request, webform, lang, data, {"__all__": [str(TOKEN_MESSAGES[problem])]},
-                         code=problem if problem == "too_fast" else "confirm")
+                         code=problem if problem == "too_fast" else "confirm",
+                         token=token if problem == "too_fast" else None)
     submission = public_forms.clean_submission(webform, data, language=lang)
     if submission.errors:
-        return _rerender(request, webform, lang, data, submission.errors)
+        return _rerender(request, webform, lang, data, submission.errors, token=token)
     result = services.form_submit(webform=webform, submission=submission)
     if not result.ok:
         return _rerender(request, webform, lang, data, result.errors or {
-            "__all__": [_("Please check the form.")]})
+            "__all__": [_("Please check the form.")]}, token=token)
     return _success(request, webform, lang)
 
 
@@ -218,9 +225,9 @@ def form_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     try:
         webform = selectors.webform(request.user, pk) if pk else None
         if not services.may_manage_forms(request.user):
-            raise DomainError(_("Only admins, managers and marketers manage web forms."))
+            raise PermissionDenied(_("Only admins, managers and marketers manage web forms."))
     except DomainError as exc:
-        return render_error(request, exc, status=getattr(exc, "status", 403))
+        return render_error(request, exc, status=exc.status)
     form = WebFormForm(request.POST or None, instance=webform)
     if request.method == "POST" and form.is_valid():
         try:
