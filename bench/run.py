@@ -72,6 +72,7 @@ def run_one(name: str, quick: bool, timeout: float) -> dict:
     if quick:
         cmd.append("--quick")
     print(f"== bench {name}", flush=True)
+    load_at_start = round(os.getloadavg()[0], 2)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
     status, usage, timed_out = 0, None, False
@@ -87,8 +88,9 @@ def run_one(name: str, quick: bool, timeout: float) -> dict:
     seconds = time.perf_counter() - t0
     record = {"scenario": name, "started_at": started.isoformat(timespec="seconds"),
               "duration_s": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
-              "machine": {**machine_info(), "load_avg_1m_at_start": round(os.getloadavg()[0], 2)},
-              "engines": engine_versions(), "exit_code": proc.returncode, "ok": proc.returncode == 0}
+              "machine": {**machine_info(), "load_avg_1m_at_start": load_at_start},
+              "engines": engine_versions(), "quick": quick, "exit_code": proc.returncode,
+              "ok": proc.returncode == 0}
     if out.exists() and out.stat().st_size:
         record.update(json.loads(out.read_text()))
     if timed_out:
@@ -134,6 +136,8 @@ def summary_table() -> str:
     for r in records:
         res = r.get("result") or {}
         headline = res.get("summary") if r.get("ok") else f"FAILED: {r.get('error', '')}"
+        if r.get("quick"):
+            headline = f"{headline} (quick run: small sizes)"
         m = r.get("machine") or {}
         lines.append("| " + " | ".join(_cell(v) for v in (
             f"[{r['scenario']}](../bench/results/{r['scenario']}.json)", headline or "-",
