@@ -1,0 +1,189 @@
+"""Decide, for every record of a batch, whether it is new, merges into a lead, or is a possible duplicate.
+
+Records are matched against the existing candidates (fetched by blocking key) and against the earlier
+records of the same batch, in order, so a file with the same person on three rows yields one lead.
+Only records sharing a blocking key are compared, never all pairs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .blocking import EXACT_PREFIXES, keys_for
+from .compare import Prepared, judge, prepare, reasons_of
+
+NEW, MERGE, FLAG = "new", "merge", "flag"
+
+
+@dataclass
+class MatchPolicy:
+    """Thresholds on the 0..1 score: >= auto_merge merges automatically, >= review creates the lead and
+    flags it as a possible duplicate, below is new. Pair caps (see compare.cap) can only lower this."""
+
+    auto_merge: float = 0.9
+    review: float = 0.5
+    max_block: int = 50         # a fuzzy key shared by more records than this is too common to use
+    max_candidates: int = 30    # fuzzy candidates scored per record, those sharing most keys first
+    max_single_key: int = 4     # and at most this many sharing a single fuzzy key
+    max_members: int = 4        # records of one lead scored (a lead holds the records merged into it)
+
+    def action(self, score: float, cap: str) -> str:
+        if cap == NEW or score < self.review:
+            return NEW
+        if cap == MERGE and score >= self.auto_merge:
+            return MERGE
+        return FLAG
+
+
+@dataclass
+class Decision:
+    """What to do with batch record `index`. `target` is ("existing", lead_id) or ("batch", i) with i an
+    earlier record of the batch that is itself created (never one that was merged away)."""
+
+    index: int
+    action: str
+    target: tuple[str, int] | None = None
+    score: float | None = None
+    reasons: dict[str, float] = field(default_factory=dict)
+
+
+class _Node:
+    """A record the batch can match: an existing lead (folded on first use) or a batch row."""
+
+    __slots__ = ("ref", "record", "_prepared", "root")
+
+    def __init__(self, ref: tuple[str, int], record: dict[str, Any] | None, prepared: Prepared | None,
+                 root: int) -> None:
+        self.ref, self.record, self._prepared, self.root = ref, record, prepared, root
+
+    @property
+    def prepared(self) -> Prepared:
+        if self._prepared is None:
+            self._prepared = prepare(self.record or {})
+        return self._prepared
+
+
+def _signature(p: Prepared) -> tuple[str, ...]:
+    return (p.first, p.last, p.house, p.street, p.postal, p.city, p.region, p.email, p.phone, p.vat, p.tax,
+            p.domain, p.company)
+
+
+class _Matcher:
+    """Blocking index over the existing records that share a key with the batch and the batch records
+    already decided. A record merged into a lead is indexed too (its spelling may be the one the next
+    record shares), unless the lead already holds an identical record."""
+
+    def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy) -> None:
+        self.policy = policy
+        self.prepared = [prepare(record) for record in batch]
+        self.keys = [keys_for(p) for p in self.prepared]
+        self.nodes: list[_Node] = []
+        self.index: dict[str, list[int]] = {}
+        self.signatures: dict[int, set[tuple[str, ...]]] = {}
+
+    def _index(self, node: int, keys: Iterable[str]) -> None:
+        index = self.index
+        for key in keys:
+            members = index.get(key)
+            if members is None:
+                index[key] = [node]
+            else:
+                members.append(node)
+
+    def add_existing(self, existing: list[dict[str, Any]]) -> None:
+        batch_keys: set[str] = set().union(*self.keys)
+        lead_root: dict[int, int] = {}
+        for record in existing:
+            known = record.get("match_keys")
+            prepared = None
+            if known is None:
+                prepared = prepare(record)
+                known = keys_for(prepared)
+            shared = batch_keys.intersection(known)
+            if not shared:
+                continue
+            node = len(self.nodes)
+            lead_id = int(record["id"])
+            root = lead_root.setdefault(lead_id, node)
+            self.nodes.append(_Node(("existing", lead_id), record, prepared, root))
+            self._index(node, shared)
+
+    def _usable(self, members: list[int]) -> bool:
+        """A fuzzy key is too common when more than max_block different leads share it."""
+        if len(members) <= self.policy.max_block:
+            return True
+        nodes = self.nodes
+        return len({nodes[m].root for m in members}) <= self.policy.max_block
+
+    def candidates(self, i: int) -> tuple[list[int], set[int]]:
+        """Members of the leads sharing an exact key, then of the leads sharing most fuzzy keys (a few
+        sharing a single fuzzy key); at most `max_members` records per lead, those sharing most keys."""
+        exact: set[int] = set()
+        counts: Counter[int] = Counter()
+        for key in self.keys[i]:
+            members = self.index.get(key)
+            if not members:
+                continue
+            if key.startswith(EXACT_PREFIXES):
+                exact.update(members)
+            elif self._usable(members):
+                counts.update(members)
+        by_root: dict[int, list[tuple[int, int]]] = {}
+        nodes = self.nodes
+        for member, count in counts.items():
+            by_root.setdefault(nodes[member].root, []).append((count, member))
+        ranked = sorted(by_root.values(), key=lambda ms: max(ms)[0], reverse=True)
+        policy = self.policy
+        shared = [ms for ms in ranked if max(ms)[0] > 1][: policy.max_candidates]
+        single = [ms for ms in ranked if max(ms)[0] == 1][: policy.max_single_key]
+        chosen = list(exact)
+        for ms in (*shared, *single):
+            ms.sort(reverse=True)
+            chosen.extend(member for _, member in ms[: policy.max_members] if member not in exact)
+        return chosen, exact
+
+    def decide(self, i: int) -> Decision:
+        nodes, exact = self.candidates(i)
+        prepared = self.prepared[i]
+        best: tuple[tuple[bool, bool, float], int, str, dict[str, str]] | None = None
+        for node in nodes:
+            score, cap, levels = judge(prepared, self.nodes[node].prepared)
+            action = self.policy.action(score, cap)
+            if action == NEW:
+                continue
+            rank = (action == MERGE, node in exact and self.nodes[node].ref[0] == "existing", score)
+            if best is None or rank > best[0]:
+                best = (rank, node, action, levels)
+        own = len(self.nodes)
+        if best is None:
+            decision = Decision(i, NEW)
+            root = own
+        else:
+            rank, node, action, levels = best
+            target_root = self.nodes[node].root
+            root = target_root if action == MERGE else own
+            reasons = reasons_of(prepared, self.nodes[node].prepared, levels)
+            decision = Decision(i, action, self.nodes[target_root].ref, round(rank[2], 4), reasons)
+        self.nodes.append(_Node(("batch", i), None, prepared, root))
+        signature = _signature(prepared)
+        known = self.signatures.setdefault(root, set())
+        if root == own or signature not in known:
+            known.add(signature)
+            self._index(own, self.keys[i])
+        return decision
+
+
+def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
+                policy: MatchPolicy | None = None) -> list[Decision]:
+    """One decision per batch record, in order.
+
+    `existing` records carry "id" plus the same normalised values and keys. A lead merged into another
+    may be passed with the survivor's id: its old spellings then still find the survivor. An existing
+    record may carry "match_keys" (its stored MatchKey strings, or just those shared with the batch) to
+    save recomputing them; it is then only folded if it becomes a candidate."""
+    matcher = _Matcher(batch, policy or MatchPolicy())
+    matcher.add_existing(existing)
+    return [matcher.decide(i) for i in range(len(batch))]
