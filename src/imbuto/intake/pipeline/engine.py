@@ -45,18 +45,28 @@ class Item:
     differing: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _check_actor(actor: Any) -> None:
-    """None is the system itself (public form, chat, tasks); a person needs the right to create."""
-    if actor is not None and not permissions.can_create_lead(actor):
-        permissions.audit_denial(actor, "create", "leads.lead", None)
-        raise permissions.PermissionDenied("You may not create leads.")
+def _check_actor(actor: Any, owner: Any) -> None:
+    """None is the system itself (public form, chat, tasks); a person needs the right to create, and a
+    sales rep creates leads for themselves only."""
+    if actor is not None and not permissions.can_create_lead(actor, owner=owner):
+        permissions.audit_denial(actor, "create", "leads.lead", None,
+                                 detail={"owner": getattr(owner, "pk", None)} if owner else None)
+        raise permissions.PermissionDenied(
+            "A sales rep creates leads for themselves only." if owner is not None
+            and permissions.can_create_lead(actor) else "You may not create leads.")
 
 
-def _owner_for(actor: Any, owner: Any) -> Any:
-    return actor if permissions.role_of(actor) == "rep" else owner
+def _owner_and_team(actor: Any, owner: Any) -> tuple[Any, int | None]:
+    """A rep's leads are theirs; a manager's unassigned leads wait in the manager's team queue."""
+    role = permissions.role_of(actor)
+    if owner is None and role == "rep":
+        owner = actor
+    if owner is not None:
+        return owner, getattr(owner, "team_id", None)
+    return None, getattr(actor, "team_id", None) if role == "manager" else None
 
 
-def _values(item: Item, owner: Any) -> dict[str, Any]:
+def _values(item: Item, owner: Any, team_id: int | None) -> dict[str, Any]:
     """Lead column values of one record: normalised values, derived keys, references, classification."""
     norm, extra = item.norm, item.checked.extra
     values: dict[str, Any] = {}
@@ -75,7 +85,7 @@ def _values(item: Item, owner: Any) -> dict[str, Any]:
     values["channel_id"] = item.channel_id
     values["campaign_id"] = item.campaign_id
     values["owner_id"] = getattr(owner, "pk", None)
-    values["team_id"] = getattr(owner, "team_id", None)
+    values["team_id"] = team_id
     return write.fit_lengths(values, item)
 
 
@@ -107,22 +117,20 @@ def _prepare(records: list[Any], source: SourceRef, results: list[RecordResult |
     return items
 
 
-def _match(items: list[Item], policy: Any, *, lock: bool) -> dict[int, dict[str, Any]]:
-    """Lock (if writing), find candidates with one key query and one exact query, decide each record.
-
-    Returns the candidate rows by lead id."""
+def _match(items: list[Item], policy: Any, *, lock: bool) -> None:
+    """Lock (if writing), find candidates with one key query and one exact query, decide each record."""
     keys = set().union(*(i.keys for i in items))
     if lock:
         lookup.lock_keys(keys)
     emails = {v for i in items if (v := i.values.get("email")) and "@" in v}
     phones = {v for i in items if (v := i.values.get("phone")) and v.startswith("+")}
     vats = {v for i in items if (v := i.values.get("vat_id"))}
-    ids = lookup.candidate_ids(keys, emails=emails, phones=phones, vats=vats)
-    rows: dict[int, dict[str, Any]] = {}
-    for part in lookup.chunks(sorted(ids)):
+    found = lookup.candidates(keys, emails=emails, phones=phones, vats=vats)
+    rows: list[dict[str, Any]] = []
+    for part in lookup.chunks(sorted(found)):
         for row in Lead.objects.filter(id__in=part, merged_into__isnull=True).values(*matcher.MATCH_COLUMNS):
-            rows[row["id"]] = row
-    decisions = matcher.match([i.norm for i in items], list(rows.values()), policy)
+            rows.extend(matcher.with_aliases(row, found[row["id"]]))
+    decisions = matcher.match([i.norm for i in items], rows, policy)
     for pos, (item, decision) in enumerate(zip(items, decisions, strict=True)):
         item.score, item.reasons = decision.score, decision.reasons or {}
         target = decision.target
@@ -138,7 +146,6 @@ def _match(items: list[Item], policy: Any, *, lock: bool) -> dict[int, dict[str,
                 item.action = "flag"
                 item.flag_target = ((target[0], int(target[1])) if target[0] == "existing"
                                     else items[int(target[1])].final)
-    return rows
 
 
 def _classify(item: Item, now: Any, actor: Any) -> Lead:
@@ -179,14 +186,14 @@ def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: 
 def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: list[int] | None = None,
            dry_run: bool = False, policy: Any = None, owner: Any = None) -> list[RecordResult]:
     """Take a batch of raw records through the pipeline; one result per record, in input order."""
-    _check_actor(actor)
+    _check_actor(actor, owner)
     if row_numbers is not None and len(row_numbers) != len(records):
         raise ValueError("row_numbers must have one entry per record")
     results: list[RecordResult | None] = [None] * len(records)
     items = _prepare(records, source, results)
-    owner = _owner_for(actor, owner)
+    owner, team_id = _owner_and_team(actor, owner)
     for item in items:
-        item.values = _values(item, owner)
+        item.values = _values(item, owner, team_id)
     if items:
         policy = policy or matcher.default_policy()
         if dry_run:

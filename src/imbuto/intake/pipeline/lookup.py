@@ -52,12 +52,13 @@ def lock_keys(keys: Iterable[str]) -> int:
     return len(buckets)
 
 
-def candidate_ids(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
-                  external_ids: set[str] | None = None) -> set[int]:
-    """Ids of live leads sharing a match key or an exact identity value with the batch."""
-    ids: set[int] = set()
+def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
+               ) -> dict[int, set[str]]:
+    """Live leads sharing a match key or an exact identity value with the batch: {lead id: keys shared}."""
+    found: dict[int, set[str]] = {}
     for part in chunks(sorted(keys)):
-        ids.update(MatchKey.objects.filter(key__in=part).values_list("lead_id", flat=True))
+        for lead_id, key in MatchKey.objects.filter(key__in=part).values_list("lead_id", "key"):
+            found.setdefault(lead_id, set()).add(key)
     exact = Q()
     if emails:
         exact |= Q(email__in=sorted(emails))
@@ -65,9 +66,7 @@ def candidate_ids(keys: set[str], *, emails: set[str], phones: set[str], vats: s
         exact |= Q(phone__in=sorted(phones))
     if vats:
         exact |= Q(vat_id__in=sorted(vats))
-    if external_ids:
-        exact |= Q(external_id__in=sorted(external_ids))
     if exact:
         for pk, merged_into in Lead.objects.filter(exact).values_list("id", "merged_into_id"):
-            ids.add(merged_into or pk)
-    return ids
+            found.setdefault(merged_into or pk, set())
+    return found

@@ -59,5 +59,24 @@ def lead_keys(lead: Any) -> set[str]:
     return {stored_key(k) for k in blocking_keys(record)}
 
 
+# Exact key prefixes (matching.blocking) and the field each one stands for.
+EXACT_FIELDS = {"e:": "email", "p:": "phone", "v:": "vat_id", "t:": "tax_code"}
+
+
+def with_aliases(row: dict[str, Any], shared: set[str]) -> list[dict[str, Any]]:
+    """The lead as stored, plus one variant per exact identity it is also known by (the email or phone
+    of a record merged into it earlier), so such a record matches it as strongly as the original."""
+    variants = [row]
+    for key in shared:
+        field = EXACT_FIELDS.get(key[:2])
+        if field is None:
+            continue
+        value = key[2:]
+        own = (row.get(field) or "").lower()
+        if value.lower() != own:
+            variants.append({**row, field: value})
+    return variants
+
+
 def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy) -> list[Decision]:
     return match_batch([n.match_record() for n in batch], [existing_record(r) for r in existing], policy)

@@ -81,7 +81,7 @@ def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: li
     _duplicates(items, now)
     _history(items, new_leads, merges, actor=actor, source=source)
     if new_leads:
-        events.emit("lead.created", lead_ids=[lead.pk for lead in new_leads])
+        events.emit("lead.created", lead_ids=[lead.pk for lead in new_leads], indexed=True)
     survivors = sorted({m.survivor_id for m in merges if m.survivor_id in targets})
     if survivors:
         events.emit("lead.merged", lead_ids=survivors)

@@ -1,0 +1,45 @@
+"""Intake's event receivers: leads created outside the pipeline (the lead form, the CLI, demo data)
+get their match keys after commit, so the fuzzy matcher can find them too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imbuto.core import events
+
+BATCH = 2000
+
+
+def index_leads(lead_ids: list[int]) -> int:
+    """Store the match keys of the given leads that have none yet; returns how many leads were indexed."""
+    from imbuto.leads.models import Lead
+
+    from .models import MatchKey
+    from .pipeline import matcher
+
+    indexed = 0
+    for start in range(0, len(lead_ids), BATCH):
+        part = lead_ids[start:start + BATCH]
+        leads = list(Lead.objects.filter(id__in=part, match_keys__isnull=True, merged_into__isnull=True))
+        rows = [MatchKey(lead_id=lead.pk, key=key)
+                for lead in leads for key in sorted(matcher.lead_keys(lead))]
+        MatchKey.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+        indexed += len(leads)
+    return indexed
+
+
+def index_unindexed(limit: int | None = None) -> int:
+    """Backfill: index every live lead without match keys (after a bulk load that bypassed intake)."""
+    from imbuto.leads.models import Lead
+
+    ids = list(Lead.objects.filter(match_keys__isnull=True, merged_into__isnull=True)
+               .values_list("id", flat=True)[:limit])
+    return index_leads(ids)
+
+
+def _on_lead_created(*, name: str, lead_ids: list[int], indexed: bool = False, **_: Any) -> None:
+    if not indexed:
+        index_leads(list(lead_ids))
+
+
+events.subscribe("lead.created", _on_lead_created)
