@@ -106,6 +106,11 @@ ADDRESS = ("street", "postal_code", "city", "region", "country")
 SOURCE = ("channel", "campaign", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 QUALIFICATION = ("owner", "purchase_timeframe", "temperature")
 CONSENT = ("consent_basis", "consent_at", "consent_channel")
+# Fields the model leaves without a translatable name.
+EXTRA_LABELS = {
+    "utm_source": _("UTM source"), "utm_medium": _("UTM medium"), "utm_campaign": _("UTM campaign"),
+    "utm_term": _("UTM term"), "utm_content": _("UTM content"),
+}
 LEAD_GROUPS = (
     (_("Person"), PERSON), (_("Organisation"), ORGANISATION), (_("Address"), ADDRESS),
     (_("Source"), SOURCE), (_("Qualification"), QUALIFICATION), (_("Consent"), CONSENT),
@@ -122,6 +127,8 @@ def _lead_fields() -> dict[str, forms.Field]:
     fields["channel"].queryset = Channel.objects.filter(is_active=True)
     fields["channel"].label_from_instance = lambda c: c.display_name
     fields["owner"].queryset = User.objects.filter(is_active=True)
+    for name, label in EXTRA_LABELS.items():
+        fields[name].label = label
     fields["email"].widget.input_type = "email"
     fields["phone"].widget.input_type = "tel"
     fields["country"].widget.attrs.update({"maxlength": 2, "placeholder": "IT"})

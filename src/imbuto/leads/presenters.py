@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .forms import LEAD_GROUPS
+from .forms import EXTRA_LABELS, LEAD_GROUPS
 from .models import Lead
 from .timeline import CHOICES
 
@@ -35,7 +36,7 @@ class Group:
 
 
 def _shown(lead: Lead, name: str) -> Shown:
-    label = str(Lead._meta.get_field(name).verbose_name)
+    label = capfirst(str(EXTRA_LABELS.get(name) or Lead._meta.get_field(name).verbose_name))
     value = getattr(lead, name)
     if name in CHOICES and value:
         return Shown(label, str(CHOICES[name].get(value, value)))
@@ -54,20 +55,21 @@ def lead_groups(lead: Lead) -> list[Group]:
     groups = [Group(str(label), [_shown(lead, n) for n in names]) for label, names in LEAD_GROUPS]
     source = groups[3].fields
     if lead.campaign_id and lead.campaign:
-        source.append(Shown(str(_("campaign cost")), lead.campaign.cost, "money"))
+        source.append(Shown(capfirst(str(_("campaign cost"))), lead.campaign.cost, "money"))
     for name in ("referrer_contact", "referrer_account"):
         obj = getattr(lead, name)
         if obj is not None:
             view = "leads:contact_detail" if name == "referrer_contact" else "leads:account_detail"
-            source.append(Shown(str(_("referred by")), str(obj), "link", reverse(view, args=[obj.pk])))
+            source.append(Shown(capfirst(str(_("referred by"))), str(obj), "link",
+                                reverse(view, args=[obj.pk])))
     qualification = groups[4].fields
     qualification.append(_shown(lead, "score"))
     qualification.append(_shown(lead, "created_at"))
     if lead.created_by_id:
-        qualification.append(Shown(str(_("created by")), str(lead.created_by)))
+        qualification.append(Shown(capfirst(str(_("created by"))), str(lead.created_by)))
     for name, label, view in (("account", _("account"), "leads:account_detail"),
                               ("contact", _("contact"), "leads:contact_detail")):
         obj = getattr(lead, name)
         if obj is not None:
-            qualification.append(Shown(str(label), str(obj), "link", reverse(view, args=[obj.pk])))
+            qualification.append(Shown(capfirst(str(label)), str(obj), "link", reverse(view, args=[obj.pk])))
     return groups

@@ -14,6 +14,7 @@ from imbuto.accounts.models import Team, User
 from imbuto.core.history import history_of
 
 from .choices import DiscardReason, LawfulBasis, ParkReason, SizeBand, Stage, Temperature, Timeframe
+from .forms import EXTRA_LABELS as FORM_LABELS
 from .models import Account, Campaign, Channel, Contact, Lead
 
 MAX_ENTRIES = 200
@@ -37,7 +38,7 @@ RELATED: dict[str, type[Model]] = {
     "referrer_contact": Contact, "referrer_account": Account, "account": Account, "contact": Contact,
     "merged_into": Lead,
 }
-EXTRA_LABELS = {"temperature_overridden": _("temperature set by hand")}
+EXTRA_LABELS = {"temperature_overridden": _("temperature set by hand"), **FORM_LABELS}
 
 
 @dataclass
