@@ -54,21 +54,27 @@ class Tally:
 def chunked(rows: Iterable[Row], plan: ColumnPlan, header: list[str], size: int) -> Iterator[Chunk]:
     """Group rows into chunks of `size` usable rows, mapping each to a lead record."""
     chunk = Chunk()
+    first = header[0] if header else None
     for row in rows:
         chunk.consumed += 1
         chunk.position = row.position
+        cells = row.cells
         if row.problems:
-            chunk.refused.append((row.number, {"__all__": list(row.problems)}, row.cells))
-        elif row.cells and any(c.strip() for c in row.cells) and not is_header_again(row.cells, header):
-            record, errors, warnings = plan.record(row.cells)
+            chunk.refused.append((row.number, {"__all__": list(row.problems)}, cells))
+            continue
+        joined = "".join(cells)
+        if not joined or joined.isspace() or (cells[0].strip() == first and is_header_again(cells, header)):
+            pass  # blank rows and a repeated header are skipped, not counted
+        else:
+            record, errors, warnings = plan.record(cells)
             if errors:
-                chunk.refused.append((row.number, errors, row.cells))
+                chunk.refused.append((row.number, errors, cells))
             else:
                 if row.notes:
                     warnings.setdefault("__all__", []).extend(row.notes)
                 chunk.records.append(record)
                 chunk.numbers.append(row.number)
-                chunk.cells.append(row.cells)
+                chunk.cells.append(cells)
                 chunk.warnings.append(warnings)
         if len(chunk.records) + len(chunk.refused) >= size:
             yield chunk

@@ -226,6 +226,8 @@ class _Lines:
             except UnicodeDecodeError:
                 self.repaired = True
                 text = raw.decode(self.encoding, errors=fallback)
+            if "\x00" in text:
+                self.overlong = True  # binary data inside a text file: the row is refused
             yield text
 
     def _wide(self) -> Iterator[str]:
@@ -235,6 +237,8 @@ class _Lines:
             if len(line) > MAX_FIELD_CHARS:
                 self.overlong = True
                 line = OVERLONG + "\n"
+            elif "\x00" in line:
+                self.overlong = True
             elif "\ufffd" in line:
                 self.repaired = True
             yield line
@@ -289,7 +293,7 @@ def iter_rows(path: str | Path, info: FileInfo, *, skip: int = 0, offset: int | 
                 to_skip -= 1
                 continue
             notes: tuple[str, ...] = ()
-            if lines.overlong or any("\x00" in c for c in cells):
+            if lines.overlong:
                 problems += (_("This row is longer than %(mb)s MB or contains binary data.")
                              % {"mb": MAX_LINE_BYTES // 2**20},)
             elif cells and len(cells) != len(info.header):

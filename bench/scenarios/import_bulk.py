@@ -1,0 +1,356 @@
+"""Bulk list import (issue #3): a generated N-row CSV imported end to end with `imbuto import leads`
+into a database already holding N leads, on PostgreSQL and SQLite.
+
+The CSV (Italian and international records) has 10% duplicates of existing leads with realistic
+typos and 2% invalid rows; it is written streaming. The existing leads are bulk-loaded with COPY
+(PostgreSQL) or executemany (SQLite), with the same normalised values and match keys the pipeline
+would have stored, computed in a process pool. Then the import runs as a subprocess of its own
+(wall time, rows/s, peak RSS of that process), and the same file is loaded by a plain PostgreSQL
+`COPY` into a scratch table (SQLite: executemany into a scratch table) for the ratio.
+
+N: IMBUTO_BENCH_ROWS, else 20,000 with --quick, else 1,000,000. Targets on PostgreSQL: <= 60 s and
+<= 1 GiB for 1,000,000 rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+DESCRIPTION = "imbuto import leads: N-row CSV into a database holding N leads, vs a plain COPY"
+
+FIELDS = ("first_name", "last_name", "email", "phone", "company_name", "street", "postal_code", "city",
+          "region", "country", "job_title")
+HEADER = ["Nome", "Cognome", "Email", "Telefono", "Azienda", "Indirizzo", "CAP", "Città", "Provincia",
+          "Nazione", "Qualifica"]
+IT_FIRST = ["Giulia", "Marco", "Sofia", "Luca", "Chiara", "Matteo", "Elena", "Davide", "Sara", "Paolo",
+            "Francesca", "Alessandro", "Martina", "Lorenzo", "Giorgia", "Andrea", "Valentina", "Simone",
+            "Federica", "Niccolò", "Ilaria", "Tommaso", "Beatrice", "Riccardo", "Noemi", "Gabriele",
+            "Aurora", "Emanuele", "Camilla", "Filippo", "Anna", "Giovanni", "Maria Grazia", "Pietro"]
+IT_LAST = ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
+           "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
+           "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso",
+           "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli", "Vitale", "Lombardo",
+           "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti", "Parisi", "Villa", "Conte", "Ferraro",
+           "Ferri", "Fabbri", "Bianco", "Marini", "Grasso", "Valentini", "Messina", "Sala", "De Angelis",
+           "Gatti", "Pellegrini", "Palumbo", "Sanna", "Farina", "Rizzi", "Monti", "Cattaneo", "Morelli"]
+INT_FIRST = ["James", "Emma", "Oliver", "Charlotte", "Lukas", "Anna", "Hans", "Claire", "Louis", "Camille",
+             "Pablo", "Lucía", "João", "Inês", "Jan", "Eva", "Liam", "Mia", "Noah", "Sophie"]
+INT_LAST = ["Smith", "Jones", "Taylor", "Brown", "Müller", "Schmidt", "Schneider", "Fischer", "Dubois",
+            "Martin", "Bernard", "Lefèvre", "García", "Fernández", "López", "Silva", "Santos", "de Vries",
+            "Jansen", "van Dijk", "O'Brien", "Walsh", "Novak", "Kowalski"]
+IT_PLACES = [("Milano", "MI", "201"), ("Roma", "RM", "001"), ("Torino", "TO", "101"),
+             ("Napoli", "NA", "801"), ("Bologna", "BO", "401"), ("Firenze", "FI", "501"),
+             ("Bari", "BA", "701"), ("Verona", "VR", "371"), ("Padova", "PD", "351"),
+             ("Brescia", "BS", "251"), ("Prato", "PO", "591"), ("Bergamo", "BG", "241"),
+             ("Forlì", "FC", "471"), ("Cantù", "CO", "228"), ("Lecce", "LE", "731"), ("Trento", "TN", "381")]
+INT_PLACES = [("München", "BY", "Germany", "80"), ("Berlin", "BE", "Deutschland", "10"),
+              ("Paris", "", "France", "75"), ("Lyon", "", "France", "69"),
+              ("London", "", "United Kingdom", "SW1"), ("Madrid", "", "España", "28"),
+              ("Lisboa", "", "Portugal", "11"), ("Amsterdam", "", "Netherlands", "10"),
+              ("Wien", "", "Austria", "10"), ("Zürich", "ZH", "Switzerland", "80")]
+FIRM_WORDS = ["Tessuti", "Meccanica", "Vini", "Arredi", "Ottica", "Ceramiche", "Logistica", "Serramenti",
+              "Impianti", "Stampi", "Caseificio", "Edilizia", "Software", "Consulting", "Automazioni",
+              "Carpenteria", "Frantoio", "Laboratorio", "Packaging", "Elettronica", "Farmaceutica"]
+IT_FORMS = ["S.r.l.", "S.p.A.", "S.n.c.", "S.a.s.", "srl", "SRL"]
+INT_FORMS = ["GmbH", "Ltd", "Inc", "SA", "SARL", "BV", "AG"]
+TITLES = ["Titolare", "Responsabile acquisti", "CEO", "CTO", "Office manager", "Direttore tecnico",
+          "Purchasing Manager", "Buyer", "Amministratore", "Marketing manager", ""]
+STREETS = ["Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Viale Europa", "Via Dante",
+           "Piazza Cavour", "Via Verdi", "Via dell'Industria", "Via Matteotti"]
+
+
+def person(i: int) -> dict[str, str]:
+    """The i-th person of the generated population, always the same for the same i."""
+    rnd = random.Random(i * 7919 + 17)
+    italian = rnd.random() < 0.75
+    if italian:
+        first, last = rnd.choice(IT_FIRST), rnd.choice(IT_LAST)
+        city, prov, cap = rnd.choice(IT_PLACES)
+        country, postal = rnd.choice(["Italia", "IT", "Italy", ""]), cap + f"{rnd.randrange(100):02d}"
+        company = f"{rnd.choice(FIRM_WORDS)} {last} {rnd.choice(IT_FORMS)}"
+        phone = f"+39 3{rnd.randrange(20, 99)} {rnd.randrange(1000000, 9999999)}"
+        street = f"{rnd.choice(STREETS)} {rnd.randrange(1, 200)}"
+    else:
+        first, last = rnd.choice(INT_FIRST), rnd.choice(INT_LAST)
+        city, prov, country, pre = rnd.choice(INT_PLACES)
+        postal = pre + f"{rnd.randrange(100, 999)}"
+        company = f"{last} {rnd.choice(FIRM_WORDS)} {rnd.choice(INT_FORMS)}"
+        phone = f"+{rnd.choice(['49', '33', '44', '34', '351', '31'])} {rnd.randrange(10**8, 10**9)}"
+        street = f"{rnd.randrange(1, 200)} Market Street"
+    folded = unicodedata.normalize("NFKD", company.split()[0] + last).lower()
+    slug = "".join(ch for ch in folded if ch.isalnum())
+    local = "".join(ch for ch in f"{first.split()[0]}.{last}".lower() if ch.isalnum() or ch == ".")
+    email = f"{local}.{i}@{slug}{i % 5000}.example"
+    return {"first_name": first, "last_name": last, "email": email, "phone": phone, "company_name": company,
+            "street": street, "postal_code": postal, "city": city, "region": prov, "country": country,
+            "job_title": rnd.choice(TITLES)}
+
+
+def _typo(rnd: random.Random, text: str) -> str:
+    if len(text) < 4:
+        return text
+    k = rnd.randrange(1, len(text) - 2)
+    choice = rnd.random()
+    if choice < 0.4:
+        return text[:k] + text[k + 1] + text[k] + text[k + 2:]  # swapped letters
+    if choice < 0.7:
+        return text[:k] + text[k + 1:]  # a letter dropped
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).upper()
+
+
+def duplicate(p: dict[str, str], rnd: random.Random) -> dict[str, str]:
+    """An existing lead as another list spells it: case, accents, typos, phone and legal-form variants."""
+    d = dict(p)
+    if rnd.random() < 0.6:
+        d["email"] = p["email"].upper() if rnd.random() < 0.5 else p["email"]
+    else:
+        d["email"] = ""
+        d["last_name"] = _typo(rnd, p["last_name"])
+    if rnd.random() < 0.5:
+        d["phone"] = p["phone"].replace("+39 ", "0039 ").replace(" ", "-", 1)
+    if rnd.random() < 0.5:
+        for a, b in (("S.r.l.", "SRL"), ("srl", "S.R.L."), ("S.p.A.", "spa"), ("GmbH", "G.m.b.H."),
+                     ("Ltd", "Limited")):
+            d["company_name"] = d["company_name"].replace(a, b)
+    if rnd.random() < 0.3:
+        d["first_name"] = _typo(rnd, p["first_name"])
+    return d
+
+
+def write_csv(path: Path, n: int, existing: int) -> dict[str, int]:
+    """n rows: 10% duplicates of existing leads (typos), 2% invalid, the rest new people."""
+    counts = {"new": 0, "duplicate": 0, "invalid": 0}
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for r in range(n):
+            rnd = random.Random(r * 104729 + 3)
+            bucket = r % 50
+            if bucket < 5 and existing:
+                p, kind = duplicate(person(rnd.randrange(existing)), rnd), "duplicate"
+            elif bucket == 5:
+                kind = "invalid"
+                p = {"street": "Via Senza Nome 1", "city": "Milano"} if r % 100 < 50 else \
+                    {**person(existing + r), "company_name": "X" * 300}
+            else:
+                p, kind = person(existing + r), "new"
+            counts[kind] += 1
+            w.writerow([p.get(k, "") for k in FIELDS])
+    return counts
+
+
+# -- preload ---------------------------------------------------------------------------------------
+
+
+def _normalise_chunk(bounds: tuple[int, int]) -> list[tuple[dict[str, Any], list[str]]]:
+    from imbuto.intake.pipeline import matcher
+
+    out = []
+    for i in range(*bounds):
+        norm = matcher.normalize(person(i))
+        values = {k: v for k, v in norm.values.items() if v}
+        for name in ("domain", "company_key", "name_key"):
+            if norm.keys.get(name):
+                values.setdefault(name, norm.keys[name])
+        values["quality_flags"] = norm.flags or {}
+        out.append((values, sorted(matcher.keys_of(norm))))
+    return out
+
+
+def _lead_columns() -> tuple[list[str], dict[str, Any]]:
+    from imbuto.leads.models import Channel, Lead
+
+    now = dt.datetime.now(dt.UTC)
+    defaults: dict[str, Any] = {}
+    columns = []
+    for f in Lead._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(f.column)
+        default = f.get_default() if f.has_default() else (None if f.null else "")
+        defaults[f.column] = default
+    defaults.update(created_at=now, updated_at=now, stage_changed_at=now,
+                    channel_id=Channel.objects.get(slug="purchased-list").pk)
+    return columns, defaults
+
+
+def preload(kind: str, url: str, n: int, log: Any) -> float:
+    """Put n leads and their match keys in the database, as the pipeline would have stored them."""
+    from imbuto.intake.models import MatchKey
+    from imbuto.leads.models import Lead
+
+    if __name__ not in sys.modules:  # loaded from a file path: make the pool's worker function importable
+        import types
+
+        module = types.ModuleType(__name__)
+        module.__dict__.update(globals())
+        sys.modules[__name__] = module
+    columns, defaults = _lead_columns()
+    started = time.perf_counter()
+    conn = _connect(kind, url)
+    step = 20_000
+    bounds = [(a, min(a + step, n)) for a in range(0, n, step)]
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(os.cpu_count() or 2) as pool:
+        next_id = 1
+        for done, chunk in enumerate(pool.imap(_normalise_chunk, bounds, chunksize=1), start=1):
+            leads, keys = [], []
+            for values, lead_keys in chunk:
+                row = {**defaults, **values}
+                leads.append([next_id] + [_db_value(row.get(c)) for c in columns])
+                keys.extend((next_id, k) for k in lead_keys)
+                next_id += 1
+            _bulk(kind, conn, Lead._meta.db_table, ["id", *columns], leads)
+            _bulk(kind, conn, MatchKey._meta.db_table, ["lead_id", "key"], keys)
+            if done % 10 == 0:
+                log(f"{kind}: preloaded {next_id - 1:,} leads")
+    _finish(kind, conn, Lead._meta.db_table)
+    return time.perf_counter() - started
+
+
+def _db_value(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _connect(kind: str, url: str) -> Any:
+    if kind == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        return conn
+    import psycopg
+
+    return psycopg.connect(url.replace("postgres://", "postgresql://", 1))
+
+
+def _bulk(kind: str, conn: Any, table: str, columns: list[str], rows: list[Any]) -> None:
+    if not rows:
+        return
+    cols = ", ".join(f'"{c}"' for c in columns)
+    if kind == "sqlite":
+        conn.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})', rows)
+        conn.commit()
+        return
+    with conn.cursor() as cur, cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+    conn.commit()
+
+
+def _finish(kind: str, conn: Any, lead_table: str) -> None:
+    if kind == "postgres":
+        conn.execute(f"SELECT setval(pg_get_serial_sequence('{lead_table}', 'id'), (SELECT max(id) FROM "
+                     f'"{lead_table}"))')
+        conn.execute("ANALYZE")
+        conn.commit()
+    else:
+        conn.execute("ANALYZE")
+        conn.commit()
+    conn.close()
+
+
+# -- measurements ----------------------------------------------------------------------------------
+
+
+def run_import(url: str, path: Path) -> dict[str, Any]:
+    """`imbuto import leads` in its own process: wall time and the peak RSS of exactly that process."""
+    exe = shutil.which("imbuto", path=str(Path(sys.executable).parent)) or "imbuto"
+    env = {**os.environ, "DATABASE_URL": url}
+    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    started = time.perf_counter()
+    with out_path.open("w") as out, err_path.open("w") as err:
+        proc = subprocess.Popen([exe, "import", "leads", str(path), "--campaign", "Bench list",
+                                 "--report", str(path.with_suffix(".errors.csv"))],
+                                env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"imbuto import failed ({proc.returncode}): {err_path.read_text()[-2000:]}")
+    return {"seconds": seconds, "summary_line": out_path.read_text().strip(),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+
+
+def copy_baseline(kind: str, url: str, path: Path) -> float:
+    """The same file loaded without any intake logic: COPY (PostgreSQL) or executemany (SQLite)."""
+    conn = _connect(kind, url)
+    cols = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+    conn.execute("DROP TABLE IF EXISTS bench_copy_scratch")
+    conn.execute(f"CREATE TABLE bench_copy_scratch ({cols})")
+    conn.commit()
+    started = time.perf_counter()
+    if kind == "postgres":
+        with conn.cursor() as cur, path.open("rb") as fh, \
+                cur.copy("COPY bench_copy_scratch FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            while block := fh.read(1 << 20):
+                copy.write(block)
+    else:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            marks = ", ".join("?" * len(HEADER))
+            conn.executemany(f"INSERT INTO bench_copy_scratch VALUES ({marks})", reader)
+    conn.commit()
+    seconds = time.perf_counter() - started
+    conn.execute("DROP TABLE bench_copy_scratch")
+    conn.commit()
+    conn.close()
+    return seconds
+
+
+def read_only_rate(path: Path) -> float:
+    """Rows/s of the import's own reading and mapping layer, without the pipeline."""
+    from imbuto.intake.importing import columns, reader
+    from imbuto.intake.importing.chunks import chunked
+
+    info = reader.inspect(path)
+    plan = columns.plan(info.header)
+    started = time.perf_counter()
+    chunks = chunked(reader.iter_rows(path, info), plan, info.header, 2000)
+    rows = sum(len(c.records) + len(c.refused) for c in chunks)
+    return rows / (time.perf_counter() - started)
+
+
+def run(ctx: Any) -> dict:
+    n = int(os.environ.get("IMBUTO_BENCH_ROWS") or (20_000 if ctx.quick else 1_000_000))
+    path = ctx.scratch / f"import_{n}.csv"
+    with ctx.timer() as t:
+        mix = write_csv(path, n, n)
+    ctx.log(f"generated {path.name}: {path.stat().st_size / 2**20:.0f} MiB in {t.seconds:.1f} s, {mix}")
+    figures: dict[str, Any] = {"rows": n, "file_mib": round(path.stat().st_size / 2**20, 1), "mix": mix,
+                               "reader_rows_per_s": round(read_only_rate(path))}
+    for kind in ctx.available():
+        url = ctx.fresh_database(kind)
+        loaded = preload(kind, url, n, ctx.log)
+        ctx.log(f"{kind}: {n:,} existing leads in {loaded:.1f} s")
+        result = run_import(url, path)
+        baseline = copy_baseline(kind, url, path)
+        fig = {"existing_leads": n, "preload_s": round(loaded, 1), "import_s": round(result["seconds"], 1),
+               "rows_per_s": round(n / result["seconds"]), "summary_line": result["summary_line"],
+               "import_peak_rss_mib": result["peak_rss_mib"],
+               "baseline": "COPY" if kind == "postgres" else "executemany",
+               "baseline_s": round(baseline, 2), "ratio_to_baseline": round(result["seconds"] / baseline, 1)}
+        figures[kind] = fig
+        ctx.log(kind, fig)
+    parts = [f"{k}: {v['rows_per_s']:,} rows/s, {v['import_s']} s, {v['ratio_to_baseline']}x {v['baseline']}"
+             for k, v in figures.items() if isinstance(v, dict) and "rows_per_s" in v]
+    return {"summary": f"{n:,} rows into {n:,} leads; " + "; ".join(parts), "figures": figures,
+            "databases": [k for k in ("postgres", "sqlite") if k in figures]}
