@@ -134,11 +134,13 @@ def _other_vat(number: str, country: str) -> str | None:
     if module is None:
         return None
     bare = number[len(country):] if number.startswith(country) else number
-    try:
-        if module.is_valid(bare):
-            return country + module.compact(bare)
-    except Exception:
-        return None
+    for candidate in (number, bare):
+        try:
+            if module.is_valid(candidate):
+                compact = module.compact(candidate)
+                return compact if compact.startswith(country) else country + compact
+        except Exception:  # noqa: S112  (a national module may reject odd input; try the next form)
+            continue
     return None
 
 
@@ -193,7 +195,10 @@ def registered_domain(host: str) -> str:
         parts = _EXTRACT(host)
     except Exception:
         return ""
-    domain = getattr(parts, "top_domain_under_public_suffix", None) or parts.registered_domain
+    if hasattr(parts, "top_domain_under_public_suffix"):
+        domain = parts.top_domain_under_public_suffix
+    else:  # pragma: no cover - tldextract < 5.3
+        domain = parts.registered_domain
     return domain.lower()
 
 
@@ -386,8 +391,8 @@ def _identity_fields(out: Normalized, raw: dict[str, Any], country: str, region:
     for source in ("vat_id", "tax_code"):
         vat, tax, problem = normalize_vat_id(raw.get(source), country)
         if problem:
-            out.values.setdefault(source, vat or tax)
-            out.flags.setdefault(source, problem)
+            out.values.setdefault(source, _cut(out, source, vat or tax))
+            out.flags[source] = problem
         if vat and not problem:
             out.values["vat_id"] = vat
             out.keys["vat_id"] = vat_key(vat)
