@@ -59,6 +59,12 @@ class WebFormForm(forms.Form):
         super().__init__(data, initial=initial)
         self.instance = instance
 
+    def field_table(self) -> list[tuple[str, Any, bool, bool]]:
+        """(name, label, asked, required) per lead field, for a compact two-checkbox table."""
+        asked = set(self["field_names"].value() or [])
+        required = set(self["required_names"].value() or [])
+        return [(name, spec.label, name in asked, name in required) for name, spec in FIELDS.items()]
+
     def clean_allowed_origins(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]
         bad = [line for line in lines if not cors.normalise_origin(line)]
