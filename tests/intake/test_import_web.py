@@ -148,3 +148,24 @@ def test_the_mapping_can_be_changed_and_saved(admin, django_capture_on_commit_ca
     assert ColumnMapping.objects.get(name="Fiere venete").mapping == fields
     html = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
     assert "Ferramenta Bassi snc" in html and "Import the whole file" in html
+
+
+@pytest.mark.django_db
+def test_a_failed_job_is_resumed_from_the_web(manager, tmp_path, django_capture_on_commit_callbacks):
+    from imbuto.intake.importing import runner
+
+    path = tmp_path / "resume.csv"
+    path.write_text("Nome,Cognome,Azienda\nGiulia,Ferrari,Tessuti Prato\nMarco,Esposito,Vini Asti\n"
+                    "Sofia,Romano,Ottica Lecco\n", encoding="utf-8")
+    campaign, channel = runner.import_target(actor=manager, campaign_name="Riprova")
+    job = runner.job_create(actor=manager, path=path, campaign=campaign, channel=channel)
+    runner.job_run(job, actor=manager, chunk_rows=1, stop_after_chunks=1)
+    ImportJob.objects.filter(pk=job.pk).update(status="failed", error="worker lost")
+    c = client_for(manager)
+    assert "Resume" in c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert c.post(reverse("intake:import_resume", args=[job.pk])).status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.created, job.rows_committed, job.error) == ("done", 3, 3, "")
+    assert Lead.objects.filter(campaign=campaign).count() == 3
+    assert c.post(reverse("intake:import_resume", args=[job.pk])).status_code == 409
