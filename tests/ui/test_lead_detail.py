@@ -148,3 +148,12 @@ def test_the_timeline_partial_can_be_refreshed(client_as, rep, rep_lead):
     response = client_as(rep).get(f"/leads/{rep_lead.pk}/timeline/")
     assert response.status_code == 200 and b'id="timeline-panel"' in response.content
     assert b"<html" not in response.content
+
+
+def test_the_detail_page_costs_a_fixed_number_of_queries(client_as, rep, rep_lead,
+                                                         django_assert_max_num_queries):
+    client = client_as(rep)
+    for stage in ("lead", "mql", "sql"):
+        client.post(move(rep_lead), {"to": stage})
+    with django_assert_max_num_queries(14):
+        client.get(detail(rep_lead))

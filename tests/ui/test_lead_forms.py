@@ -1,5 +1,7 @@
 """Create and edit leads through the forms; service errors land on the fields."""
 
+import datetime as dt
+
 import pytest
 
 from imbuto.core.errors import ValidationFailed
@@ -62,6 +64,20 @@ def test_editing_records_only_the_changed_fields(client_as, rep, rep_lead):
     assert rep_lead.city == "Torino"
     entry = HistoryEntry.objects.get(object_id=rep_lead.pk, action="updated")
     assert entry.changes == {"city": ["", "Torino"]} and entry.reason == "moved office"
+
+
+def test_saving_an_untouched_form_changes_nothing(client_as, rep, rep_lead):
+    Lead.objects.filter(pk=rep_lead.pk).update(
+        consent_at=dt.datetime(2025, 3, 4, 10, 11, 12, 345, tzinfo=dt.UTC), consent_basis="consent",
+        purchase_timeframe="immediate", temperature="hot", size_band="10-49")
+    client = client_as(rep)
+    page = client.get(f"/leads/{rep_lead.pk}/edit/")
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v is not None}
+    data["consent_at"] = form["consent_at"].as_widget().split('value="')[1].split('"')[0]
+    assert client.post(f"/leads/{rep_lead.pk}/edit/", data).status_code == 302
+    assert not HistoryEntry.objects.filter(object_id=rep_lead.pk, action="updated").exists()
 
 
 def test_setting_and_clearing_the_temperature_override(client_as, rep, rep_lead):

@@ -156,6 +156,8 @@ class LeadForm(forms.Form):
         initial["campaign"] = lead.campaign_id
         initial["owner"] = lead.owner_id
         initial["temperature"] = lead.temperature if lead.temperature_overridden else ""
+        if lead.consent_at:  # the input has minutes only; seconds would look like a change
+            initial["consent_at"] = lead.consent_at.replace(second=0, microsecond=0)
         return initial
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:

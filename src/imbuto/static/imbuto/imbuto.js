@@ -15,3 +15,10 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     window.location.href = url;
   }
 });
+
+document.addEventListener("htmx:pushedIntoHistory", function () {
+  // After search as you type changed the address, switching language returns to the same results.
+  for (const input of document.querySelectorAll(".lang-switch input[name=next]")) {
+    input.value = window.location.pathname + window.location.search;
+  }
+});
