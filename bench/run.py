@@ -187,7 +187,7 @@ def main() -> int:
         print("No benchmark scenarios in bench/scenarios/ yet; the summary table stays as it is.")
     records = [run_one(n, args.quick, args.timeout) for n in names]
     write_doc()
-    print(f"Summary written to {DOC.relative_to(ROOT)}")
+    print(f"Summary written to {DOC}")
     return 0 if all(r["ok"] for r in records) else 1
 
 

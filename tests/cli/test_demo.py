@@ -199,3 +199,14 @@ def test_bad_arguments_are_refused():
 def test_the_history_uses_bulk_rows_with_actors(loaded):
     assert HistoryEntry.objects.count() >= len(loaded) * 2
     assert HistoryEntry.objects.filter(actor__isnull=False).exists()
+
+
+def test_subscribers_hear_of_the_demo_leads_after_commit(monkeypatch, django_capture_on_commit_callbacks):
+    from imbuto.core import events
+
+    heard = []
+    monkeypatch.setitem(events._subscribers, "lead.created", [lambda **payload: heard.append(payload)])
+    with django_capture_on_commit_callbacks(execute=True):
+        demo("--leads", "25", "--seed", "2")
+    assert len(heard) == 1 and heard[0]["source"] == "demo" and heard[0]["indexed"] is True
+    assert sorted(heard[0]["lead_ids"]) == sorted(Lead.objects.values_list("pk", flat=True))

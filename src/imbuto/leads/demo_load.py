@@ -7,6 +7,7 @@ checked by the planner (legal lifecycle paths, temperature from the time frame, 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.apps import apps
@@ -16,6 +17,7 @@ from django.db import connection, transaction
 
 from imbuto.accounts.models import User
 from imbuto.accounts.services import user_add
+from imbuto.core import events
 from imbuto.core.history import jsonable
 from imbuto.core.models import HistoryEntry
 
@@ -26,6 +28,7 @@ ACCOUNT_FIELDS = ("website", "domain", "vat_id", "industry", "size_band", "stree
                   "region", "country")
 CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "language")
 BATCH = 500
+logger = logging.getLogger(__name__)
 NORMALIZED_FIELDS = ("first_name", "last_name", "email", "phone", "vat_id", "company_name", "website",
                      "country", "street", "postal_code", "city", "region", "job_title", "language",
                      "size_band", "industry")
@@ -122,6 +125,9 @@ def load_plan(plan: Plan) -> dict[str, int]:
                 actor_label=step.actor or "system", at=step.at, changes=changes, reason=step.reason))
     HistoryEntry.objects.bulk_create(entries, batch_size=2000)
     sources = _sources(plan, leads)
+    # after commit, like any created lead; intake need not index them again
+    events.emit("lead.created", lead_ids=[lead.pk for lead in leads], indexed=bool(match_keys),
+                source="demo")
     return {"leads": len(leads), "history": len(entries), "campaigns": len(campaigns),
             "accounts": len(legacy_accounts) + len(customer_accounts),
             "contacts": sum(map(len, legacy_contacts)) + len(customer_contacts),
@@ -135,7 +141,11 @@ def _intake_normalize(leads: list[Lead]) -> list[set[str]]:
     """
     if not apps.is_installed("imbuto.intake"):
         return []
-    from imbuto.intake.pipeline import matcher
+    try:
+        from imbuto.intake.pipeline import matcher
+    except ImportError as exc:  # intake half-installed: demo data still loads, unindexed
+        logger.warning("Demo leads get no match keys: %s", exc)
+        return []
 
     keys = []
     for lead in leads:
