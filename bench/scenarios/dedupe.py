@@ -20,6 +20,7 @@ from typing import Any
 DESCRIPTION = "FEBRL duplicates through `imbuto import leads`: pair precision/recall/F1 of merges and flags"
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT.parent / "shared" / "datasets" / "febrl"
+FIRST_ROW = 2
 HEADERS = ["first_name", "last_name", "street", "postal_code", "city", "region", "country"]
 
 # Printed by `imbuto shell -c` in the imported database: where every row landed and what was flagged.
@@ -65,9 +66,8 @@ def clusters_from_db(export: dict[str, Any], count: int) -> tuple[list[int], lis
         return lead
 
     by_row = {row: final(lead) for row, lead in export["sources"]}
-    rows = sorted(by_row)
-    first = rows[0] if rows else 2
-    auto = [by_row.get(first + i, -1 - i) for i in range(count)]
+    # row numbers are the file's line numbers, the header being line 1
+    auto = [by_row.get(FIRST_ROW + i, -1 - i) for i in range(count)]
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:

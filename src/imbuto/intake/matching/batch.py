@@ -131,18 +131,26 @@ class _Matcher:
                 exact.update(members)
             elif self._usable(members):
                 counts.update(members)
-        by_root: dict[int, list[tuple[int, int]]] = {}
         nodes = self.nodes
+        best: dict[int, int] = {}  # lead (root node) -> most keys shared by one of its records
         for member, count in counts.items():
-            by_root.setdefault(nodes[member].root, []).append((count, member))
-        ranked = sorted(by_root.values(), key=lambda ms: max(ms)[0], reverse=True)
+            root = nodes[member].root
+            if count > best.get(root, 0):
+                best[root] = count
         policy = self.policy
-        shared = [ms for ms in ranked if max(ms)[0] > 1][: policy.max_candidates]
-        single = [ms for ms in ranked if max(ms)[0] == 1][: policy.max_single_key]
+        ranked = sorted(best, key=best.__getitem__, reverse=True)
+        shared = [root for root in ranked[: policy.max_candidates] if best[root] > 1]
+        single = [root for root in ranked if best[root] == 1][: policy.max_single_key]
+        wanted = {root: [] for root in (*shared, *single)}
+        for member, count in counts.items():
+            members = wanted.get(nodes[member].root)
+            if members is not None and member not in exact:
+                members.append((count, member))
         chosen = list(exact)
-        for ms in (*shared, *single):
-            ms.sort(reverse=True)
-            chosen.extend(member for _, member in ms[: policy.max_members] if member not in exact)
+        for members in wanted.values():
+            if len(members) > policy.max_members:
+                members.sort(reverse=True)
+            chosen.extend(member for _, member in members[: policy.max_members])
         return chosen, exact
 
     def decide(self, i: int) -> Decision:

@@ -92,8 +92,12 @@ class Prepared:
         return bool(self.first or self.last)
 
 
-def _squash(value: Any) -> str:
-    return _NON_ALNUM.sub("", fold(value)) if isinstance(value, str) and value else ""
+def _squash(value: str) -> str:
+    """Folded letters and digits only: "De Rossi" -> "derossi"."""
+    if not value:
+        return ""
+    folded = fold(value)
+    return folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)
 
 
 def _split_street(street: str) -> tuple[str, str]:
@@ -116,27 +120,26 @@ _STREET_TYPES = frozenset(_wordlist("""via viale v piazza piazzale pza pzza p zz
     strasse platz weg gasse allee rue chemin boulevard avenida plaza paseo rua"""))
 
 
-def _text(record: dict[str, Any], name: str) -> str:
-    value = record.get(name)
-    return value if value.__class__ is str else ""
+_FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "region", "email", "phone", "vat_id",
+           "tax_code", "domain", "company_key", "company_name")
 
 
 def prepare(record: dict[str, Any]) -> Prepared:
     """Fold the fields of a matcher record (normalised values plus keys) once."""
-    house, street = _split_street(_text(record, "street")[:300])
-    street_words = " ".join(_NON_ALNUM.sub(" ", street).split())
-    company = _text(record, "company_key")
-    if not company and record.get("company_name"):
-        company = " ".join(company_tokens(_text(record, "company_name")))
-    email = _text(record, "email")
-    vat = _text(record, "vat_id")
+    get = record.get
+    (first, last, street, postal, city, region, email, phone, vat, tax, domain, company,
+     company_name) = [v if v.__class__ is str else "" for v in map(get, _FIELDS)]
+    house = ""
+    if street:
+        house, street = _split_street(street[:300])
+        street = " ".join(_NON_ALNUM.sub(" ", street).split())
+    if not company and company_name:
+        company = " ".join(company_tokens(company_name))
     return Prepared(
-        first=_squash(_text(record, "first_name")), last=_squash(_text(record, "last_name")), house=house,
-        street=street_words.replace(" ", ""), street_words=street_words,
-        postal=_squash(_text(record, "postal_code")), city=_squash(_text(record, "city")),
-        region=_squash(_text(record, "region")), email=email.lower() if "@" in email else "",
-        phone=_text(record, "phone"), vat=vat_key(vat) if vat else "", tax=_text(record, "tax_code").upper(),
-        domain=_text(record, "domain").lower(), company=company.replace(" ", ""), company_words=company,
+        first=_squash(first), last=_squash(last), house=house, street=street.replace(" ", ""),
+        street_words=street, postal=_squash(postal), city=_squash(city), region=_squash(region),
+        email=email.lower() if "@" in email else "", phone=phone, vat=vat_key(vat) if vat else "",
+        tax=tax.upper(), domain=domain.lower(), company=company.replace(" ", ""), company_words=company,
     )
 
 
