@@ -219,10 +219,6 @@ class DuplicateResolvedOut(Schema):
     status: str
     merge: MergeOut | None = None
 
-    @staticmethod
-    def resolve_merge(obj: Any) -> Any:
-        return getattr(obj, "merge", None)
-
 
 class ReferralIn(Input):
     referrer_contact: Id | None = None

@@ -10,12 +10,13 @@ from typing import Any
 from django.db.models import CharField, Model, TextField
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from imbuto.accounts.models import User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
+from imbuto.intake.schemas import LeadCreateOut
 
 from . import account_selectors, account_services, selectors, services
 from .models import Account, Campaign, Channel, Contact, Lead
@@ -106,13 +107,18 @@ def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.post("/leads", response={201: LeadOut}, tags=["leads"])
-def lead_create_endpoint(request: HttpRequest, payload: LeadIn) -> Any:
-    """Create one lead. A lead created by a sales rep is owned by that rep."""
-    data = input_values(Lead, payload)
-    if data.get("campaign") and not data.get("channel"):
-        data["channel"] = data["campaign"].channel
-    return Status(201, services.lead_create(actor=request.auth, data=data))
+@router.post("/leads", response={200: LeadCreateOut, 201: LeadCreateOut}, tags=["leads"])
+def lead_create_endpoint(request: HttpRequest, payload: LeadIn,
+                         idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
+    """Create one lead through the intake pipeline (normalised, matched against existing leads).
+
+    201 with `outcome` "created" (or "flagged" as a possible duplicate), 200 with `outcome` "merged"
+    when it matched an existing lead, 422 with the reasons when rejected. A lead created by a sales
+    rep is owned by that rep. With an `Idempotency-Key` header a retry gets the first answer again.
+    """
+    from imbuto.intake.api import lead_create_one
+
+    return lead_create_one(request, payload, idempotency_key)
 
 
 @router.get("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])

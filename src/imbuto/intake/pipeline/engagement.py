@@ -148,7 +148,7 @@ def _resolve(actor: Any, evs: list[Event]) -> None:
     emails = {e.email for e in evs if e.email and not e.target}
     if emails:
         by_email: dict[str, int] = {}
-        rows = (Lead.objects.filter(email__in=emails).order_by("-id")
+        rows = (Lead.objects.filter(email__in=emails | {e.lower() for e in emails}).order_by("-id")
                 .values_list("id", "merged_into_id", "email"))
         for pk, m, email in rows:
             by_email[email.lower()] = live(pk, m)

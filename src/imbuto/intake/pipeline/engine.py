@@ -19,9 +19,12 @@ from . import lookup, matcher, write
 from .merge import fold
 from .refs import Refs, resolve
 from .types import RecordResult, SourceRef
-from .validate import Checked, check_record
+from .validate import LOOSE_CHOICES, Checked, check_record
 
 IDENTITY_KEYS = ("domain", "company_key", "name_key")
+# Text fields the normaliser does not touch: stored as validated (trimmed, NUL-free).
+PLAIN_TEXT = frozenset(("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+                        "consent_channel"))
 
 
 @dataclass
@@ -73,13 +76,18 @@ def _values(item: Item, owner: Any, team_id: int | None) -> dict[str, Any]:
     for name, value in norm.values.items():
         if name in write.LEAD_VALUE_FIELDS and value not in (None, ""):
             values[name] = value
+    for name, value in item.checked.values.items():  # text the normaliser leaves alone (utm_*, ...)
+        if name not in values and name not in (norm.flags or {}) and name in PLAIN_TEXT:
+            values[name] = value
     for name in IDENTITY_KEYS:
         if norm.keys.get(name) and not values.get(name):
             values[name] = norm.keys[name]
-    for name in ("size_band", "consent_basis"):
-        if extra.get(name):
-            values[name] = extra[name]
-    values["purchase_timeframe"] = extra.get("purchase_timeframe") or Timeframe.UNKNOWN
+    if extra.get("consent_basis"):
+        values["consent_basis"] = extra["consent_basis"]
+    for name, allowed in LOOSE_CHOICES.items():
+        if name in values and values[name] not in allowed:
+            values.pop(name)
+    values.setdefault("purchase_timeframe", Timeframe.UNKNOWN)
     if item.checked.consent_at:
         values["consent_at"] = item.checked.consent_at
     values["channel_id"] = item.channel_id
@@ -122,7 +130,8 @@ def _match(items: list[Item], policy: Any, *, lock: bool) -> None:
     keys = set().union(*(i.keys for i in items))
     if lock:
         lookup.lock_keys(keys)
-    emails = {v for i in items if (v := i.values.get("email")) and "@" in v}
+    # As normalised and all lower-case: leads stored either way are found on the email index.
+    emails = {e for i in items if (v := i.values.get("email")) and "@" in v for e in (v, v.lower())}
     phones = {v for i in items if (v := i.values.get("phone")) and v.startswith("+")}
     vats = {v for i in items if (v := i.values.get("vat_id"))}
     found = lookup.candidates(keys, emails=emails, phones=phones, vats=vats)

@@ -18,7 +18,8 @@ from imbuto.leads.choices import LawfulBasis, SizeBand, Stage, Temperature, Time
 from imbuto.leads.models import Lead
 
 TEXT_FIELDS = (
-    "first_name", "last_name", "job_title", "email", "phone", "language", "company_name", "website",
+    "purchase_timeframe", "size_band", "first_name", "last_name", "job_title", "email", "phone",
+    "language", "company_name", "website",
     "vat_id", "tax_code", "industry", "street", "postal_code", "city", "region", "country",
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "external_id",
     "consent_channel",
@@ -26,11 +27,11 @@ TEXT_FIELDS = (
 START_STAGES = (Stage.SUSPECT, Stage.LEAD, Stage.MQL, Stage.SQL)
 CHOICE_FIELDS: dict[str, tuple[str, ...]] = {
     "stage": tuple(START_STAGES),
-    "purchase_timeframe": tuple(Timeframe.values),
     "temperature": tuple(Temperature.values),
-    "size_band": tuple(SizeBand.values),
     "consent_basis": tuple(v for v in LawfulBasis.values if v),
 }
+# Normalised like text ("entro 2 mesi" -> within_2_months); an unknown value is kept in the flags.
+LOOSE_CHOICES = {"purchase_timeframe": tuple(Timeframe.values), "size_band": tuple(SizeBand.values)}
 # Kept with the record's source (LeadSource.payload), not on the lead: what a form or chat asked.
 PAYLOAD_FIELDS = {"message": 5000}
 REF_FIELDS = ("channel", "campaign")
@@ -38,7 +39,8 @@ DATE_FIELDS = ("consent_at",)
 ALLOWED = frozenset((*TEXT_FIELDS, *CHOICE_FIELDS, *PAYLOAD_FIELDS, *REF_FIELDS, *DATE_FIELDS))
 IDENTITY = ("first_name", "last_name", "email", "phone", "company_name")
 # Raw values may be longer than the stored one when normalisation shortens them ("Italia" -> "IT").
-RAW_LENGTH_OVERRIDES = {"country": 100, "phone": 60}
+RAW_LENGTH_OVERRIDES = {"country": 100, "phone": 60, "language": 40, "purchase_timeframe": 40,
+                        "size_band": 40}
 MAX_LENGTHS: dict[str, int] = {
     name: RAW_LENGTH_OVERRIDES.get(name, Lead._meta.get_field(name).max_length) for name in TEXT_FIELDS
 }
