@@ -225,11 +225,12 @@ def compare(a: Prepared, b: Prepared) -> dict[str, str]:
 
 
 def _corroborated(levels: dict[str, str]) -> bool:
-    """Something besides the names agrees: an exact key, the street, the house number and postcode, the
-    company or the domain."""
+    """Something besides the names agrees: an exact key, the street, the postcode with the house number
+    or the town, the company or the domain."""
     if levels.get("street") in ("eq", "hi"):
         return True
-    if levels.get("house_number") == "eq" and levels.get("postal_code") == "eq":
+    if levels.get("postal_code") == "eq" and (
+            levels.get("house_number") == "eq" or levels.get("city") in ("eq", "hi")):
         return True
     return any(levels.get(name) == "eq" for name in ("email", "phone", "vat_id", "tax_code", "domain")) or (
         levels.get("company") in ("eq", "hi"))
