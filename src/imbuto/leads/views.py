@@ -158,9 +158,8 @@ def lead_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = _lead(request, pk)
     try:
-        lead = selectors.lead_get(request.user, pk, "change")
+        lead = _lead(request, pk, "change")
     except PermissionDenied as exc:
         return render_error(request, exc, status=403,
                             message=_("You may look at this lead but not change it."))
