@@ -50,8 +50,6 @@ WEIGHTS: dict[str, dict[str, float]] = {
 }
 # For two organisation records (no person names) the company name carries the match.
 COMPANY_ONLY_WEIGHTS: dict[str, float] = {"eq": 4.0, "hi": 3.5, "mid": 1.5, "lo": -2.0, "no": -5.0}
-CORROBORATING = ("street", "house_number+postal_code", "email", "phone", "vat_id", "tax_code", "company",
-                 "domain")
 
 
 def level(similarity: float) -> str:
