@@ -5,29 +5,35 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 BENCH ?=
+comma := ,
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install install-test run test lint bench messages clean
 
-# The venv is made once, with the newest Python >= 3.12 on PATH or under pyenv.
+# The venv is made once, with the newest Python >= 3.12 on PATH or under pyenv. uv, when it can be
+# had, downloads and installs in parallel (several times faster than pip); pip is the fallback.
 $(BIN)/python:
 	@py=$$(scripts/find-python.sh) || exit 1; \
 	echo "Creating $(VENV) with $$py ($$($$py --version 2>&1))"; \
-	rm -rf $(VENV) && $$py -m venv $(VENV) && ($(BIN)/python -m pip install -q --upgrade pip || true)
+	rm -rf $(VENV) && $$py -m venv $(VENV) && ($(BIN)/pip install -q uv >/dev/null 2>&1 || true)
+
+# pip_install SPEC: uv if present, else (or if uv fails, e.g. a private index only pip knows) pip.
+PIP_INSTALL = if [ -x $(BIN)/uv ] && $(BIN)/uv pip install -q --python $(BIN)/python -e "$(1)"; then :; \
+	else $(BIN)/pip install -q -e "$(1)"; fi
 
 # (Re)install only when pyproject.toml changed: the stamp file name holds its hash.
 install: $(BIN)/python
 	@h=$$(sha1sum pyproject.toml | cut -c1-12); \
 	if [ ! -f $(VENV)/.stamp-$$h ]; then \
 	  echo "Installing Imbuto and its dependencies into $(VENV)..."; \
-	  $(BIN)/pip install -q -e . && rm -f $(VENV)/.stamp-* && touch $(VENV)/.stamp-$$h; \
+	  $(call PIP_INSTALL,.) && rm -f $(VENV)/.stamp-* && touch $(VENV)/.stamp-$$h; \
 	fi
 
 install-test: $(BIN)/python
 	@h=$$(sha1sum pyproject.toml | cut -c1-12); \
 	if [ ! -f $(VENV)/.stamp-test-$$h ]; then \
 	  echo "Installing Imbuto with test and bench extras into $(VENV)..."; \
-	  $(BIN)/pip install -q -e '.[test,bench]' && rm -f $(VENV)/.stamp-* \
+	  $(call PIP_INSTALL,.[test$(comma)bench]) && rm -f $(VENV)/.stamp-* \
 	    && touch $(VENV)/.stamp-$$h $(VENV)/.stamp-test-$$h; \
 	fi
 
