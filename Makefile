@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 BENCH ?=
 comma := ,
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is cached on first import (uv installs without compiling); __pycache__ is git-ignored.
 
 .PHONY: install install-test run test lint bench messages clean
 
