@@ -27,7 +27,7 @@ class MatchPolicy:
     review: float = 0.5
     max_block: int = 50         # a fuzzy key shared by more records than this is too common to use
     max_candidates: int = 30    # fuzzy candidates scored per record, those sharing most keys first
-    max_single_key: int = 4     # and at most this many sharing a single fuzzy key
+    max_single_key: int = 3     # and at most this many sharing a single fuzzy key
     max_members: int = 4        # records of one lead scored (a lead holds the records merged into it)
 
     def action(self, score: float, cap: str) -> str:
@@ -79,10 +79,11 @@ class _Matcher:
     def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy) -> None:
         self.policy = policy
         self.prepared = [prepare(record) for record in batch]
-        self.keys = [keys_for(p) for p in self.prepared]
+        self.keys = [sorted(keys_for(p)) for p in self.prepared]  # sorted: same input, same decisions
         self.nodes: list[_Node] = []
         self.index: dict[str, list[int]] = {}
         self.signatures: dict[int, set[tuple[str, ...]]] = {}
+        self.too_common: set[str] = set()
 
     def _index(self, node: int, keys: Iterable[str]) -> None:
         index = self.index
@@ -111,12 +112,18 @@ class _Matcher:
             self.nodes.append(_Node(("existing", lead_id), record, prepared, root))
             self._index(node, shared)
 
-    def _usable(self, members: list[int]) -> bool:
-        """A fuzzy key is too common when more than max_block different leads share it."""
+    def _usable(self, key: str, members: list[int]) -> bool:
+        """A fuzzy key is too common when more than max_block different leads share it (and stays so:
+        leads are only ever added)."""
         if len(members) <= self.policy.max_block:
             return True
+        if key in self.too_common:
+            return False
         nodes = self.nodes
-        return len({nodes[m].root for m in members}) <= self.policy.max_block
+        if len({nodes[m].root for m in members}) <= self.policy.max_block:
+            return True
+        self.too_common.add(key)
+        return False
 
     def candidates(self, i: int) -> tuple[list[int], set[int]]:
         """Members of the leads sharing an exact key, then of the leads sharing most fuzzy keys (a few
@@ -129,7 +136,7 @@ class _Matcher:
                 continue
             if key.startswith(EXACT_PREFIXES):
                 exact.update(members)
-            elif self._usable(members):
+            elif self._usable(key, members):
                 counts.update(members)
         nodes = self.nodes
         best: dict[int, int] = {}  # lead (root node) -> most keys shared by one of its records

@@ -29,8 +29,6 @@ def _person_keys(p: Prepared, out: set[str]) -> None:
     for code, other_initial in ((first, p.last[:1]), (last, p.first[:1])):
         if not code:
             continue
-        if p.postal:
-            out.add(f"np:{code}:{p.postal[:20]}")
         if city:
             out.add(f"nc:{code}:{city}")
         if other_initial:
