@@ -15,9 +15,9 @@ from imbuto.leads.choices import Stage, Timeframe
 from imbuto.leads.lifecycle import temperature_for
 from imbuto.leads.models import Lead
 
-from . import lookup, matcher, write
+from . import bulk, lookup, matcher, write
 from .merge import fold
-from .refs import Refs, resolve
+from .refs import DEFAULT_CHANNEL, Refs, resolve
 from .types import RecordResult, SourceRef
 from .validate import LOOSE_CHOICES, Checked, check_record
 
@@ -111,7 +111,9 @@ def _prepare(records: list[Any], source: SourceRef, results: list[RecordResult |
     campaign_refs = {c.refs["campaign"] for _, c in checked if "campaign" in c.refs}
     if source.campaign_id is not None:
         campaign_refs.add(source.campaign_id)
-    refs = Refs({str(c.refs["channel"]) for _, c in checked if "channel" in c.refs}, campaign_refs)
+    slugs = {str(c.refs["channel"]) for _, c in checked if "channel" in c.refs}
+    slugs |= {s for s in (source.channel, DEFAULT_CHANNEL.get(source.kind)) if s}
+    refs = Refs(slugs, campaign_refs)
     items: list[Item] = []
     for index, ok in checked:
         channel_id, campaign_id, errors = resolve(
@@ -125,8 +127,10 @@ def _prepare(records: list[Any], source: SourceRef, results: list[RecordResult |
     return items
 
 
-def _match(items: list[Item], policy: Any, *, lock: bool) -> None:
-    """Lock (if writing), find candidates with one key query and one exact query, decide each record."""
+def _match(items: list[Item], policy: Any, *, lock: bool) -> set[int]:
+    """Lock (if writing), find candidates with one key query and one exact query, decide each record.
+
+    Returns the ids of candidate leads that already have match keys."""
     keys = set().union(*(i.keys for i in items))
     if lock:
         lookup.lock_keys(keys)
@@ -134,7 +138,8 @@ def _match(items: list[Item], policy: Any, *, lock: bool) -> None:
     emails = {e for i in items if (v := i.values.get("email")) and "@" in v for e in (v, v.lower())}
     phones = {v for i in items if (v := i.values.get("phone")) and v.startswith("+")}
     vats = {v for i in items if (v := i.values.get("vat_id"))}
-    found = lookup.candidates(keys, emails=emails, phones=phones, vats=vats)
+    found = lookup.candidates(keys, emails=emails, phones=phones, vats=vats,
+                              max_block=getattr(policy, "max_block", 0))
     rows: list[dict[str, Any]] = []
     for part in lookup.chunks(sorted(found)):
         for row in Lead.objects.filter(id__in=part, merged_into__isnull=True).values(*matcher.MATCH_COLUMNS):
@@ -155,21 +160,21 @@ def _match(items: list[Item], policy: Any, *, lock: bool) -> None:
                 item.action = "flag"
                 item.flag_target = ((target[0], int(target[1])) if target[0] == "existing"
                                     else items[int(target[1])].final)
+    return {pk for pk, shared in found.items() if shared}
 
 
-def _classify(item: Item, now: Any, actor: Any) -> Lead:
-    """A new lead: suspect unless the record says more; temperature from the purchase timeframe."""
-    extra = item.checked.extra
-    lead = Lead(**item.values)
-    lead.stage = extra.get("stage") or Stage.SUSPECT
-    lead.stage_changed_at = now
-    derived = temperature_for(lead.purchase_timeframe)
-    lead.temperature = extra.get("temperature") or derived
-    lead.temperature_overridden = lead.temperature != derived
-    lead.quality_flags = dict(item.norm.flags or {})
-    lead.created_at = now
-    lead.created_by = actor if getattr(actor, "pk", None) else None
-    return lead
+def _classify(items: list[Item], now: Any, actor: Any) -> list[Lead]:
+    """New leads: suspect unless the record says more; temperature from the purchase timeframe."""
+    rows = []
+    for item in items:
+        extra = item.checked.extra
+        derived = temperature_for(item.values.get("purchase_timeframe"))
+        temperature = extra.get("temperature") or derived
+        rows.append({**item.values, "stage": extra.get("stage") or Stage.SUSPECT, "stage_changed_at": now,
+                     "temperature": temperature, "temperature_overridden": temperature != derived,
+                     "quality_flags": dict(item.norm.flags or {}), "created_at": now, "updated_at": now,
+                     "created_by_id": getattr(actor, "pk", None)})
+    return bulk.build(Lead, rows)
 
 
 def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: bool) -> None:
@@ -209,16 +214,17 @@ def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: li
             _match(items, policy, lock=False)
         else:
             with transaction.atomic():
-                _match(items, policy, lock=True)
+                indexed = _match(items, policy, lock=True)
                 now = timezone.now()
-                for pos, item in enumerate(items):
-                    if item.final == ("new", pos):
-                        item.lead = _classify(item, now, actor)
+                new = [item for pos, item in enumerate(items) if item.final == ("new", pos)]
+                for item, lead in zip(new, _classify(new, now, actor), strict=True):
+                    item.lead = lead
                 for item in items:
                     if item.final[0] == "new" and item.lead is None:
                         survivor = items[item.final[1]].lead
                         item.filled, item.differing = fold(survivor, item.values, item.norm.flags)
                         item.lead = survivor
-                write.persist(items, actor=actor, source=source, row_numbers=row_numbers, now=now)
+                write.persist(items, actor=actor, source=source, row_numbers=row_numbers, now=now,
+                              indexed=indexed)
         _results(items, results, dry_run=dry_run)
     return [r for r in results if r is not None]

@@ -53,11 +53,22 @@ def lock_keys(keys: Iterable[str]) -> int:
 
 
 def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
-               ) -> dict[int, set[str]]:
-    """Live leads sharing a match key or an exact identity value with the batch: {lead id: keys shared}."""
-    found: dict[int, set[str]] = {}
+               max_block: int = 0) -> dict[int, set[str]]:
+    """Live leads sharing a match key or an exact identity value with the batch: {lead id: keys shared}.
+
+    A fuzzy key shared by more than `max_block` leads is too common to tell anything (the matcher
+    ignores it too), so its leads are not loaded for it."""
+    from ..matching import is_exact
+
+    by_key: dict[str, list[int]] = {}
     for part in chunks(sorted(keys)):
         for lead_id, key in MatchKey.objects.filter(key__in=part).values_list("lead_id", "key"):
+            by_key.setdefault(key, []).append(lead_id)
+    found: dict[int, set[str]] = {}
+    for key, lead_ids in by_key.items():
+        if max_block and len(lead_ids) > max_block and not is_exact(key):
+            continue
+        for lead_id in lead_ids:
             found.setdefault(lead_id, set()).add(key)
     exact = Q()
     if emails:

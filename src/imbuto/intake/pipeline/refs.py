@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,11 +22,28 @@ DEFAULT_CHANNEL = {
 }
 
 
+_CHANNELS: dict[str, int] = {}
+_CHANNELS_AT = 0.0
+CHANNEL_TTL = 60.0
+
+
+def _channels(wanted: set[str]) -> dict[str, int]:
+    """Channel ids by slug. The table is small and rarely edited: kept for a minute per process, and
+    read again at once when a batch names a slug the cache does not know."""
+    global _CHANNELS_AT
+    now = time.monotonic()
+    if now - _CHANNELS_AT > CHANNEL_TTL or not wanted <= _CHANNELS.keys():
+        _CHANNELS.clear()
+        _CHANNELS.update(Channel.objects.values_list("slug", "id"))
+        _CHANNELS_AT = now
+    return _CHANNELS
+
+
 class Refs:
     """Channel and campaign lookups for one batch."""
 
     def __init__(self, channel_slugs: set[str], campaign_refs: set[Any]) -> None:
-        self.channels: dict[str, int] = dict(Channel.objects.values_list("slug", "id"))
+        self.channels = _channels(channel_slugs)
         ids = {int(r) for r in campaign_refs if isinstance(r, int) or str(r).isdigit()}
         names = {str(r) for r in campaign_refs if not (isinstance(r, int) or str(r).isdigit())}
         self.campaigns_by_id: dict[int, tuple[int, int]] = {}

@@ -8,6 +8,7 @@ field; everything else goes on. Pure Python: no database here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,14 @@ class Checked:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Without NUL (PostgreSQL refuses it) and lone surrogates (not encodable as UTF-8)."""
+    return _UNSTORABLE.sub("", text) if _UNSTORABLE.search(text) else text
+
+
 def _as_text(value: Any) -> str | None:
     """Text, numbers and booleans become text (a phone typed as a number); None/'' become ''."""
     if value is None:
@@ -69,16 +78,16 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, str):
-        return value.replace("\x00", "").strip()
+        return _clean(value).strip()
     return None
 
 
 def _safe_payload(value: Any) -> Any:
-    """The record as sent, minus NUL characters that PostgreSQL's jsonb refuses."""
+    """The record as sent, minus characters no database can store."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return _clean(value)
     if isinstance(value, dict):
-        return {str(k).replace("\x00", ""): _safe_payload(v) for k, v in value.items()}
+        return {_clean(str(k)): _safe_payload(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_safe_payload(v) for v in value]
     return value

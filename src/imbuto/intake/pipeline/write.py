@@ -11,7 +11,7 @@ from imbuto.core import events, history
 from imbuto.leads.models import Lead
 
 from ..models import DuplicateCandidate, LeadMerge, LeadSource, MatchKey
-from . import matcher
+from . import bulk, matcher
 from .lookup import chunks
 from .merge import VALUE_FIELDS, fold
 
@@ -62,7 +62,7 @@ def _load_targets(items: list[Item]) -> dict[int, Lead]:
 
 
 def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: list[int] | None,
-            now: Any) -> None:
+            now: Any, indexed: set[int]) -> None:
     """Write the batch: leads, sources, merges, match keys, duplicate pairs, history; then events."""
     targets = _load_targets(items)
     touched: dict[int, set[str]] = defaultdict(set)
@@ -73,11 +73,11 @@ def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: li
             item.lead = lead
             touched[lead.pk].update(item.filled)
     new_leads = [i.lead for pos, i in enumerate(items) if i.final == ("new", pos)]
-    Lead.objects.bulk_create(new_leads, batch_size=BATCH_SIZE)
+    bulk.insert(Lead, new_leads, returning=True)
     sources = _sources(items, source, row_numbers, now)
     merges = _merges(items, sources, actor, now)
     _update_targets(targets, touched, now)
-    _match_keys(items, targets)
+    _match_keys(items, targets, indexed)
     _duplicates(items, now)
     _history(items, new_leads, merges, actor=actor, source=source)
     if new_leads:
@@ -93,35 +93,35 @@ def _outcome(item: Item, pos: int) -> str:
     return "merged"
 
 
-def _sources(items: list[Item], source: SourceRef, row_numbers: list[int] | None, now: Any,
-             ) -> list[LeadSource]:
+SOURCE_COLUMNS = ("lead_id", "original_lead_id", "kind", "channel_id", "campaign_id", "reference",
+                  "import_job_id", "file_name", "row_number", "outcome", "received_at", "payload")
+
+
+def _sources(items: list[Item], source: SourceRef, row_numbers: list[int] | None, now: Any) -> list[int]:
+    """One LeadSource per accepted record; returns their ids in item order."""
+    reference, file_name = source.reference[:200], source.file_name[:255]
     rows = [
-        LeadSource(
-            lead_id=item.lead.pk, original_lead_id=item.lead.pk, kind=source.kind,
-            channel_id=item.channel_id, campaign_id=item.campaign_id, reference=source.reference[:200],
-            import_job_id=source.import_job_id, file_name=source.file_name[:255],
-            row_number=row_numbers[item.index] if row_numbers is not None else None,
-            outcome=_outcome(item, pos), received_at=now, payload=item.checked.payload,
-        )
+        (item.lead.pk, item.lead.pk, source.kind, item.channel_id, item.campaign_id, reference,
+         source.import_job_id, file_name, row_numbers[item.index] if row_numbers is not None else None,
+         _outcome(item, pos), now, item.checked.payload)
         for pos, item in enumerate(items)
     ]
-    LeadSource.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    return rows
+    return bulk.insert_rows(LeadSource, SOURCE_COLUMNS, rows, returning=True)
 
 
-def _merges(items: list[Item], sources: list[LeadSource], actor: Any, now: Any) -> list[LeadMerge]:
+def _merges(items: list[Item], sources: list[int], actor: Any, now: Any) -> list[LeadMerge]:
     rows = []
     for pos, (item, src) in enumerate(zip(items, sources, strict=True)):
         if item.final == ("new", pos):
             continue
         rows.append(LeadMerge(
-            survivor_id=item.lead.pk, merged=None, source=src, at=now, automatic=True,
+            survivor_id=item.lead.pk, merged=None, source_id=src, at=now, automatic=True,
             actor=actor if getattr(actor, "pk", None) else None, score=item.score,
             rule="incoming record folded into the matching lead", incoming=_jsonable(item.values),
             filled_values={k: history.jsonable(v[1]) for k, v in item.filled.items()},
             differing_values={k: [history.jsonable(x) for x in v] for k, v in item.differing.items()},
         ))
-    LeadMerge.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    bulk.insert(LeadMerge, rows, returning=True)
     return rows
 
 
@@ -136,15 +136,16 @@ def _update_targets(targets: dict[int, Lead], touched: dict[int, set[str]], now:
     Lead.objects.bulk_update(changed, names, batch_size=BATCH_SIZE)
 
 
-def _match_keys(items: list[Item], targets: dict[int, Lead]) -> None:
-    """Each lead gets the keys of every record that landed on it, so later variants find it."""
+def _match_keys(items: list[Item], targets: dict[int, Lead], indexed: set[int]) -> None:
+    """Each lead gets the keys of every record that landed on it, so later variants find it; a lead
+    found only by an exact value (created outside the pipeline) gets its own keys too."""
     pairs: set[tuple[int, str]] = set()
     for item in items:
         pairs.update((item.lead.pk, key) for key in item.keys)
     for lead in targets.values():
-        pairs.update((lead.pk, key) for key in matcher.lead_keys(lead))
-    MatchKey.objects.bulk_create([MatchKey(lead_id=pk, key=key) for pk, key in sorted(pairs)],
-                                 batch_size=BATCH_SIZE * 5, ignore_conflicts=True)
+        if lead.pk not in indexed:
+            pairs.update((lead.pk, key) for key in matcher.lead_keys(lead))
+    bulk.insert_rows(MatchKey, ("lead_id", "key"), sorted(pairs), ignore_conflicts=True)
 
 
 def _duplicates(items: list[Item], now: Any) -> None:
@@ -158,7 +159,7 @@ def _duplicates(items: list[Item], now: Any) -> None:
             continue
         rows.append(DuplicateCandidate(lead_id=item.lead.pk, candidate_id=other, score=item.score or 0.0,
                                        reasons=item.reasons, created_at=now))
-    DuplicateCandidate.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    bulk.insert(DuplicateCandidate, rows, ignore_conflicts=True)
 
 
 def _history(items: list[Item], new_leads: list[Lead], merges: list[LeadMerge], *, actor: Any,
