@@ -40,8 +40,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append(f"{len(skips)} test(s) marked '{marker}' were skipped, e.g. {skips[0]}")
     if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.ensure_newline()
         for problem in problems:
             line = f"CI guard: {problem}"
-            reporter.write_line(line, red=True, bold=True) if reporter else print(line)
+            if reporter:
+                reporter.write_line(line, red=True, bold=True)
+            else:
+                print(line)
         if session.exitstatus == 0:
             session.exitstatus = 1
