@@ -180,3 +180,51 @@ def test_referral_and_reengage_endpoints(client, admin):
     lead.save()
     body = client.post(f"/api/v1/leads/{lead.pk}/reengage", {"reason": "new product"}).json()
     assert body["stage"] == "lead" and body["channel"] == "lost-opportunity"
+
+
+def test_hostile_records_are_rejected_or_cleaned_per_record_never_a_500(client):
+    body = {"leads": [
+        {"first_name": "Nul\u0000led", "city": "Bad\ud800Surrogate"},
+        {"first_name": "x" * 1_000_000},
+        {"first_name": ["a"]},
+        {"\ud800weird": 1, "first_name": "K"},
+        None,
+        {"first_name": "Ok", "consent_at": "yesterday"},
+        {"first_name": "Ok", "campaign": "No such campaign"},
+    ]}
+    response = client.post("/api/v1/leads/batch", body)
+    assert response.status_code == 200, response.content[:300]
+    results = response.json()["results"]
+    assert [r["outcome"] for r in results] == ["created"] + ["rejected"] * 6
+    lead = Lead.objects.get(pk=results[0]["lead_id"])
+    assert lead.first_name == "Nulled" and lead.city == "BadSurrogate"
+    assert "1000000" in results[1]["errors"]["first_name"][0]
+    assert "consent_at" in results[5]["errors"] and "campaign" in results[6]["errors"]
+
+
+def test_events_limits_and_bad_events(client):
+    assert_error(client.post("/api/v1/events", {"events": [{"type": "like"}] * 10_001}), 413)
+    assert_error(client.post("/api/v1/events", {"events": []}), 422)
+    response = client.post("/api/v1/events", {"events": [
+        "nope", {"type": "like", "email": "a@example.com", "colour": "red"},
+        {"type": "like", "email": "not-an-email"}, {"type": "like", "lead_id": "abc"},
+        {"type": "like", "email": "b@example.com", "properties": "x"},
+        {"type": "like", "email": "c@example.com", "occurred_at": "soon"},
+        {"type": "like", "email": "d@example.com", "content_type": "podcast"},
+    ]})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert {r["outcome"] for r in results} == {"rejected"}
+    assert not Lead.objects.exists() and not EngagementEvent.objects.exists()
+    assert_error(client.post("/api/v1/events", {"events": [{"type": "like", "lead_id": 1}]},
+                             headers={"Idempotency-Key": "\u0007"}), 422)
+
+
+def test_a_rep_cannot_merge_or_review_other_reps_leads(api_as, rep, rep_lead, other_lead):
+    client = api_as(rep)
+    assert_error(client.post(f"/api/v1/leads/{rep_lead.pk}/merge", {"other": other_lead.pk}), 404)
+    pair = DuplicateCandidate.objects.create(lead=rep_lead, candidate=other_lead, score=0.7)
+    assert client.get("/api/v1/duplicates").json()["items"] == []
+    assert_error(client.post(f"/api/v1/duplicates/{pair.pk}/merge"), 404)
+    assert_error(client.post(f"/api/v1/leads/{other_lead.pk}/reengage"), 404)
+    assert_error(client.get(f"/api/v1/leads/{other_lead.pk}/engagement"), 404)

@@ -22,7 +22,7 @@ from ..normalize import normalize_email
 from .engine import ingest
 from .refs import Refs
 from .types import SourceRef
-from .validate import _as_text, _parse_when
+from .validate import _as_text, _clean, _parse_when
 
 ALIASES = {"view": "content_view", "open": "email_open", "click": "email_click",
            "webinar": "webinar_attended", "chat": "chat_message", "social": "social_interaction",
@@ -83,7 +83,8 @@ def _text(raw: dict, name: str, limit: int, errors: dict[str, list[str]]) -> str
 def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]]]:
     if not isinstance(raw, dict):
         return None, {"__all__": [_("An event must be an object.")]}
-    errors: dict[str, list[str]] = {k[:100]: [_("Unknown field.")] for k in map(str, raw) if k not in FIELDS}
+    errors: dict[str, list[str]] = {_clean(k)[:100]: [_("Unknown field.")] for k in map(str, raw)
+                                    if k not in FIELDS}
     kind = ALIASES.get(str(raw.get("type", "")), str(raw.get("type", "")))
     if kind not in EngagementKind.values:
         errors["type"] = [_("Use one of: %(kinds)s.") % {"kinds": ", ".join(EngagementKind.values)}]

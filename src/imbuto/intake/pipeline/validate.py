@@ -100,7 +100,7 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     out = Checked(payload=_safe_payload(raw))
     for name, value in raw.items():
-        key = str(name)
+        key = _clean(str(name))
         if key not in ALLOWED:
             errors.setdefault(key[:100], []).append(_("Unknown field."))
             continue
