@@ -61,6 +61,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}", returncode=1) from exc
         except runner.JobTaken as exc:
             raise CommandError(str(exc), returncode=1) from exc
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}", returncode=2) from exc
 
     def _mapping(self, value: str) -> dict[str, Any] | None:
         if not value:
