@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv in (["-h"], ["--help"], ["help", "imbuto"]):
         print(__doc__.strip())
         return 0
+    if argv == ["help"]:  # ours first, then Django's list of every command
+        print(__doc__.strip() + "\n")
     if argv == ["--version"]:
         from importlib.metadata import version
 
