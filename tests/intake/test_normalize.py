@@ -255,6 +255,8 @@ def test_no_field_ever_raises_and_values_fit_their_columns(value):
         assert "\x00" not in text
     for key in norm.keys.values():
         assert "\x00" not in key
+    for text in (*norm.values.values(), *norm.keys.values(), *norm.flags.values()):
+        text.encode("utf-8")  # storable: no lone surrogates
 
 
 @pytest.mark.parametrize("value", [None, 12345, 3.5, ["a", "b"], {"x": 1}, b"bytes\xff", True, object()])

@@ -41,7 +41,8 @@ MAX_LENGTHS: dict[str, int] = {
     "external_id": 100,
 }
 KEY_FIELDS = ("email", "phone", "vat_id", "tax_code", "domain", "company_key", "name_key")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2028\u2029\ufeff]")
+# Control characters, zero-width marks, and lone surrogates (not encodable, e.g. from a broken file decode).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2028\u2029\ufeff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 
 
