@@ -158,13 +158,34 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
 
 
+PYDANTIC_TYPE_TAGS = {"int", "str", "float", "bool", "date", "datetime", "decimal", "list", "dict", "none"}
+
+
+def _field_name(loc: Any) -> str:
+    """("body", "payload", "campaign", "constrained-int") -> "campaign"; nested -> "leads.3.email".
+
+    The location starts with the source (body, query, path...) and, for a body, the view's parameter
+    name; pydantic adds the branch of a union (int | str). The client only needs the field.
+    """
+    loc = list(loc)
+    loc = loc[2:] if loc[:1] == ["body"] else loc[1:]
+    parts: list[str] = []
+    for part in loc:
+        text = str(part)
+        if not (isinstance(part, int) or text.isidentifier()) or text in PYDANTIC_TYPE_TAGS and parts:
+            break
+        parts.append(text)
+    return ".".join(parts) or "__all__"
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        msg = str(err.get("msg", _("Invalid value.")))
-        fields.setdefault(".".join(loc) or "__all__", []).append(msg.removeprefix("Value error, "))
+        msg = str(err.get("msg", _("Invalid value."))).removeprefix("Value error, ")
+        messages = fields.setdefault(_field_name(err.get("loc", ())), [])
+        if msg not in messages:
+            messages.append(msg)
     first = next(iter(fields))
     return error_response(request, 422, "validation_error",
                           _("The request is not valid: %(field)s: %(msg)s")

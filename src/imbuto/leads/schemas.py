@@ -24,7 +24,7 @@ TemperatureName = Literal[tuple(Temperature.values)]
 TimeframeName = Literal[tuple(Timeframe.values)]
 SizeBandName = Literal[("", *SizeBand.values)]
 LawfulBasisName = Literal[tuple(LawfulBasis.values)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
 IdOrName = Id | Annotated[str, Field(min_length=1, max_length=200)]
 COUNTRY = r"^([A-Za-z]{2})?$"
 

@@ -66,6 +66,11 @@ def lead_get(user: Any, lead_id: int, action: str = "view") -> Lead:
 
 def search_q(text: str) -> Q:
     """Name, company, email or phone; every word must match somewhere."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and all(ch.isdigit() or ch in " +-./()" for ch in text.strip()):
+        # A phone number as typed ("+39 02 1234 567", "02 1234567"): match its digits.
+        q = Q(phone__contains=digits)
+        return q | Q(phone__contains=digits.lstrip("0")) if digits.startswith("0") else q
     q = Q()
     for word in text.split()[:6]:
         digits = "".join(ch for ch in word if ch.isdigit())
@@ -125,7 +130,12 @@ def _as_datetime(value: Any, field: str) -> dt.datetime:
         except ValueError as exc:
             raise ValidationFailed(f"{field} is not an ISO date.",
                                    fields={field: ["Use YYYY-MM-DD or an ISO datetime."]}) from exc
-    return timezone.make_aware(d) if timezone.is_naive(d) else d
+    try:
+        d = timezone.make_aware(d) if timezone.is_naive(d) else d
+        d.astimezone(dt.UTC)  # the database compares in UTC: 0001-01-01 in Rome is year 0 there
+    except (OverflowError, ValueError) as exc:
+        raise ValidationFailed(f"{field} is out of range.", fields={field: ["Date out of range."]}) from exc
+    return d
 
 
 def _encode_cursor(values: list[Any]) -> str:
