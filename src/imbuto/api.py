@@ -5,14 +5,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
+import ninja
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -138,14 +144,49 @@ ERROR_SCHEMA = {
     },
 }
 
+NINJA_ASSETS = Path(ninja.__file__).parent / "static" / "ninja"
+DOCS_ASSETS = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript",
+               "swagger-ui-init.js": "text/javascript", "favicon.svg": "image/svg+xml"}
+DOCS_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="{assets}swagger-ui.css"><link rel="icon" href="{assets}favicon.svg"></head>
+<body data-csrf-token="{csrf}" data-api-csrf="true">
+<script type="application/json" id="swagger-settings">{settings}</script>
+<div id="swagger-ui"></div>
+<script src="{assets}swagger-ui-bundle.js"></script><script src="{assets}swagger-ui-init.js"></script>
+</body></html>"""
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI served by Imbuto itself, not a CDN (self-hosted, works offline), sending the CSRF
+    token so that a logged-in browser can try the unsafe methods with its session."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        html = format_html(DOCS_PAGE, title=api.title, csrf=get_token(request),
+                           assets=request.path.rstrip("/") + "/assets/",
+                           settings=mark_safe(json.dumps(self.settings).replace("<", "\\u003c")))  # noqa: S308
+        return HttpResponse(html)
+
+
 api = ImbutoAPI(
     title="Imbuto API",
     version="1",
     description=DESCRIPTION.strip(),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
-    docs=Swagger(settings={"persistAuthorization": True, "displayRequestDuration": True}),
+    docs=LocalSwagger(settings={"persistAuthorization": True, "displayRequestDuration": True}),
 )
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False)
+def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
+    """The Swagger UI files shipped with django-ninja."""
+    if name not in DOCS_ASSETS:
+        raise Http404(name)
+    response = FileResponse((NINJA_ASSETS / name).open("rb"), content_type=DOCS_ASSETS[name])
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str,

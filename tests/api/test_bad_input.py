@@ -215,3 +215,11 @@ def test_a_crash_mid_write_leaves_nothing_half_written(client, rep_lead, monkeyp
     rep_lead.refresh_from_db()
     assert (rep_lead.stage, rep_lead.city) == ("suspect", "")
     assert not HistoryEntry.objects.exists()
+
+
+def test_a_chunked_body_without_length_is_411_not_silently_empty(client):
+    response = client.client.post("/api/v1/leads", '{"first_name": "Ugo"}', content_type="application/json",
+                                  headers=client._headers(), CONTENT_LENGTH="",
+                                  HTTP_TRANSFER_ENCODING="chunked")
+    assert_error(response, 411, "length_required")
+    nothing_written()

@@ -28,6 +28,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
@@ -91,10 +92,17 @@ class ApiEdgeMiddleware:
         length = _declared_length(request)
         if length is None:
             return error_json(400, "bad_request", _("The Content-Length header is not a number."))
+        if not request.META.get("CONTENT_LENGTH") and "chunked" in request.META.get(
+                "HTTP_TRANSFER_ENCODING", "").lower():
+            # Under WSGI Django reads a body only up to Content-Length: a chunked one would be
+            # silently taken as empty.
+            return error_json(411, "length_required",
+                              _("Send the body with a Content-Length header; chunked uploads are not "
+                                "supported."))
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
             return too_big_response()
-        has_body = length > 0 or "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        has_body = length > 0
         content_type = (request.content_type or "").lower()
         if has_body and not (_is_json_type(content_type) or content_type in ACCEPTED_BODY_TYPES):
             return error_json(
