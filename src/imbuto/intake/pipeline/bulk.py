@@ -3,8 +3,8 @@
 The ORM's bulk_create prepares every value through its field (about 10 µs each) and builds model
 instances with keyword arguments (about 45 µs for a lead); a batch of 10,000 records writes several
 hundred thousand values (leads, sources, match keys). Here each column gets one converter, chosen once
-per batch, and rows go out as PostgreSQL `INSERT ... SELECT * FROM unnest(array, ...)` or SQLite
-multi-row VALUES. Values are always bound parameters, never SQL text.
+per batch, and rows go out through PostgreSQL's COPY (ids drawn from the sequence first) or SQLite's
+executemany / multi-row VALUES. Values are never spliced into SQL text.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Field, Model
-
-PG_ROWS = 5000
 
 
 def _converter(field: Field) -> Callable[[Any], Any] | None:
@@ -70,19 +68,11 @@ def insert_rows(model: type[Model], attnames: Sequence[str], rows: Sequence[Sequ
     qn = connection.ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     pk = qn(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        return _pg_copy(model, table, columns, pk, rows, returning=returning,
+                        ignore_conflicts=ignore_conflicts)
     ids: list[int] = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-            # Identifiers come from the model's meta, quoted; every value is a bound parameter.
-            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
-            sql += " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-            sql += f" RETURNING {pk}" if returning else ""
-            for start in range(0, len(rows), PG_ROWS):
-                cursor.execute(sql, [list(col) for col in zip(*rows[start:start + PG_ROWS], strict=True)])
-                if returning:
-                    ids.extend(r[0] for r in cursor.fetchall())
-            return ids
         verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         if not returning:
@@ -94,6 +84,35 @@ def insert_rows(model: type[Model], attnames: Sequence[str], rows: Sequence[Sequ
             sql = f"{verb} INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"
             cursor.execute(sql, [v for row in chunk for v in row])
             ids.extend(r[0] for r in cursor.fetchall())
+    return ids
+
+
+def _pg_copy(model: type[Model], table: str, columns: str, pk: str, rows: Sequence[Sequence[Any]], *,
+             returning: bool, ignore_conflicts: bool) -> list[int]:
+    """PostgreSQL COPY (rows are adapted in C). Ids come from the table's sequence first; rows that
+    may conflict go through a temporary table and INSERT ... ON CONFLICT DO NOTHING."""
+    # Identifiers below come from the model's meta and are quoted; values travel through COPY.
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if returning:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [model._meta.db_table, model._meta.pk.column, len(rows)])
+            ids = [r[0] for r in cursor.fetchall()]
+            rows = [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
+            columns = f"{pk}, {columns}"
+        target = table
+        if ignore_conflicts:
+            target = connection.ops.quote_name(f"_imbuto_stage_{model._meta.db_table}")
+            shape = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DROP AS {shape}")
+            cursor.execute(f"TRUNCATE {target}")
+        with raw.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if ignore_conflicts:
+            move = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target}"  # noqa: S608
+            cursor.execute(move + " ON CONFLICT DO NOTHING")
     return ids
 
 

@@ -52,6 +52,21 @@ def lock_keys(keys: Iterable[str]) -> int:
     return len(buckets)
 
 
+def _key_rows(keys: set[str]) -> Iterator[tuple[int, str]]:
+    """(lead id, key) for every stored match key among `keys`: one query per CHUNK keys. PostgreSQL
+    gets them as one array parameter (`= ANY`), not as tens of thousands of placeholders."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MatchKey._meta.db_table)
+        with connection.cursor() as cursor:
+            for part in chunks(sorted(keys), CHUNK * 5):
+                cursor.execute(f"SELECT lead_id, key FROM {table} WHERE key = ANY(%s::varchar[])",  # noqa: S608
+                               [part])
+                yield from cursor.fetchall()
+        return
+    for part in chunks(sorted(keys)):
+        yield from MatchKey.objects.filter(key__in=part).values_list("lead_id", "key")
+
+
 def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
                max_block: int = 0) -> dict[int, set[str]]:
     """Live leads sharing a match key or an exact identity value with the batch: {lead id: keys shared}.
@@ -61,9 +76,8 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
     from ..matching import is_exact
 
     by_key: dict[str, list[int]] = {}
-    for part in chunks(sorted(keys)):
-        for lead_id, key in MatchKey.objects.filter(key__in=part).values_list("lead_id", "key"):
-            by_key.setdefault(key, []).append(lead_id)
+    for lead_id, key in _key_rows(keys):
+        by_key.setdefault(key, []).append(lead_id)
     found: dict[int, set[str]] = {}
     for key, lead_ids in by_key.items():
         if max_block and len(lead_ids) > max_block and not is_exact(key):
