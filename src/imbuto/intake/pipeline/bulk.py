@@ -17,6 +17,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Field, Model
 
+SMALL = 4  # up to this many rows (a single API lead), one INSERT ... VALUES beats COPY's round trips
+
 
 def _converter(field: Field) -> Callable[[Any], Any] | None:
     """How a Python value becomes a parameter for this column; None when it goes as it is."""
@@ -68,22 +70,25 @@ def insert_rows(model: type[Model], attnames: Sequence[str], rows: Sequence[Sequ
     qn = connection.ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     pk = qn(model._meta.pk.column)
-    if connection.vendor == "postgresql":
+    pg = connection.vendor == "postgresql"
+    if pg and len(rows) > SMALL:
         return _pg_copy(model, table, columns, pk, rows, returning=returning,
                         ignore_conflicts=ignore_conflicts)
     ids: list[int] = []
     with connection.cursor() as cursor:
-        verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+        verb = "INSERT OR IGNORE" if ignore_conflicts and not pg else "INSERT"
+        tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and pg else ""
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        if not returning:
+        if not returning and not pg:
             cursor.executemany(f"{verb} INTO {table} ({columns}) VALUES {one}", rows)
             return ids
-        per = max(1, min(500, connection.features.max_query_params // len(fields)))
+        per = max(1, min(500, (connection.features.max_query_params or 60_000) // len(fields)))
         for start in range(0, len(rows), per):
             chunk = rows[start:start + per]
-            sql = f"{verb} INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"
-            cursor.execute(sql, [v for row in chunk for v in row])
-            ids.extend(r[0] for r in cursor.fetchall())
+            sql = f"{verb} INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}{tail}"
+            cursor.execute(sql + (f" RETURNING {pk}" if returning else ""), [v for row in chunk for v in row])
+            if returning:
+                ids.extend(r[0] for r in cursor.fetchall())
     return ids
 
 
@@ -107,9 +112,12 @@ def _pg_copy(model: type[Model], table: str, columns: str, pk: str, rows: Sequen
             shape = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DROP AS {shape}")
             cursor.execute(f"TRUNCATE {target}")
-        with raw.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+        copy_sql = f"COPY {target} ({columns}) FROM STDIN"
+        with raw.copy(copy_sql) as copy:
             for row in rows:
                 copy.write_row(row)
+        if connection.queries_logged:  # COPY bypasses Django's cursor wrapper: count it like a query
+            connection.queries_log.append({"sql": f"{copy_sql} -- {len(rows)} rows", "time": "0.000"})
         if ignore_conflicts:
             move = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target}"  # noqa: S608
             cursor.execute(move + " ON CONFLICT DO NOTHING")
