@@ -130,7 +130,7 @@ def _imbuto_bin():
     return shutil.which("imbuto", path=str(Path(sys.executable).parent)) or "imbuto"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_kill_9_loses_no_committed_row_and_the_rerun_resumes(tmp_path):
     path = make_csv(tmp_path, "kill.csv", people(2400))
     cmd = [_imbuto_bin(), "import", "leads", str(path), "--campaign", "Kill test", "--chunk-rows", "100"]

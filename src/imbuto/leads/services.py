@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import InvalidTransition, ValidationFailed, from_django_validation
@@ -37,7 +38,7 @@ def _apply_temperature(lead: Lead, values: dict[str, Any]) -> None:
     """Temperature follows the timeframe unless a person set it; setting it records an override."""
     if values.get("temperature"):
         if values["temperature"] not in Temperature.values:
-            raise ValidationFailed("Unknown temperature.", fields={"temperature": ["Invalid."]})
+            raise ValidationFailed(_("Unknown temperature."), fields={"temperature": [_("Invalid.")]})
         lead.temperature_overridden = values["temperature"] != lifecycle.temperature_for(
             lead.purchase_timeframe
         )
@@ -59,8 +60,8 @@ def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
         permissions.audit_denial(actor, "create", "leads.lead", None,
                                  detail={"owner": getattr(owner, "pk", None)} if owner else None)
         raise permissions.PermissionDenied(
-            "A sales rep creates leads for themselves only." if owner is not None and
-            permissions.can_create_lead(actor) else "You may not create leads.")
+            _("A sales rep creates leads for themselves only.") if owner is not None and
+            permissions.can_create_lead(actor) else _("You may not create leads."))
     return _lead_create(actor=actor, data=data, reason=reason)
 
 
@@ -72,8 +73,8 @@ def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
         owner = actor
     stage = data.pop("stage", None) or Stage.SUSPECT
     if stage in (Stage.DISCARDED, Stage.PARKED, Stage.CUSTOMER, Stage.OPPORTUNITY):
-        raise ValidationFailed("A new lead cannot start in that stage.",
-                               fields={"stage": ["Not a starting stage."]})
+        raise ValidationFailed(_("A new lead cannot start in that stage."),
+                               fields={"stage": [_("Not a starting stage.")]})
     temperature = data.pop("temperature", None)
     lead = Lead(**data, stage=stage, created_by=actor if getattr(actor, "pk", None) else None)
     lead.stage_changed_at = timezone.now()
@@ -106,8 +107,8 @@ def lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str =
 def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str) -> Lead:
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise ValidationFailed("Some fields cannot be changed here.",
-                               fields={f: ["Not editable."] for f in sorted(unknown)})
+        raise ValidationFailed(_("Some fields cannot be changed here."),
+                               fields={f: [_("Not editable.")] for f in sorted(unknown)})
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     before = {f: getattr(lead, f) for f in EDITABLE}
     before_ovr = lead.temperature_overridden
@@ -142,14 +143,16 @@ def _lead_transition(
 ) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if to not in Stage.values:
-        raise ValidationFailed(f"Unknown stage {to!r}.", fields={"to": ["Unknown stage."]})
+        raise ValidationFailed(_("Unknown stage %(stage)r.") % {"stage": to},
+                               fields={"to": [_("Unknown stage.")]})
     if lead.merged_into_id:
-        raise InvalidTransition("This lead was merged into another one; work that lead instead.")
+        raise InvalidTransition(_("This lead was merged into another one; work that lead instead."))
     if not lifecycle.is_allowed(lead.stage, to):
-        allowed = ", ".join(lifecycle.allowed_targets(lead.stage)) or "none"
+        allowed = ", ".join(lifecycle.allowed_targets(lead.stage)) or _("none")
+        names = {"from": lead.stage, "to": to, "allowed": allowed}
         raise InvalidTransition(
-            f"A lead cannot move from {lead.stage} to {to}. Allowed from {lead.stage}: {allowed}.",
-            fields={"to": [f"Not allowed from {lead.stage}."]},
+            _("A lead cannot move from %(from)s to %(to)s. Allowed from %(from)s: %(allowed)s.") % names,
+            fields={"to": [_("Not allowed from %(from)s.") % names]},
         )
     old = {"stage": lead.stage, "disposition_reason": lead.disposition_reason,
            "parked_until": lead.parked_until}
@@ -157,17 +160,18 @@ def _lead_transition(
         code, note = lifecycle.parse_reason(reason, DiscardReason)
         if not code:
             raise ValidationFailed(
-                "Discarding a lead needs a reason: " + ", ".join(DiscardReason.values) + ".",
-                fields={"reason": ["Required when discarding."]},
+                _("Discarding a lead needs a reason: %(reasons)s.")
+                % {"reasons": ", ".join(DiscardReason.values)},
+                fields={"reason": [_("Required when discarding.")]},
             )
         lead.disposition_reason, lead.disposition_note, lead.parked_until = code, note, None
     elif to == Stage.PARKED:
         if parked_until is None:
-            raise ValidationFailed("Parking a lead needs a revisit date (parked_until).",
-                                   fields={"parked_until": ["Required when parking."]})
+            raise ValidationFailed(_("Parking a lead needs a revisit date (parked_until)."),
+                                   fields={"parked_until": [_("Required when parking.")]})
         if parked_until <= timezone.localdate():
-            raise ValidationFailed("The revisit date must be in the future.",
-                                   fields={"parked_until": ["Must be a future date."]})
+            raise ValidationFailed(_("The revisit date must be in the future."),
+                                   fields={"parked_until": [_("Must be a future date.")]})
         code, note = lifecycle.parse_reason(reason, ParkReason)
         lead.disposition_reason = code or ParkReason.BOUGHT_FROM_COMPETITOR
         lead.disposition_note, lead.parked_until = note, parked_until
