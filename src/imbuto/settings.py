@@ -153,6 +153,8 @@ IMBUTO_DEFAULT_REGION = os.environ.get("IMBUTO_DEFAULT_REGION", "IT")
 IMBUTO_DEFAULT_CURRENCY = os.environ.get("IMBUTO_DEFAULT_CURRENCY", "EUR")
 # Sites allowed to embed the website chat widget (CORS), comma-separated; "*" = any site (demo).
 IMBUTO_CHAT_ALLOWED_ORIGINS = env_list("IMBUTO_CHAT_ALLOWED_ORIGINS", "")
+# Behind a reverse proxy, the client address comes from X-Forwarded-For (rate limits per visitor).
+IMBUTO_TRUST_X_FORWARDED_FOR = env_bool("IMBUTO_TRUST_X_FORWARDED_FOR")
 
 LOGGING = {
     "version": 1,
