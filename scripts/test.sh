@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Runs ruff, then the whole suite on SQLite, then on PostgreSQL (DATABASE_URL or 127.0.0.1:5432).
-# Without a PostgreSQL server the second run is skipped loudly, except under CI=true where it fails.
-# Under CI=true the browser tests must exist and run (scripts/pytest_ci_guard.py checks it).
-# Extra arguments go to pytest (then the CI guard only checks that something ran).
+# Runs ruff, then the whole suite on SQLite and on PostgreSQL (DATABASE_URL or 127.0.0.1:5432).
+# The two runs go side by side (SQLite on the terminal, PostgreSQL into var/test-postgres.log, shown
+# when done); IMBUTO_TEST_SERIAL=1 runs them one after the other. Without a PostgreSQL server that run
+# is skipped loudly, except under CI=true where it fails. Under CI=true the browser tests must exist
+# and run (scripts/pytest_ci_guard.py). Extra arguments go to pytest (then the guard only checks
+# that something ran).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export IMBUTO_SECRET_KEY=${IMBUTO_SECRET_KEY:-test-secret-key}
 export PYTHONPATH="$(pwd)/scripts${PYTHONPATH:+:$PYTHONPATH}"
-GUARD=(-p pytest_ci_guard)
 if [ "${CI:-}" = "true" ] && [ $# -eq 0 ]; then export IMBUTO_CI_MUST_RUN=browser; fi
+mkdir -p var
 
 run_pytest() {  # $1 = label, $2 = database URL, rest = pytest args
   local label=$1 url=$2; shift 2
   local start=$SECONDS
   echo "== tests on $label"
-  DATABASE_URL="$url" $BIN/python -m pytest -rfEs "${GUARD[@]}" "$@"
+  # each run its own var/ (uploads, media, static) so the two runs side by side never share files
+  IMBUTO_VAR_DIR="$(pwd)/var/test-run-${label%% *}" DATABASE_URL="$url" $BIN/python -m pytest -rfEs --durations=5 -p pytest_ci_guard "$@"
   local rc=$?
   if [ $rc -eq 5 ]; then
     echo "!! pytest collected no tests on $label (exit 5): that is a failure, not a pass." >&2
@@ -24,14 +27,8 @@ run_pytest() {  # $1 = label, $2 = database URL, rest = pytest args
   return $rc
 }
 
-echo "== ruff"
-$BIN/ruff check . || exit 1
-
-run_pytest SQLite "sqlite:///$(pwd)/var/test.sqlite3" "$@" || exit $?
-
-PG_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imbuto}
-case "$PG_URL" in postgres*) ;; *) PG_URL=postgres://postgres@127.0.0.1:5432/imbuto ;; esac
-if $BIN/python - "$PG_URL" <<'PY'
+pg_reachable() {
+  $BIN/python - "$1" <<'PY'
 import sys, psycopg, dj_database_url
 c = dj_database_url.parse(sys.argv[1])
 try:
@@ -40,17 +37,47 @@ try:
 except Exception as exc:
     print(exc, file=sys.stderr); sys.exit(1)
 PY
-then
-  if [ "${CI:-}" = "true" ]; then export IMBUTO_CI_NO_SKIP=postgres_only; fi
-  run_pytest "PostgreSQL ($(echo "$PG_URL" | sed -E 's#://([^:/@]+):[^@]*@#://\1:***@#'))" "$PG_URL" "$@"
-  exit $?
+}
+
+echo "== ruff"
+$BIN/ruff check . || exit 1
+
+SQLITE_URL="sqlite:///$(pwd)/var/test.sqlite3"
+PG_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imbuto}
+case "$PG_URL" in postgres*) ;; *) PG_URL=postgres://postgres@127.0.0.1:5432/imbuto ;; esac
+PG_LABEL="PostgreSQL ($(echo "$PG_URL" | sed -E 's#://([^:/@]+):[^@]*@#://\1:***@#'))"
+
+if ! pg_reachable "$PG_URL"; then
+  run_pytest SQLite "$SQLITE_URL" "$@"; rc=$?
+  if [ "${CI:-}" = "true" ]; then
+    echo "!! PostgreSQL is not reachable at $PG_URL and CI=true: failing." >&2
+    exit 1
+  fi
+  echo
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  echo "!! PostgreSQL not reachable at $PG_URL: the PostgreSQL run was SKIPPED.       !!"
+  echo "!! Start a server or set DATABASE_URL=postgres://user@host:5432/db to run it.  !!"
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  exit $rc
 fi
-if [ "${CI:-}" = "true" ]; then
-  echo "!! PostgreSQL is not reachable at $PG_URL and CI=true: failing." >&2
-  exit 1
+
+pg_run() {
+  if [ "${CI:-}" = "true" ]; then export IMBUTO_CI_NO_SKIP=postgres_only; fi
+  run_pytest "$PG_LABEL" "$PG_URL" "$@"
+}
+
+if [ "${IMBUTO_TEST_SERIAL:-}" = "1" ]; then
+  run_pytest SQLite "$SQLITE_URL" "$@"; sqlite_rc=$?
+  pg_run "$@"; pg_rc=$?
+else
+  echo "== the PostgreSQL run goes on beside this one; its output: var/test-postgres.log"
+  pg_run "$@" > var/test-postgres.log 2>&1 &
+  pg_pid=$!
+  run_pytest SQLite "$SQLITE_URL" "$@"; sqlite_rc=$?
+  wait $pg_pid; pg_rc=$?
+  echo
+  cat var/test-postgres.log
 fi
 echo
-echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-echo "!! PostgreSQL not reachable at $PG_URL: the PostgreSQL run was SKIPPED.       !!"
-echo "!! Start a server or set DATABASE_URL=postgres://user@host:5432/db to run it.  !!"
-echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+echo "== summary: SQLite exit $sqlite_rc, PostgreSQL exit $pg_rc"
+[ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]
