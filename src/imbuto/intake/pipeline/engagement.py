@@ -228,10 +228,10 @@ def record_events(raw_events: list[Any], *, actor: Any) -> list[dict[str, Any]]:
             elif e.event_id:
                 seen.add(e.event_id)
         live = [e for e in evs if e.index not in duplicate]
-        refs = Refs({e.channel for e in live if e.channel},
-                    {e.campaign for e in live if e.campaign is not None})
         for e in live:
             e.channel = e.channel or channel_for(e.kind, e.content_type, e.network)
+        refs = Refs({e.channel for e in live}, {e.campaign for e in live if e.campaign is not None})
+        for e in live:
             if refs.channel(e.channel) is None:
                 errors[e.index] = {"channel": [_("Unknown channel %(s)r.") % {"s": e.channel}]}
             elif e.campaign is not None and refs.campaign(e.campaign) is None:
