@@ -228,3 +228,16 @@ def test_a_rep_cannot_merge_or_review_other_reps_leads(api_as, rep, rep_lead, ot
     assert_error(client.post(f"/api/v1/duplicates/{pair.pk}/merge"), 404)
     assert_error(client.post(f"/api/v1/leads/{other_lead.pk}/reengage"), 404)
     assert_error(client.get(f"/api/v1/leads/{other_lead.pk}/engagement"), 404)
+
+
+def test_ids_too_large_for_the_database_are_422_not_500(client):
+    body = {"leads": [{"first_name": "A", "campaign": 10**30}, {"first_name": "B", "campaign": "9" * 30},
+                      {"first_name": "C", "campaign": True}]}
+    results = client.post("/api/v1/leads/batch", body).json()["results"]
+    assert [r["outcome"] for r in results] == ["rejected"] * 3
+    assert_error(client.post("/api/v1/leads", {"first_name": "D", "owner": "9" * 30}), 422, field="owner")
+    events = client.post("/api/v1/events", {"events": [
+        {"type": "like", "email": "e@example.com", "campaign": True},
+        {"type": "like", "email": "e@example.com", "campaign": "9" * 30},
+        {"type": "like", "lead_id": "9" * 30}]}).json()["results"]
+    assert [r["outcome"] for r in events] == ["rejected"] * 3

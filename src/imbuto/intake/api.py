@@ -22,6 +22,7 @@ from .models import SourceKind
 from .pipeline import SourceRef, ingest, summarize
 from .pipeline.engagement import record_events
 from .pipeline.idempotency import HEADER, run_once
+from .pipeline.refs import as_id
 from .schemas import (
     MAX_BATCH,
     BatchIn,
@@ -108,7 +109,7 @@ def _record_from(payload: Schema) -> tuple[dict[str, Any], Any, dict[str, Any]]:
     if owner_ref is not None:
         qs = User.objects.filter(is_active=True).select_related("team")
         owner = (qs.filter(username=owner_ref).first() if isinstance(owner_ref, str) else None) or (
-            qs.filter(pk=int(owner_ref)).first() if str(owner_ref).isdigit() else None)
+            qs.filter(pk=pk).first() if (pk := as_id(owner_ref)) is not None else None)
         if owner is None:
             raise ValidationFailed(_("No active user with id or username %(v)r.") % {"v": owner_ref},
                                    fields={"owner": [_("Unknown user.")]})

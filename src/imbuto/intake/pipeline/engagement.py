@@ -106,7 +106,8 @@ def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]
     ev.network = _text(raw, "network", 30, errors)
     ev.channel = _text(raw, "channel", 50, errors)
     ev.campaign = raw.get("campaign")
-    if ev.campaign is not None and _as_text(ev.campaign) is None:
+    if ev.campaign is not None and (isinstance(ev.campaign, bool) or _as_text(ev.campaign) is None
+                                    or len(str(ev.campaign)) > 200):
         errors["campaign"] = [_("Must be a campaign id or name.")]
     for name in PERSON_FIELDS:
         if value := _text(raw, name, 200, errors):

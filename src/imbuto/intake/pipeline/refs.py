@@ -26,13 +26,23 @@ def _channels(wanted: set[str]) -> dict[str, int]:
     return dict(Channel.objects.filter(slug__in=wanted).values_list("slug", "id")) if wanted else {}
 
 
+def as_id(value: Any) -> int | None:
+    """A database id from an int or a string of ASCII digits that fits a bigint; else None (a name)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 2**63 else None
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 and int(text) > 0 else None
+
+
 class Refs:
     """Channel and campaign lookups for one batch."""
 
     def __init__(self, channel_slugs: set[str], campaign_refs: set[Any]) -> None:
         self.channels = _channels(channel_slugs)
-        ids = {int(r) for r in campaign_refs if isinstance(r, int) or str(r).isdigit()}
-        names = {str(r) for r in campaign_refs if not (isinstance(r, int) or str(r).isdigit())}
+        ids = {as_id(r) for r in campaign_refs} - {None}
+        names = {str(r) for r in campaign_refs if as_id(r) is None}
         self.campaigns_by_id: dict[int, tuple[int, int]] = {}
         self.campaigns_by_name: dict[str, tuple[int, int]] = {}
         if ids or names:
@@ -48,9 +58,8 @@ class Refs:
         return self.channels.get(slug)
 
     def campaign(self, ref: Any) -> tuple[int, int] | None:
-        if isinstance(ref, int) or str(ref).isdigit():
-            return self.campaigns_by_id.get(int(ref))
-        return self.campaigns_by_name.get(str(ref))
+        pk = as_id(ref)
+        return self.campaigns_by_id.get(pk) if pk is not None else self.campaigns_by_name.get(str(ref))
 
 
 def resolve(refs: Refs, record_refs: dict[str, Any], *, source_channel: str | None, source_kind: str,

@@ -105,7 +105,10 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
             errors.setdefault(key[:100], []).append(_("Unknown field."))
             continue
         if key == "campaign" and isinstance(value, int) and not isinstance(value, bool):
-            out.refs["campaign"] = value
+            if not 0 < value < 2**63:
+                errors.setdefault(key, []).append(_("Not a campaign id."))
+            else:
+                out.refs["campaign"] = value
             continue
         text = _as_text(value)
         if text is None:
