@@ -82,3 +82,15 @@ def test_an_automatic_merge_can_be_inspected(admin):
 
 def test_anonymous_users_are_sent_to_login(db):
     assert Client().get(reverse("intake:duplicates")).status_code == 302
+
+
+def test_the_lead_page_shows_sources_engagement_and_duplicates(rep, pair):
+    from imbuto.intake.models import EngagementEvent
+
+    [r] = ingest([{"first_name": "Gino", "email": "gino@example.it", "city": "Modena"}], actor=rep,
+                 source=SourceRef(kind="import", file_name="fiera.csv"), row_numbers=[12])
+    lead_id = r.lead_id
+    EngagementEvent.objects.create(lead_id=lead_id, kind="content_view", content_ref="/v/demo")
+    html = login(rep).get(reverse("leads:detail", args=[lead_id])).content.decode()
+    assert "fiera.csv" in html and "/v/demo" in html
+    assert reverse("intake:duplicate_merge", args=[pair.pk]) in html

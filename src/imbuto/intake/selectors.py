@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound
@@ -54,7 +55,7 @@ def merge_get(user: Any, merge_id: int) -> LeadMerge:
     merge = (LeadMerge.objects.select_related("survivor", "merged", "actor", "source")
              .filter(pk=merge_id).first())
     if merge is None or not permissions.can(user, "view", merge.survivor):
-        raise NotFound("No such merge.")
+        raise NotFound(_("No such merge."))
     return merge
 
 
@@ -83,7 +84,7 @@ def duplicate_get(user: Any, candidate_id: int) -> DuplicateCandidate:
     pair = (DuplicateCandidate.objects.select_related("lead", "candidate").filter(pk=candidate_id).first())
     if pair is None or not (permissions.can(user, "view", pair.lead)
                             and permissions.can(user, "view", pair.candidate)):
-        raise NotFound("No such possible duplicate.")
+        raise NotFound(_("No such possible duplicate."))
     return pair
 
 

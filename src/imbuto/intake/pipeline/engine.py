@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
 from imbuto.leads.choices import Stage, Timeframe
@@ -55,8 +56,8 @@ def _check_actor(actor: Any, owner: Any) -> None:
         permissions.audit_denial(actor, "create", "leads.lead", None,
                                  detail={"owner": getattr(owner, "pk", None)} if owner else None)
         raise permissions.PermissionDenied(
-            "A sales rep creates leads for themselves only." if owner is not None
-            and permissions.can_create_lead(actor) else "You may not create leads.")
+            _("A sales rep creates leads for themselves only.") if owner is not None
+            and permissions.can_create_lead(actor) else _("You may not create leads."))
 
 
 def _owner_and_team(actor: Any, owner: Any) -> tuple[Any, int | None]:
