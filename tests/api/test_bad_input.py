@@ -223,3 +223,21 @@ def test_a_chunked_body_without_length_is_411_not_silently_empty(client):
                                   HTTP_TRANSFER_ENCODING="chunked")
     assert_error(response, 411, "length_required")
     nothing_written()
+
+
+def test_a_crash_still_answers_json_in_the_error_shape(api_as, admin, monkeypatch):
+    """Should a bug slip through, the client gets the error shape (500), not an HTML page."""
+    from django.test import Client
+
+    from imbuto.leads import selectors
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(selectors, "lead_list", boom)
+    client = api_as(admin)
+    client.client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/leads")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
+    assert "bug" not in response.content.decode()
