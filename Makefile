@@ -6,7 +6,8 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 BENCH ?=
 comma := ,
-# Bytecode is cached on first import (uv installs without compiling); __pycache__ is git-ignored.
+# uv compiles bytecode at install (--compile-bytecode): with PYTHONDONTWRITEBYTECODE set, nothing
+# would cache it later and every command would recompile Django from source.
 
 .PHONY: install install-test run test lint bench messages clean
 
@@ -18,7 +19,7 @@ $(BIN)/python:
 	rm -rf $(VENV) && $$py -m venv $(VENV) && ($(BIN)/pip install -q uv >/dev/null 2>&1 || true)
 
 # pip_install SPEC: uv if present, else (or if uv fails, e.g. a private index only pip knows) pip.
-PIP_INSTALL = if [ -x $(BIN)/uv ] && $(BIN)/uv pip install -q --python $(BIN)/python -e "$(1)"; then :; \
+PIP_INSTALL = if [ -x $(BIN)/uv ] && $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e "$(1)"; then :; \
 	else $(BIN)/pip install -q -e "$(1)"; fi
 
 # (Re)install only when pyproject.toml changed: the stamp file name holds its hash.
