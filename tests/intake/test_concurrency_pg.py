@@ -21,7 +21,7 @@ from tests.factories import UserFactory
 IS_PG = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [pytest.mark.postgres_only,
               pytest.mark.skipif(not IS_PG, reason="parallel writers need PostgreSQL"),
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 WORKERS = 8
 
 
