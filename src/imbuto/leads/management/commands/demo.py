@@ -18,7 +18,7 @@ from imbuto.core.errors import DomainError
 from imbuto.leads.demo import DEMO_PASSWORD, DEMO_USERS, build_plan
 from imbuto.leads.models import Lead
 
-MAX_LEADS = 1_000_000
+MAX_LEADS = 100_000  # the plan is built in memory (~1 GB at this size)
 
 
 def lead_count(text: str) -> int:
