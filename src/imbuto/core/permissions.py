@@ -98,6 +98,20 @@ def can_import_leads(user: Any) -> bool:
     return role_of(user) in ("admin", "manager", "marketer")
 
 
+def can_manage_forms(user: Any) -> bool:
+    """Web capture forms are marketing material: admins, managers and marketers edit them."""
+    return role_of(user) in ("admin", "manager", "marketer")
+
+
+def can_view_chats(user: Any) -> bool:
+    return role_of(user) is not None
+
+
+def can_answer_chats(user: Any) -> bool:
+    """Talking to a visitor is sales work: admins, managers and reps take chats over."""
+    return role_of(user) in ("admin", "manager", "rep")
+
+
 def audit_denial(user: Any, action: str, object_type: str, object_id: Any, *, ip: str | None = None,
                  detail: dict | None = None) -> None:
     AuditEvent.objects.create(
