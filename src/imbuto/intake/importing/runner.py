@@ -150,7 +150,7 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
             on_progress: Callable[[ImportJob], None] | None = None, chunk_rows: int = CHUNK_ROWS,
             stop_after_chunks: int | None = None) -> Summary:
     """Run (or resume) `job` to the end. Raises FileProblem for unreadable files (job marked failed)."""
-    from imbuto.intake.pipeline import ingest
+    from imbuto.intake.pipeline import Memo, ingest
 
     started = time.monotonic()
     path = Path(path or job.file_path)
@@ -169,6 +169,7 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
     resume_at = job.bytes_done if info.exact_offsets and committed else None
     rows = reader.iter_rows(path, info, skip=committed, offset=resume_at)
     done_chunks = 0
+    memo = Memo()
     try:
         for chunk in chunked(rows, plan, info.header, chunk_rows):
             with transaction.atomic():
@@ -176,8 +177,8 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
                     rows_committed=committed + chunk.consumed, bytes_done=chunk.position)
                 if not claimed:
                     raise JobTaken(_("Another process is running this import."))
-                results = ingest(chunk.records, actor=actor, source=source, row_numbers=chunk.numbers) \
-                    if chunk.records else []
+                results = ingest(chunk.records, actor=actor, source=source, row_numbers=chunk.numbers,
+                                 memo=memo) if chunk.records else []
                 result = tally(chunk, results, plan)
                 ImportRowError.objects.bulk_create(
                     [ImportRowError(job_id=job.pk, row_number=line.row, field=line.field[:100],
@@ -228,7 +229,7 @@ def dry_run(*, actor: Any, path: str | Path, file_name: str = "", campaign: Camp
 
     `limit` stops after that many rows (the web preview keeps their per-row outcome); `on_chunk`
     receives each chunk's tally and the bytes read (the CLI writes report lines and progress)."""
-    from imbuto.intake.pipeline import ingest
+    from imbuto.intake.pipeline import Memo, ingest
 
     started = time.monotonic()
     path = Path(path)
@@ -237,10 +238,11 @@ def dry_run(*, actor: Any, path: str | Path, file_name: str = "", campaign: Camp
     source = _source(None, file_name or path.name, campaign, channel)
     summary = Summary(file_name=file_name or path.name, dry_run=True)
     total = Tally()
+    memo = Memo()
     size = min(chunk_rows, limit) if limit else chunk_rows
     for chunk in chunked(reader.iter_rows(path, info), plan, info.header, size):
         results = ingest(chunk.records, actor=actor, source=source, row_numbers=chunk.numbers,
-                         dry_run=True) if chunk.records else []
+                         dry_run=True, memo=memo) if chunk.records else []
         result = tally(chunk, results, plan, preview=limit is not None)
         for key, value in result.counts.items():
             total.counts[key] += value

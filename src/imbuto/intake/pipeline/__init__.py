@@ -7,6 +7,6 @@ See docs/intake.md for the steps, the survivor rule, the thresholds and the guar
 """
 
 from .engine import ingest
-from .types import OUTCOMES, RecordResult, SourceRef, summarize
+from .types import OUTCOMES, Memo, RecordResult, SourceRef, summarize
 
-__all__ = ["OUTCOMES", "RecordResult", "SourceRef", "ingest", "summarize"]
+__all__ = ["OUTCOMES", "Memo", "RecordResult", "SourceRef", "ingest", "summarize"]

@@ -19,7 +19,7 @@ from imbuto.leads.models import Lead
 from . import bulk, lookup, matcher, write
 from .merge import fold
 from .refs import DEFAULT_CHANNEL, Refs, resolve
-from .types import RecordResult, SourceRef
+from .types import Memo, RecordResult, SourceRef
 from .validate import LOOSE_CHOICES, Checked, check_record
 
 IDENTITY_KEYS = ("domain", "company_key", "name_key")
@@ -128,7 +128,7 @@ def _prepare(records: list[Any], source: SourceRef, results: list[RecordResult |
     return items
 
 
-def _match(items: list[Item], policy: Any, *, lock: bool) -> set[int]:
+def _match(items: list[Item], policy: Any, *, lock: bool, memo: Memo | None = None) -> set[int]:
     """Lock (if writing), find candidates with one key query and one exact query, decide each record.
 
     Returns the ids of candidate leads that already have match keys."""
@@ -139,12 +139,22 @@ def _match(items: list[Item], policy: Any, *, lock: bool) -> set[int]:
     emails = {e for i in items if (v := i.values.get("email")) and "@" in v for e in (v, v.lower())}
     phones = {v for i in items if (v := i.values.get("phone")) and v.startswith("+")}
     vats = {v for i in items if (v := i.values.get("vat_id"))}
-    found = lookup.candidates(keys, emails=emails, phones=phones, vats=vats,
-                              max_block=getattr(policy, "max_block", 0))
+    by_key, exact_found = lookup.candidates(keys, emails=emails, phones=phones, vats=vats,
+                                            max_block=getattr(policy, "max_block", 0),
+                                            common=memo.common_keys if memo is not None else None)
+    found = lookup.shortlist((i.keys for i in items), by_key,
+                             max_candidates=getattr(policy, "max_candidates", 30),
+                             max_single_key=getattr(policy, "max_single_key", 3))
+    for pk in exact_found:
+        found.setdefault(pk, set())
     rows: list[dict[str, Any]] = []
     for part in lookup.chunks(sorted(found)):
-        for row in Lead.objects.filter(id__in=part, merged_into__isnull=True).values(*matcher.MATCH_COLUMNS):
-            rows.extend(matcher.with_aliases(row, found[row["id"]]))
+        for row in (Lead.objects.filter(id__in=part, merged_into__isnull=True).order_by("id")
+                    .values(*matcher.MATCH_COLUMNS)):
+            shared = found[row["id"]]
+            if shared:  # the keys it shares are known: the matcher need not recompute its keys
+                row["match_keys"] = shared
+            rows.extend(matcher.with_aliases(row, shared))
     decisions = matcher.match([i.norm for i in items], rows, policy)
     for pos, (item, decision) in enumerate(zip(items, decisions, strict=True)):
         item.score, item.reasons = decision.score, decision.reasons or {}
@@ -199,8 +209,11 @@ def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: 
 
 
 def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: list[int] | None = None,
-           dry_run: bool = False, policy: Any = None, owner: Any = None) -> list[RecordResult]:
-    """Take a batch of raw records through the pipeline; one result per record, in input order."""
+           dry_run: bool = False, policy: Any = None, owner: Any = None, memo: Memo | None = None
+           ) -> list[RecordResult]:
+    """Take a batch of raw records through the pipeline; one result per record, in input order.
+
+    `memo` is what a caller ingesting many batches in a row (an import) carries from one to the next."""
     _check_actor(actor, owner)
     if row_numbers is not None and len(row_numbers) != len(records):
         raise ValueError("row_numbers must have one entry per record")
@@ -212,10 +225,10 @@ def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: li
     if items:
         policy = policy or matcher.default_policy()
         if dry_run:
-            _match(items, policy, lock=False)
+            _match(items, policy, lock=False, memo=memo)
         else:
             with transaction.atomic():
-                indexed = _match(items, policy, lock=True)
+                indexed = _match(items, policy, lock=True, memo=memo)
                 now = timezone.now()
                 new = [item for pos, item in enumerate(items) if item.final == ("new", pos)]
                 for item, lead in zip(new, _classify(new, now, actor), strict=True):

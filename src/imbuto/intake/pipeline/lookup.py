@@ -52,38 +52,52 @@ def lock_keys(keys: Iterable[str]) -> int:
     return len(buckets)
 
 
-def _key_rows(keys: set[str]) -> Iterator[tuple[int, str]]:
-    """(lead id, key) for every stored match key among `keys`: one query per CHUNK keys. PostgreSQL
-    gets them as one array parameter (`= ANY`), not as tens of thousands of placeholders."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(MatchKey._meta.db_table)
-        with connection.cursor() as cursor:
-            for part in chunks(sorted(keys), CHUNK * 5):
-                cursor.execute(f"SELECT lead_id, key FROM {table} WHERE key = ANY(%s::varchar[])",  # noqa: S608
-                               [part])
+def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[int, str, int]]:
+    """(lead id, key, leads sharing it) for the stored match keys among `keys`. A key shared by `cap`
+    or more leads comes back once, with that count, so the caller learns it is too common without
+    fetching its thousands of leads. PostgreSQL: one index probe per key with LIMIT, the keys as one
+    array parameter; SQLite: a window over the index range of each key."""
+    table = connection.ops.quote_name(MatchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for part in chunks(keys, CHUNK * 5):
+                cursor.execute(
+                    "SELECT lead_id, key, n FROM (SELECT m.lead_id, k.key, count(*) OVER w AS n, "  # noqa: S608
+                    "row_number() OVER w AS r FROM unnest(%s::varchar[]) AS k(key) CROSS JOIN LATERAL "
+                    f"(SELECT lead_id FROM {table} WHERE key = k.key LIMIT %s) AS m "
+                    "WINDOW w AS (PARTITION BY k.key)) AS s WHERE n < %s OR r = 1",
+                    [part, cap, cap])
                 yield from cursor.fetchall()
-        return
-    for part in chunks(sorted(keys)):
-        yield from MatchKey.objects.filter(key__in=part).values_list("lead_id", "key")
+            return
+        for part in chunks(keys, 30_000):
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                "SELECT lead_id, key, n FROM (SELECT lead_id, key, count(*) OVER w AS n, "  # noqa: S608
+                f"row_number() OVER w AS r FROM {table} WHERE key IN ({marks}) "
+                "WINDOW w AS (PARTITION BY key)) WHERE n < %s OR r = 1",
+                [*part, cap])
+            yield from cursor.fetchall()
 
 
 def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
-               max_block: int = 0) -> dict[int, set[str]]:
-    """Live leads sharing a match key or an exact identity value with the batch: {lead id: keys shared}.
+               max_block: int = 0, common: set[str] | None = None
+               ) -> tuple[dict[str, list[int]], dict[int, int | None]]:
+    """Live leads sharing a match key or an exact identity value with the batch.
 
-    A fuzzy key shared by more than `max_block` leads is too common to tell anything (the matcher
-    ignores it too), so its leads are not loaded for it."""
-    from ..matching import is_exact
-
+    Returns ({key: lead ids sharing it}, {lead id found by an exact value: None}). A key shared by more
+    than `max_block` leads is too common to tell anything (the matcher ignores it too) and is left out;
+    it is added to `common`, which a caller ingesting many batches keeps, so the next batch does not ask
+    for it again (leads are only ever added, so a common key stays common). Exact keys (email, phone,
+    VAT id) are also looked up on the lead's own columns, so a lead is found by them whatever it shares."""
+    cap = max_block + 1 if max_block else 1_000_000_000
+    common = common if common is not None else set()
     by_key: dict[str, list[int]] = {}
-    for lead_id, key in _key_rows(keys):
-        by_key.setdefault(key, []).append(lead_id)
-    found: dict[int, set[str]] = {}
-    for key, lead_ids in by_key.items():
-        if max_block and len(lead_ids) > max_block and not is_exact(key):
-            continue
-        for lead_id in lead_ids:
-            found.setdefault(lead_id, set()).add(key)
+    for lead_id, key, n in _key_rows(sorted(keys - common), cap):
+        if n >= cap:
+            common.add(key)
+        else:
+            by_key.setdefault(key, []).append(lead_id)
+    exact_found: dict[int, int | None] = {}
     exact = Q()
     if emails:
         exact |= Q(email__in=sorted(emails))
@@ -93,5 +107,41 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
         exact |= Q(vat_id__in=sorted(vats))
     if exact:
         for pk, merged_into in Lead.objects.filter(exact).values_list("id", "merged_into_id"):
-            found.setdefault(merged_into or pk, set())
-    return found
+            exact_found[merged_into or pk] = None
+    return by_key, exact_found
+
+
+def shortlist(record_keys: Iterable[Iterable[str]], by_key: dict[str, list[int]], *, max_candidates: int,
+              max_single_key: int) -> dict[int, set[str]]:
+    """The existing leads worth loading for a batch: for each record, every lead sharing an exact key,
+    the leads sharing most fuzzy keys (at most `max_candidates`, sharing two or more) and a few sharing
+    one (`max_single_key`), as the matcher ranks them. {lead id: the batch keys it shares}."""
+    from ..matching import is_exact
+
+    wanted: dict[int, set[str]] = {}
+    for keys in record_keys:
+        counts: dict[int, int] = {}
+        for key in sorted(keys):
+            ids = by_key.get(key)
+            if not ids:
+                continue
+            if is_exact(key):
+                for lead_id in ids:
+                    wanted.setdefault(lead_id, set())
+                continue
+            for lead_id in ids:
+                counts[lead_id] = counts.get(lead_id, 0) + 1
+        if not counts:
+            continue
+        ranked = sorted(counts.items(), key=lambda pair: -pair[1])
+        picked = [pk for pk, n in ranked[:max_candidates] if n > 1]
+        picked += [pk for pk, n in ranked if n == 1][:max_single_key]
+        for lead_id in picked:
+            wanted.setdefault(lead_id, set())
+    if wanted:
+        for key, ids in by_key.items():
+            for lead_id in ids:
+                shared = wanted.get(lead_id)
+                if shared is not None:
+                    shared.add(key)
+    return wanted

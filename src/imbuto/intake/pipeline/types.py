@@ -21,6 +21,14 @@ class SourceRef:
 
 
 @dataclass
+class Memo:
+    """Carried by a caller from one batch to the next (an import's chunks): match keys known to be too
+    common to use, so they are not looked up again."""
+
+    common_keys: set[str] = field(default_factory=set)
+
+
+@dataclass
 class RecordResult:
     """The answer for one record. In a dry run the words are the same and nothing is written."""
 
