@@ -1,7 +1,8 @@
 """Domain events, delivered after the transaction commits.
 
-Intake emits `lead.created` / `lead.merged`; scoring and routing (later issues) subscribe. Receivers
-get ids, never model instances, so they can enqueue tasks safely.
+Intake emits `lead.created` / `lead.merged`, leads emits `lead.updated` (with the changed field names
+and their previous values); scoring and routing (later issues) subscribe. Receivers get ids and plain
+values, never model instances, so they can enqueue tasks safely.
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """Intake's event receivers: leads created outside the pipeline (the lead form, the CLI, demo data)
-get their match keys after commit, so the fuzzy matcher can find them too."""
+get their match keys after commit, so the fuzzy matcher can find them too; a person's edit of a lead
+re-indexes its keys (reindex.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from imbuto.core import events
+
+from . import reindex
 
 BATCH = 2000
 
@@ -43,3 +46,4 @@ def _on_lead_created(*, name: str, lead_ids: list[int], indexed: bool = False, *
 
 
 events.subscribe("lead.created", _on_lead_created)
+events.subscribe("lead.updated", reindex.on_lead_updated)

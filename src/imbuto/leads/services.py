@@ -126,6 +126,9 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
         return lead
     lead.save()
     history.record(lead, actor=actor, action="updated", changes=changes, reason=reason)
+    # Intake re-indexes the lead's match keys when an identity field changed (intake/reindex.py).
+    events.emit("lead.updated", lead_ids=[lead.pk], fields=sorted(changes),
+                previous={f: history.jsonable(old) for f, (old, _new) in changes.items()})
     return lead
 
 
