@@ -11,6 +11,7 @@ usage: imbuto COMMAND [options]            (imbuto COMMAND --help for a command'
   user list                                    the users with role and team
   token NAME [--list | --revoke]               print a new API token for NAME (or list/revoke them)
   import leads FILE [--campaign NAME] [--channel SLUG] [--mapping M.json] [--dry-run]
+  prune [--hours H]                            delete expired records (cron: hourly)
 
 Any other Django management command works too (imbuto help lists them).
 Configuration comes from environment variables: DATABASE_URL, PORT, IMBUTO_SECRET_KEY, ... (README.md).

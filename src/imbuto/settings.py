@@ -155,6 +155,10 @@ IMBUTO_DEFAULT_CURRENCY = os.environ.get("IMBUTO_DEFAULT_CURRENCY", "EUR")
 IMBUTO_CHAT_ALLOWED_ORIGINS = env_list("IMBUTO_CHAT_ALLOWED_ORIGINS", "")
 # Behind a reverse proxy, the client address comes from X-Forwarded-For (rate limits per visitor).
 IMBUTO_TRUST_X_FORWARDED_FOR = env_bool("IMBUTO_TRUST_X_FORWARDED_FOR")
+# Idempotency-Key answers are replayed for this long; `imbuto prune` (cron, hourly) deletes older ones.
+IMBUTO_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IMBUTO_IDEMPOTENCY_TTL_HOURS", 48))
+if IMBUTO_IDEMPOTENCY_TTL_HOURS < 1:
+    raise ValueError("IMBUTO_IDEMPOTENCY_TTL_HOURS must be at least 1 (hours)")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""Intake writes besides the pipeline itself: manual merge, duplicate review, referrals, re-engagement.
+"""Intake writes besides the pipeline itself: manual merge, duplicate review, referrals, re-engagement,
+and housekeeping (expired Idempotency-Key answers).
 
 Each checks permissions through imbuto.core.permissions before its transaction (so an audited denial
 is not rolled back), writes history, and emits events after commit.
@@ -6,8 +7,10 @@ is not rolled back), writes history, and emits events after commit.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +20,16 @@ from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed
 from imbuto.leads.choices import Stage
 from imbuto.leads.models import Account, Channel, Contact, Lead
 
-from .models import DuplicateCandidate, DuplicateStatus, LeadMerge, LeadSource, MatchKey, Referral, SourceKind
+from .models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    IdempotencyRecord,
+    LeadMerge,
+    LeadSource,
+    MatchKey,
+    Referral,
+    SourceKind,
+)
 from .pipeline import matcher
 from .pipeline.merge import choose_survivor, fold, lead_values, repoint_relations
 from .pipeline.write import history_changes
@@ -222,3 +234,22 @@ def _lead_reengage(*, actor: Any, lead: Lead, reason: str) -> Lead:
                               payload={"from": previous})
     events.emit("lead.reengaged", lead_ids=[lead.pk])
     return lead
+
+
+# ---- housekeeping ------------------------------------------------------------------------------------
+
+PRUNE_BATCH = 5000
+
+
+def idempotency_prune(*, older_than_hours: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete Idempotency-Key answers older than IMBUTO_IDEMPOTENCY_TTL_HOURS (default 48); returns how
+    many. A retry after that long runs as a new request. Deleted in batches of short transactions, so
+    a big backlog never holds the table for long (SQLite has one writer)."""
+    hours = older_than_hours if older_than_hours is not None else settings.IMBUTO_IDEMPOTENCY_TTL_HOURS
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    old = IdempotencyRecord.objects.filter(created_at__lt=cutoff).order_by("id").values_list("id", flat=True)
+    deleted = 0
+    while ids := list(old[:PRUNE_BATCH]):
+        with transaction.atomic():
+            deleted += IdempotencyRecord.objects.filter(id__in=ids).delete()[0]
+    return deleted

@@ -36,3 +36,12 @@ def run_import(job_id: int) -> dict[str, Any]:
 def enqueue_import(job_id: int) -> None:
     """Queue the import once the transaction that prepared the job has committed."""
     transaction.on_commit(lambda: run_import.enqueue(job_id))
+
+
+@task()
+def prune_idempotency() -> dict[str, Any]:
+    """Delete expired Idempotency-Key answers: for a scheduler that enqueues tasks (cron runs
+    `imbuto prune`, which calls the same function without a worker)."""
+    from .services import idempotency_prune
+
+    return {"deleted": idempotency_prune()}
