@@ -8,6 +8,7 @@ exception. Invalid values are kept as typed and flagged, so nothing the sender w
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,8 +16,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import email_validator
+import email_validator.syntax
 import phonenumbers
 import tldextract
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum.eu import vat as eu_vat
 from stdnum.it import codicefiscale, iva
 from stdnum.util import get_cc_module
@@ -70,6 +74,9 @@ def clean_text(value: Any, max_length: int = 1000) -> str:
     if not isinstance(value, str):
         value = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     value = value[: max_length * 4 + 64]
+    if value.isascii() and value.isprintable():
+        # NFC and the control-character filter leave printable ASCII alone, and its only space is " "
+        return value.strip() if "  " not in value else _SPACES.sub(" ", value).strip()
     value = _CONTROL.sub("", unicodedata.normalize("NFC", value))
     return _SPACES.sub(" ", value).strip()
 
@@ -77,6 +84,98 @@ def clean_text(value: Any, max_length: int = 1000) -> str:
 # --- email -------------------------------------------------------------------------------------------
 _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
 _ANGLE = re.compile(r"<([^<>]*)>")
+# Plain addresses: one @, no quotes, angle brackets or backslashes, and an ASCII host name. Only these
+# take the fast path (email-validator splits them at the @ like str.partition does).
+_PLAIN_EMAIL = re.compile(r'([^"<>\\@]+)@([A-Za-z0-9.\-]+)')
+_SHAPE_OF = str.maketrans(string.ascii_letters + string.digits, "a" * 52 + "0" * 10)
+
+
+def _email_library(candidate: str) -> str | None:
+    """The normalised address per email-validator (None when invalid): the reference the fast path equals."""
+    try:
+        result = email_validator.validate_email(candidate, check_deliverability=False,
+                                                 allow_smtputf8=True, allow_quoted_local=False)
+    except Exception:
+        return None
+    return result.normalized
+
+
+def _domain_shape(domain: str) -> str:
+    """The host name with the letters of every hyphen-free label but the last turned into "a" and its
+    digits into "0". email-validator treats ASCII letters alike and digits alike in such labels (checked
+    by tests/intake/test_normalize_fast.py), so one verdict serves every host of the same shape; hyphenated
+    labels ("xn--", "ab--") and the top-level label, which its rules look at, stay as typed."""
+    head, dot, last = domain.rpartition(".")
+    if not dot:
+        return domain
+    if "-" not in head:
+        return head.translate(_SHAPE_OF) + "." + last
+    labels = [label if "-" in label else label.translate(_SHAPE_OF) for label in head.split(".")]
+    return ".".join(labels) + "." + last
+
+
+@lru_cache(maxsize=4096)
+def _domain_verdict(shape: str, test_environment: bool, globally_deliverable: bool) -> bool | None:
+    """email-validator's verdict on a host of this shape: True valid (normalised = lower-cased), False
+    invalid, None when the library's output is not the lower-cased host (IDNA): no fast path then."""
+    try:
+        info = email_validator.syntax.validate_email_domain_name(
+            shape, test_environment=test_environment, globally_deliverable=globally_deliverable)
+    except email_validator.EmailNotValidError:
+        return False
+    except Exception:
+        return None
+    lowered = shape.lower()
+    return True if info["domain"] == lowered and info["ascii_domain"] == lowered else None
+
+
+def _email_fast(candidate: str) -> str | None | bool:
+    """validate_email's result (normalised address, None when invalid) for a plain address, from the
+    library's own local-part, domain and length checks with the domain verdict cached by shape; False
+    when the address is not plain (the caller then asks validate_email itself)."""
+    match = _PLAIN_EMAIL.fullmatch(candidate)
+    if match is None:
+        return False
+    settings = email_validator
+    if settings.ALLOW_DISPLAY_NAME or settings.ALLOW_EMPTY_LOCAL or settings.STRICT:
+        return False  # never set by Imbuto; the plain library call handles them
+    local, domain = match.groups()
+    verdict = _domain_verdict(_domain_shape(domain), settings.TEST_ENVIRONMENT, settings.GLOBALLY_DELIVERABLE)
+    if verdict is None:
+        return False
+    try:
+        info = email_validator.syntax.validate_email_local_part(
+            local, allow_smtputf8=True, allow_empty_local=False, quoted_local_part=False, strict=False)
+        if not local.isascii():
+            composed = unicodedata.normalize("NFC", local)
+            if composed != local:  # validate_email checks the NFC form too, and keeps it
+                info = email_validator.syntax.validate_email_local_part(
+                    composed, allow_smtputf8=True, allow_empty_local=False, quoted_local_part=False,
+                    strict=False)
+    except email_validator.EmailNotValidError:
+        return None
+    except Exception:
+        return False
+    if not verdict:
+        return None
+    result = email_validator.ValidatedEmail()
+    result.original = candidate
+    result.smtputf8 = info["smtputf8"]
+    local_part, ascii_local_part = info["local_part"], info["ascii_local_part"]
+    if (ascii_local_part is not None and local_part is not None
+            and ascii_local_part.lower() in CASE_INSENSITIVE_MAILBOX_NAMES):
+        ascii_local_part, local_part = ascii_local_part.lower(), local_part.lower()
+    result.local_part, result.ascii_local_part = local_part, ascii_local_part
+    result.domain = result.ascii_domain = domain.lower()
+    result.normalized = local_part + "@" + result.domain
+    result.ascii_email = ascii_local_part + "@" + result.ascii_domain if ascii_local_part else None
+    try:
+        email_validator.syntax.validate_email_length(result)
+    except email_validator.EmailNotValidError:
+        return None
+    except Exception:
+        return False
+    return result.normalized
 
 
 def normalize_email(value: str) -> tuple[str, str | None]:
@@ -86,12 +185,12 @@ def normalize_email(value: str) -> tuple[str, str | None]:
         return "", None
     angle = _ANGLE.search(text)
     candidate = _MAILTO.sub("", angle.group(1) if angle else text).strip().strip(".,;")
-    try:
-        result = email_validator.validate_email(candidate, check_deliverability=False,
-                                                 allow_smtputf8=True, allow_quoted_local=False)
-    except Exception:
+    normalized = _email_fast(candidate)
+    if normalized is False:
+        normalized = _email_library(candidate)
+    if normalized is None:
         return text[:254], "invalid email address"
-    return result.normalized[:254], None
+    return normalized[:254], None
 
 
 # --- phone -------------------------------------------------------------------------------------------
@@ -100,14 +199,42 @@ def normalize_phone(value: str, region: str = "IT") -> tuple[str, str | None]:
     text = clean_text(value, 40)
     if not text:
         return "", None
+    if region.__class__ is str:
+        return _phone(text, (region or "IT").upper())  # a switchboard number repeats for a firm's contacts
     try:
-        number = phonenumbers.parse(text[:100], (region or "IT").upper())
-        valid = phonenumbers.is_valid_number(number)
+        code = (region or "IT").upper()
+    except Exception:
+        return text[:40], "invalid phone number"
+    return _phone(text, code) if code.__class__ is str else _phone_text(text, code)
+
+
+@lru_cache(maxsize=8192)
+def _phone(text: str, region: str) -> tuple[str, str | None]:
+    return _phone_text(text, region)
+
+
+def _phone_text(text: str, region: Any) -> tuple[str, str | None]:
+    try:
+        number = phonenumbers.parse(text[:100], region)
+        valid = _valid_number(number)
     except Exception:  # NumberParseException and friends: kept as typed below
         valid = False
     if valid:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
     return text[:40], "invalid phone number"
+
+
+def _valid_number(number: phonenumbers.PhoneNumber) -> bool:
+    """phonenumbers.is_valid_number without its second type detection for a shared calling code (+39:
+    IT and VA): when the code's main region has no leading-digits rule and the number is valid for it,
+    region_code_for_number picks that region and is_valid_number answers True."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code)
+    if regions is not None and len(regions) > 1:
+        metadata = PhoneMetadata.metadata_for_region(regions[0], None)
+        if (metadata is not None and metadata.leading_digits is None
+                and phonenumbers.is_valid_number_for_region(number, regions[0])):
+            return True
+    return phonenumbers.is_valid_number(number)
 
 
 # --- VAT id and codice fiscale -----------------------------------------------------------------------
@@ -265,6 +392,17 @@ def _country_names() -> dict[str, str]:
 
 def normalize_country(value: str) -> tuple[str, str | None]:
     """(ISO 3166 alpha-2, problem): "Italia", "Germania", "United Kingdom", "UK" -> IT, DE, GB, GB."""
+    if value.__class__ is str and len(value) <= 100:
+        return _country_of(value)  # a list spells its few countries over and over
+    return _country_of_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _country_of(value: str) -> tuple[str, str | None]:
+    return _country_of_text(value)
+
+
+def _country_of_text(value: Any) -> tuple[str, str | None]:
     text = clean_text(value, 100)
     if not text:
         return "", None
@@ -298,6 +436,17 @@ def _looks_cased(word: str) -> bool:
 
 def normalize_person_name(value: str, max_length: int = 100) -> str:
     """Trimmed and sensibly cased: "mARIO de rossi" -> "Mario De Rossi"; "Ludwig van Beethoven" is kept."""
+    if value.__class__ is str and len(value) <= 200:
+        return _person_name(value, max_length)  # first and last names repeat a lot
+    return _person_name_text(value, max_length)
+
+
+@lru_cache(maxsize=32_768)
+def _person_name(value: str, max_length: int) -> str:
+    return _person_name_text(value, max_length)
+
+
+def _person_name_text(value: Any, max_length: int) -> str:
     text = clean_text(value, max_length).strip(" ,;")
     if not text:
         return ""

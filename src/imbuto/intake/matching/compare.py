@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -94,8 +95,19 @@ def _squash(value: str) -> str:
     """Folded letters and digits only: "De Rossi" -> "derossi"."""
     if not value:
         return ""
+    if len(value) <= _CACHED_LENGTH:
+        return _squash_cached(value)
+    return _squash_text(value)
+
+
+def _squash_text(value: str) -> str:
     folded = fold(value)
     return folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)
+
+
+# Names, towns, postcodes and regions repeat across the records a batch compares: fold each once.
+_CACHED_LENGTH = 200
+_squash_cached = lru_cache(maxsize=32_768)(_squash_text)
 
 
 def _split_street(street: str) -> tuple[str, str]:
@@ -120,25 +132,38 @@ _STREET_TYPES = frozenset(_wordlist("""via viale v piazza piazzale pza pzza p zz
 
 _FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "region", "email", "phone", "vat_id",
            "tax_code", "domain", "company_key", "company_name")
+_EMPTY = ("",) * len(_FIELDS)
 
 
 def prepare(record: dict[str, Any]) -> Prepared:
     """Fold the fields of a matcher record (normalised values plus keys) once."""
-    get = record.get
+    values = tuple(map(record.get, _FIELDS, _EMPTY))
+    for value in values:
+        if value.__class__ is not str:  # None, numbers, ...: the field counts as empty
+            values = tuple(v if v.__class__ is str else "" for v in values)
+            break
     (first, last, street, postal, city, region, email, phone, vat, tax, domain, company,
-     company_name) = [v if v.__class__ is str else "" for v in map(get, _FIELDS)]
-    house = ""
+     company_name) = values
+    house = street_squashed = ""
     if street:
-        house, street = _split_street(street[:300])
-        street = " ".join(_NON_ALNUM.sub(" ", street).split())
+        house, street, street_squashed = _street_parts(street[:300])
     if not company and company_name:
         company = " ".join(company_tokens(company_name))
+    squash = _squash
     return Prepared(
-        first=_squash(first), last=_squash(last), house=house, street=street.replace(" ", ""),
-        street_words=street, postal=_squash(postal), city=_squash(city), region=_squash(region),
+        first=squash(first), last=squash(last), house=house, street=street_squashed,
+        street_words=street, postal=squash(postal), city=squash(city), region=squash(region),
         email=email.lower() if "@" in email else "", phone=phone, vat=vat_key(vat) if vat else "",
         tax=tax.upper(), domain=domain.lower(), company=company.replace(" ", ""), company_words=company,
     )
+
+
+@lru_cache(maxsize=16_384)
+def _street_parts(street: str) -> tuple[str, str, str]:
+    """(house number, street words, street without spaces) of a street line, computed once per line."""
+    house, rest = _split_street(street)
+    words = " ".join(_NON_ALNUM.sub(" ", rest).split())
+    return house, words, words.replace(" ", "")
 
 
 def street_stem(p: Prepared) -> str:

@@ -29,9 +29,18 @@ def fold(value: str) -> str:
     value = value[:_MAX_KEY_INPUT]
     if value.isascii():
         return value.lower()
+    if len(value) <= 200:
+        return _fold_cached(value)  # accented names and towns repeat: decompose each once
+    return _fold_unicode(value)
+
+
+def _fold_unicode(value: str) -> str:
     value = value.translate(_EXTRA_FOLD)
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+_fold_cached = lru_cache(maxsize=16_384)(_fold_unicode)
 
 
 def words(value: str) -> list[str]:
@@ -39,7 +48,7 @@ def words(value: str) -> list[str]:
     return [w for w in _WORD.findall(fold(value)) if w != "&"]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def phonetic(word: str) -> str:
     """A short sound-alike code of one word (Metaphone), so "Smyth" and "Smith" share a key.
 
@@ -103,11 +112,21 @@ def _join_initials(raw: list[str]) -> list[str]:
     return out
 
 
+# The legal phrases by their first word, in _LEGAL_PHRASES order (the first phrase that matches wins).
+_PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(p for p in _LEGAL_PHRASES if p[0] == first)
+    for first in dict.fromkeys(p[0] for p in _LEGAL_PHRASES)
+}
+
+
 def _drop_phrases(tokens: list[str]) -> list[str]:
+    starts = _PHRASES_BY_FIRST
+    if not any(tok in starts for tok in tokens):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in _LEGAL_PHRASES:
+        for phrase in starts.get(tokens[i], ()):
             if tuple(tokens[i:i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
@@ -117,7 +136,7 @@ def _drop_phrases(tokens: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=32_768)
 def _company_tokens(name: str) -> tuple[str, ...]:
     raw = _WORD.findall(fold(name.replace("'", "").replace("`", "").replace("’", "")))
     cleaned: list[str] = []
