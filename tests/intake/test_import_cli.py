@@ -46,7 +46,8 @@ def test_it_prints_one_summary_line_and_writes_the_row_report(tmp_path):
     report = tmp_path / "expo.csv.errors.csv"
     assert report.exists() and str(report) in err
     lines = list(csv.reader(report.read_text(encoding="utf-8-sig").splitlines()))
-    assert lines[0] == ["row", "field", "message", "data"] and {r[0] for r in lines[1:]} == {"10", "11"}
+    assert lines[0] == ["row", "field", "message", "data", "level"]
+    assert {(r[0], r[4]) for r in lines[1:]} == {("10", "Error"), ("11", "Error")}
     assert Campaign.objects.get(name="Expo 2026").channel.slug == "trade-show"
 
 

@@ -87,6 +87,10 @@ def test_bad_rows_are_reported_and_good_rows_go_in(tmp_path):
     assert set(errors) >= {3, 4, 5, 7}
     assert "identity" in errors[3].message and "header has 6" in errors[4].message
     assert "1,048,576" in errors[7].message and errors[7].field == "company_name"
+    assert {errors[n].level for n in (3, 4, 5, 7)} == {"error"}
+    [formula_warning] = ImportRowError.objects.filter(job=job, row_number=6)
+    assert formula_warning.level == "warning" and formula_warning.field == "first_name"
+    assert "formula" in formula_warning.message and not formula_warning.message.startswith("Warning")
     formula = Lead.objects.get(email="gb@bianchi.it")
     assert formula.first_name.startswith("'=")
     assert Lead.objects.filter(first_name="Paolo", city="Bologna").exists()
@@ -94,7 +98,10 @@ def test_bad_rows_are_reported_and_good_rows_go_in(tmp_path):
     report.write_job_report(job, out)
     text = out.getvalue()
     assert ",=HYPERLINK" not in text and "\n=" not in text
-    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["row", "field", "message", "data", "level"]
+    assert [r[4] for r in rows if r[0] == "6"] == ["Warning"]
+    for row in rows:
         assert not any(cell[:1] in "=+-@" and not cell[1:2].isdigit() for cell in row if cell), row
 
 
@@ -164,3 +171,17 @@ def test_unreadable_files_fail_clearly(tmp_path):
     with pytest.raises(reader.FileProblem, match="No column could be matched"):
         runner.job_create(actor=None, path=path, campaign=camp, channel=chan)
     assert not ImportJob.objects.exists()
+
+
+def test_the_dry_run_report_file_has_the_same_columns_as_the_download():
+    from imbuto.intake.importing.chunks import ReportLine
+
+    out = io.StringIO()
+    sink = report.ReportFile(out)
+    sink.add([ReportLine(2, "", "No identity.", '{"City": "Roma"}'),
+              ReportLine(3, "phone", "Kept as typed.", "", rejected=False)])
+    rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    assert rows == [["row", "field", "message", "data", "level"],
+                    ["2", "", "No identity.", '{"City": "Roma"}', "Error"],
+                    ["3", "phone", "Kept as typed.", "", "Warning"]]
+    assert sink.count == 2

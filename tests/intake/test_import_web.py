@@ -86,8 +86,10 @@ def test_upload_preview_import_progress_and_report(marketer, django_capture_on_c
     assert report["Content-Type"].startswith("text/csv") and "attachment" in report["Content-Disposition"]
     body = b"".join(report.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == ["row", "field", "message", "data"]
-    assert any(r[0] == "6" and "header has 5" in r[2] for r in rows)
+    assert rows[0] == ["row", "field", "message", "data", "level"]
+    assert any(r[0] == "6" and "header has 5" in r[2] and r[4] == "Error" for r in rows)
+    page = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
+    assert 'id="row-report"' in page and '<tr data-level="error">' in page and "header has 5" in page
     assert not any(cell.startswith("=") for r in rows for cell in r)
 
 

@@ -227,12 +227,18 @@ class ImportJob(models.Model):
         return f"{self.file_name} ({self.status})"
 
 
+class RowLevel(models.TextChoices):
+    ERROR = "error", _("Error")        # the row was rejected
+    WARNING = "warning", _("Warning")  # the row went in, with a value repaired, dropped or cut
+
+
 class ImportRowError(models.Model):
-    """Why one row of an import was rejected (or flagged), downloadable as CSV."""
+    """Why one row of an import was rejected, or what was repaired in it, downloadable as CSV."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row_number = models.PositiveIntegerField()
     field = models.CharField(max_length=100, blank=True)
+    level = models.CharField(max_length=10, choices=RowLevel.choices, default=RowLevel.ERROR)
     message = models.CharField(max_length=500)
     raw = models.TextField(blank=True)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,9 +22,10 @@ from imbuto.core.permissions import can_import_leads
 
 from .importing import columns, reader, report, runner, uploads
 from .importing.forms import UploadForm, field_label, mapping_choices
-from .models import ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus, RowLevel
 
 PREVIEW_ROWS = 20
+REPORT_ROWS = 50  # row report lines shown on the job page; the CSV download has them all
 
 
 def import_permission(view: Any) -> Any:
@@ -155,11 +158,28 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _row_report(job: ImportJob) -> dict[str, Any] | None:
+    """The first lines of the row report with their level, and how many of each level there are."""
+    lines = list(job.row_errors.order_by("row_number", "id")[:REPORT_ROWS + 1])
+    if not lines:
+        return None
+    counts = dict(job.row_errors.values_list("level").annotate(n=Count("id")).order_by())
+    for line in lines:
+        try:
+            line.field_label = field_label(line.field) if line.field else ""
+        except FieldDoesNotExist:
+            line.field_label = line.field
+    return {"lines": lines[:REPORT_ROWS], "more": len(lines) > REPORT_ROWS,
+            "errors": counts.get(RowLevel.ERROR, 0), "warnings": counts.get(RowLevel.WARNING, 0)}
+
+
 def _progress_context(job: ImportJob) -> dict[str, Any]:
     total = job.created + job.merged + job.flagged + job.rejected
     percent = 100 if job.status == ImportStatus.DONE else (
         min(99, int(job.bytes_done * 100 / job.file_size)) if job.file_size else 0)
     delimiter = {"\t": _("tab"), ",": _("comma"), ";": _("semicolon")}.get(job.delimiter, job.delimiter)
-    return {"job": job, "percent": percent, "rows": total, "delimiter": delimiter,
-            "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
-            "has_report": job.row_errors.exists(), "empty": job.status == ImportStatus.DONE and not total}
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    report_ = None if running else _row_report(job)  # polled every second while running: kept light
+    return {"job": job, "percent": percent, "rows": total, "delimiter": delimiter, "running": running,
+            "has_report": report_ is not None if not running else job.row_errors.exists(),
+            "report": report_, "empty": job.status == ImportStatus.DONE and not total}

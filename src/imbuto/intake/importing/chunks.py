@@ -8,8 +8,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from .columns import ColumnPlan, is_header_again
 from .reader import Row
 
@@ -36,6 +34,11 @@ class ReportLine:
     message: str
     raw: str = ""
     rejected: bool = True
+
+    @property
+    def level(self) -> str:
+        """intake.models.RowLevel: an error rejected the row, a warning says what was repaired in it."""
+        return "error" if self.rejected else "warning"
 
 
 @dataclass
@@ -91,8 +94,7 @@ def _lines(number: int, messages: dict[str, list[str]], raw: str, *, rejected: b
     out = []
     for name, texts in messages.items():
         for text in texts:
-            shown = text if rejected else _("Warning: %(message)s") % {"message": text}
-            out.append(ReportLine(number, "" if name == "__all__" else name, shown[:500], raw, rejected))
+            out.append(ReportLine(number, "" if name == "__all__" else name, text[:500], raw, rejected))
     return out
 
 

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from ..models import ImportJob
+from ..models import ImportJob, RowLevel
 from .columns import is_formula_like
 
 
@@ -25,9 +25,13 @@ def safe_cell(value: Any) -> str:
 
 
 def report_rows(lines: Iterable[tuple[Any, ...]]) -> Iterator[list[str]]:
-    yield [_("row"), _("field"), _("message"), _("data")]
-    for line in lines:
-        yield [safe_cell(v) for v in line]
+    """The header, then one CSV row per (row, field, message, data, level) line. Level is the last
+    column, so readers of the older four-column report find their columns where they were."""
+    labels = dict(RowLevel.choices)
+    yield [_("row"), _("field"), _("message"), _("data"), _("level")]
+    for row, field, message, raw, level in lines:
+        yield [safe_cell(row), safe_cell(field), safe_cell(message), safe_cell(raw),
+               str(labels.get(level, level))]
 
 
 class _Echo:
@@ -39,7 +43,8 @@ def stream_job_report(job: ImportJob) -> Iterator[str]:
     """CSV text of a job's report, row by row (for a StreamingHttpResponse), with a BOM for Excel."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    lines = job.row_errors.order_by("row_number", "id").values_list("row_number", "field", "message", "raw")
+    lines = (job.row_errors.order_by("row_number", "id")
+             .values_list("row_number", "field", "message", "raw", "level"))
     for row in report_rows(lines.iterator(chunk_size=2000)):
         yield writer.writerow(row)
 
@@ -64,6 +69,8 @@ class ReportFile:
         self.writer.writerow(next(report_rows([])))
 
     def add(self, lines: Iterable[Any]) -> None:
-        for line in lines:
-            self.writer.writerow([safe_cell(v) for v in (line.row, line.field, line.message, line.raw)])
+        rows = report_rows((line.row, line.field, line.message, line.raw, line.level) for line in lines)
+        next(rows)  # the header, written once by __init__
+        for row in rows:
+            self.writer.writerow(row)
             self.count += 1

@@ -182,7 +182,8 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
                 result = tally(chunk, results, plan)
                 ImportRowError.objects.bulk_create(
                     [ImportRowError(job_id=job.pk, row_number=line.row, field=line.field[:100],
-                                    message=line.message, raw=line.raw) for line in result.lines],
+                                    level=line.level, message=line.message, raw=line.raw)
+                     for line in result.lines],
                     batch_size=1000)
                 ImportJob.objects.filter(pk=job.pk).update(**{k: F(k) + v for k, v in result.counts.items()})
             committed += chunk.consumed
