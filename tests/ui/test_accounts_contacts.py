@@ -27,6 +27,19 @@ def test_accounts_list_and_search(client_as, rep, acme):
     assert b"Beta GmbH" in partial.content and b"<html" not in partial.content
 
 
+def test_the_page_and_the_api_search_accounts_alike(client_as, api_as, rep, acme):
+    """One selector serves both: the page finds by domain (the API did) and by website (the page did)."""
+    AccountFactory(name="Gamma SpA", domain="gamma.it", website="")
+    AccountFactory(name="Delta Srl", domain="", website="https://delta-shop.example")
+    for word in ("gamma.it", "delta-shop", "acme milano"):
+        page = client_as(rep).get("/accounts/", {"search": word})
+        api = api_as(rep).get("/api/v1/accounts", search=word).json()["items"]
+        assert [a.name for a in page.context["page"].object_list] == [a["name"] for a in api], word
+        assert len(api) == 1, word
+    assert client_as(rep).get("/accounts/", {"search": "acme\x00"}).status_code == 200
+    assert client_as(rep).get("/contacts/", {"search": "bruni\x00 laura"}).status_code == 200
+
+
 def test_account_detail_shows_contacts_and_only_the_leads_in_scope(client_as, rep, admin, acme):
     account, _contact = acme
     body = client_as(rep).get(f"/accounts/{account.pk}/").content.decode()

@@ -1,4 +1,6 @@
-"""Permission-scoped reads of accounts, contacts, campaigns and channels, with keyset paging."""
+"""Permission-scoped reads of accounts, contacts, campaigns and channels, with keyset paging.
+
+The account and contact searches serve the API and the account/contact pages alike."""
 
 from __future__ import annotations
 
@@ -37,8 +39,25 @@ def keyset_page(qs: QuerySet, field: str, *, limit: int, cursor: str | None) -> 
     return Page(items=items, next_cursor=next_cursor)
 
 
+# Where a search word may match (every word must match one of them). Accounts: the domain is not always
+# derived from the website (accounts typed in by hand), so both are searched.
+ACCOUNT_SEARCH_FIELDS = ("name", "vat_id", "city", "domain", "website")
+CONTACT_SEARCH_FIELDS = ("first_name", "last_name", "email", "phone", "account__name")
+
+
 def _words(text: str | None) -> list[str]:
     return (text or "").replace("\x00", "").split()[:6]
+
+
+def matching_words(search: str | None, fields: tuple[str, ...]) -> Q:
+    """Every word of `search` (at most six) somewhere in `fields`, case-insensitively."""
+    q = Q()
+    for word in _words(search):
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        q &= any_field
+    return q
 
 
 def _get(user: Any, model: type[Model], qs: QuerySet, pk: int) -> Any:
@@ -52,31 +71,34 @@ def accounts_visible(user: Any) -> QuerySet[Account]:
     return permissions.restrict(user, Account.objects.select_related("owner"))
 
 
+def account_search(user: Any, search: str | None = None) -> QuerySet[Account]:
+    """Visible accounts matching every word of `search` (ACCOUNT_SEARCH_FIELDS); unordered. The API
+    pages it by keyset, the account list page by page number."""
+    return accounts_visible(user).filter(matching_words(search, ACCOUNT_SEARCH_FIELDS))
+
+
 def account_list(user: Any, *, search: str | None = None, limit: int = 50,
                  cursor: str | None = None) -> Page:
-    """Accounts by name; search matches name, VAT id, city or domain (every word somewhere)."""
-    qs = accounts_visible(user)
-    for word in _words(search):
-        qs = qs.filter(Q(name__icontains=word) | Q(vat_id__icontains=word) | Q(city__icontains=word)
-                       | Q(domain__icontains=word))
-    return keyset_page(qs, "name", limit=limit, cursor=cursor)
+    """Accounts by name; search matches name, VAT id, city, domain or website (every word somewhere)."""
+    return keyset_page(account_search(user, search), "name", limit=limit, cursor=cursor)
 
 
 def account_get(user: Any, account_id: int) -> Account:
     return _get(user, Account, Account.objects.select_related("owner"), account_id)
 
 
-def contact_list(user: Any, *, search: str | None = None, account: int | None = None,
-                 limit: int = 50, cursor: str | None = None) -> Page:
-    """Contacts by last name; search matches names, email, phone or the account's name."""
+def contact_search(user: Any, search: str | None = None, *, account: int | None = None) -> QuerySet[Contact]:
+    """Visible contacts matching every word of `search` (CONTACT_SEARCH_FIELDS); unordered."""
     qs = permissions.restrict(user, Contact.objects.select_related("owner", "account"))
     if account:
         qs = qs.filter(account_id=account)
-    for word in _words(search):
-        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                       | Q(email__icontains=word) | Q(phone__icontains=word)
-                       | Q(account__name__icontains=word))
-    return keyset_page(qs, "last_name", limit=limit, cursor=cursor)
+    return qs.filter(matching_words(search, CONTACT_SEARCH_FIELDS))
+
+
+def contact_list(user: Any, *, search: str | None = None, account: int | None = None,
+                 limit: int = 50, cursor: str | None = None) -> Page:
+    """Contacts by last name; search matches names, email, phone or the account's name."""
+    return keyset_page(contact_search(user, search, account=account), "last_name", limit=limit, cursor=cursor)
 
 
 def contact_get(user: Any, contact_id: int) -> Contact:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from imbuto.core import permissions
 from imbuto.core.htmx import render_page_or_partial
 
-from . import selectors
+from . import account_selectors, selectors
 from .models import Account, Contact
 
 PAGE_SIZE = 50
@@ -32,23 +32,11 @@ def _get(request: HttpRequest, qs: QuerySet, pk: int):  # noqa: ANN202 - an Acco
     return obj
 
 
-def _words(text: str, fields: tuple[str, ...]) -> Q:
-    q = Q()
-    for word in text.split()[:6]:
-        any_field = Q()
-        for f in fields:
-            any_field |= Q(**{f"{f}__icontains": word})
-        q &= any_field
-    return q
-
-
 @login_required
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("search", "").strip()[:200]
-    qs = _visible(request, Account.objects.all()).annotate(contact_count=Count("contacts"))
-    if search:
-        qs = qs.filter(_words(search, ("name", "vat_id", "city", "website")))
+    qs = account_selectors.account_search(request.user, search).annotate(contact_count=Count("contacts"))
     page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "search": search}
     return render_page_or_partial(request, "leads/account_list.html", context, partial="results")
@@ -71,9 +59,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("search", "").strip()[:200]
-    qs = _visible(request, Contact.objects.select_related("account"))
-    if search:
-        qs = qs.filter(_words(search, ("first_name", "last_name", "email", "phone", "account__name")))
+    qs = account_selectors.contact_search(request.user, search)
     page = Paginator(qs.order_by("last_name", "first_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     context = {"page": page, "search": search}
