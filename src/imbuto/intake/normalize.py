@@ -315,7 +315,7 @@ def _unicode_host(host: str) -> str:
     return ".".join(labels)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=16_384)
 def registered_domain(host: str) -> str:
     """"www.shop.example.co.uk" -> "example.co.uk", using the bundled public suffix list (no network)."""
     host = _unicode_host(host.strip(".").lower())

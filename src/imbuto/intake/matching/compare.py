@@ -22,13 +22,14 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
-from .text import company_tokens, fold, vat_key
+from .text import _MAX_KEY_INPUT, company_tokens, fold, vat_key
 
 
 def _wordlist(text: str) -> list[str]:
     return text.split()
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ALNUM_RUN = re.compile(r"[0-9a-z]+")
 _HOUSE_NUMBER = re.compile(r"^\s*(\d+[a-z]?)\b[\s,]*(.*)$")
 _HOUSE_NUMBER_END = re.compile(r"^(.*?)[\s,]+(\d+[a-z]?)\s*$")
 
@@ -95,19 +96,11 @@ def _squash(value: str) -> str:
     """Folded letters and digits only: "De Rossi" -> "derossi"."""
     if not value:
         return ""
-    if len(value) <= _CACHED_LENGTH:
-        return _squash_cached(value)
-    return _squash_text(value)
-
-
-def _squash_text(value: str) -> str:
+    if value.isascii():  # fold() of ASCII text is its lower-case form
+        folded = value[:_MAX_KEY_INPUT].lower()
+        return folded if folded.isalnum() else _NON_ALNUM.sub("", folded)
     folded = fold(value)
     return folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)
-
-
-# Names, towns, postcodes and regions repeat across the records a batch compares: fold each once.
-_CACHED_LENGTH = 200
-_squash_cached = lru_cache(maxsize=32_768)(_squash_text)
 
 
 def _split_street(street: str) -> tuple[str, str]:
@@ -162,7 +155,7 @@ def prepare(record: dict[str, Any]) -> Prepared:
 def _street_parts(street: str) -> tuple[str, str, str]:
     """(house number, street words, street without spaces) of a street line, computed once per line."""
     house, rest = _split_street(street)
-    words = " ".join(_NON_ALNUM.sub(" ", rest).split())
+    words = " ".join(_ALNUM_RUN.findall(rest))  # the runs _NON_ALNUM separates
     return house, words, words.replace(" ", "")
 
 
