@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from .types import SourceRef
 
 LEAD_VALUE_FIELDS = frozenset(VALUE_FIELDS)
-BATCH_SIZE = 1000
 _MAX = {f.name: f.max_length for f in Lead._meta.concrete_fields if getattr(f, "max_length", None)}
 
 
@@ -128,13 +127,10 @@ def _merges(items: list[Item], sources: list[int], actor: Any, now: Any) -> list
 
 def _update_targets(targets: dict[int, Lead], touched: dict[int, set[str]], now: Any) -> None:
     changed = [targets[pk] for pk, fields in touched.items() if fields]
-    if not changed:
-        return
-    fields = set().union(*(touched[t.pk] for t in changed))
-    names = sorted({f[:-3] if f.endswith("_id") else f for f in fields} | {"updated_at"})
     for lead in changed:
         lead.updated_at = now
-    Lead.objects.bulk_update(changed, names, batch_size=BATCH_SIZE)
+    bulk.update(Lead, changed,
+                lambda lead: {f[:-3] if f.endswith("_id") else f for f in touched[lead.pk]} | {"updated_at"})
 
 
 def _match_keys(items: list[Item], targets: dict[int, Lead], indexed: set[int]) -> None:
