@@ -5,19 +5,13 @@ Skipped when Chromium is missing, except under CI=true where it must run.
 """
 
 import json
-import os
-import shutil
 
 import pytest
 
 from imbuto.leads.models import Lead
+from tests.browser import chromium
 from tests.factories import TeamFactory, UserFactory
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 PASSWORD = "pw-Imbuto-2026"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,20 +24,9 @@ def rita(db):
 
 @pytest.fixture
 def browser(rita):
-    if not CHROMIUM:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI=true.")
-        pytest.skip("Chromium is not installed.")
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("Playwright is not installed.")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    """Started after the test data (see tests/browser.py)."""
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_try_it_out_creates_a_lead_with_the_session(browser, live_server, rita):

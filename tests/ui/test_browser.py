@@ -3,21 +3,14 @@
 Skipped when Chromium is missing, except under CI=true where it must run.
 """
 
-import os
 import re
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser import chromium
 from tests.factories import LeadFactory, TeamFactory, UserFactory
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
 PASSWORD = "pw-Imbuto-2026"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,20 +32,8 @@ def people(db):
 def browser(people):
     """Started after the test data: Playwright runs an event loop in this thread, and Django's
     connection handling is per context once a loop runs, so the database must be set up first."""
-    if not CHROMIUM:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI=true (apt-get install chromium).")
-        pytest.skip("Chromium is not installed.")
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("Playwright is not installed.")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def log_in(page, base_url):
