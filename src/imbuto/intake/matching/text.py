@@ -178,8 +178,16 @@ def name_tokens(*parts: str) -> list[str]:
 
 def person_name_key(first_name: str, last_name: str) -> str:
     """Order-free phonetic key of a person's name (swapped first/last names give the same key)."""
-    codes = sorted(filter(None, (phonetic(w) for w in name_tokens(first_name, last_name))))
-    return " ".join(codes)[:100]
+    codes = _name_codes(first_name) if first_name else ()
+    if last_name:
+        codes += _name_codes(last_name)
+    return " ".join(sorted(codes))[:100]
+
+
+@lru_cache(maxsize=32_768)
+def _name_codes(part: str) -> tuple[str, ...]:
+    """The non-empty phonetic codes of one name part's words (first and last names repeat a lot)."""
+    return tuple(filter(None, map(phonetic, name_tokens(part))))
 
 
 _VAT_SEPARATORS = re.compile(r"[\s.\-/_,:]")
