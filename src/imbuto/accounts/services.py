@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -79,14 +83,62 @@ def token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
     return token
 
 
-def token_authenticate(raw: str) -> User | None:
-    """The user behind a raw bearer token, or None. Updates last use at most once a minute."""
-    if not raw or not raw.startswith(ApiToken.PREFIX) or len(raw) > 200:
-        return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+# Bearer tokens are checked on every API request; the answer is kept in this process for a few
+# seconds so that a busy client costs no query per request. Any save or delete of a user or token in
+# this process clears it at once; a revocation, expiry change or deactivation made by another process
+# (the CLI, another server worker) is honoured within TOKEN_CACHE_SECONDS. Expiry itself is checked on
+# every request.
+TOKEN_CACHE_SECONDS = 5.0
+TOKEN_CACHE_MAX = 1000
+LAST_USED_EVERY = 60  # seconds: last_used_at is written at most this often
+
+
+@dataclass(frozen=True)
+class _Known:
+    checked: float           # _clock() at the database check
+    expires_at: Any          # datetime | None
+    user: User
+
+
+_tokens: dict[str, _Known] = {}
+_clock = time.monotonic  # replaced in tests
+
+
+def token_cache_clear(**_kwargs: Any) -> None:
+    """Forget every cached token (a user or token changed in this process)."""
+    _tokens.clear()
+
+
+for _model in (User, ApiToken):
+    for _signal in (post_save, post_delete):
+        _signal.connect(token_cache_clear, sender=_model, dispatch_uid="token_cache_clear")
+
+
+def _token_from_db(key_hash: str) -> User | None:
+    """One query (token and user); records the use at most once a minute."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
     if token is None or not token.is_valid or not token.user.is_active:
+        _tokens.pop(key_hash, None)
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if len(_tokens) >= TOKEN_CACHE_MAX:
+        _tokens.clear()
+    _tokens[key_hash] = _Known(_clock(), token.expires_at, token.user)
     return token.user
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The user behind a raw bearer token, or None (unknown, revoked, expired, inactive user).
+
+    Each call gets its own copy of the user, so a request may annotate it freely."""
+    if not raw or not raw.startswith(ApiToken.PREFIX) or len(raw) > 200:
+        return None
+    key_hash = hash_token(raw)
+    known = _tokens.get(key_hash)
+    if (known is None or _clock() - known.checked > TOKEN_CACHE_SECONDS
+            or (known.expires_at is not None and known.expires_at <= timezone.now())):
+        user = _token_from_db(key_hash)
+        return copy.copy(user) if user is not None else None
+    return copy.copy(known.user)
