@@ -4,16 +4,20 @@ merges, referrals and re-engagement. Thin adapters over the pipeline, services a
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
+from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from imbuto.accounts.models import User
+from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import DomainError, NotFound, ValidationFailed
-from imbuto.leads.models import Account, Contact, Lead
+from imbuto.leads.models import Account, Campaign, Channel, Contact, Lead
 from imbuto.leads.schemas import LeadOut
 from imbuto.leads.selectors import lead_get
 
@@ -128,6 +132,52 @@ def _referrers(ids: dict[str, int | None]) -> dict[str, Any]:
     return found
 
 
+# The answer to a single-lead POST shows the lead with its channel, campaign, owner and team names.
+# Channels, campaigns and teams are few and rarely edited: they are kept in this process for a few
+# seconds (cleared at once by a save in this process) instead of being joined on every request.
+RELATED_CACHE_SECONDS = 10.0
+_related: dict[tuple[type[Model], int], tuple[float, Model]] = {}
+
+
+def _forget_related(**_kwargs: Any) -> None:
+    _related.clear()
+
+
+for _model in (Channel, Campaign, Team):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_forget_related, sender=_model, dispatch_uid="intake_api_related")
+
+
+def _related_object(model: type[Model], pk: int) -> Model | None:
+    hit = _related.get((model, pk))
+    if hit is not None and time.monotonic() - hit[0] <= RELATED_CACHE_SECONDS:
+        return hit[1]
+    obj = model.objects.filter(pk=pk).first()
+    if obj is not None:
+        if len(_related) > 1000:
+            _related.clear()
+        _related[(model, pk)] = (time.monotonic(), obj)
+    return obj
+
+
+def _lead_for_answer(pk: int, people: tuple[Any, ...]) -> Lead:
+    """The lead as the answer shows it, in one plain query: channel, campaign and team from the cache
+    above, the owner from the users at hand (the caller, the requested owner) when it is one of them.
+    Anything not primed here loads lazily, so the answer is always complete."""
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    column = connection.ops.quote_name(Lead._meta.pk.column)
+    lead = next(iter(Lead.objects.raw(f"SELECT * FROM {table} WHERE {column} = %s", [pk])))  # noqa: S608
+    for name, model in (("channel", Channel), ("campaign", Campaign), ("team", Team)):
+        ref = getattr(lead, f"{name}_id")
+        if ref is not None and (obj := _related_object(model, ref)) is not None:
+            Lead._meta.get_field(name).set_cached_value(lead, obj)
+    for person in people:
+        if person is not None and lead.owner_id is not None and getattr(person, "pk", None) == lead.owner_id:
+            Lead._meta.get_field("owner").set_cached_value(lead, person)
+            break
+    return lead
+
+
 def lead_create_one(request: HttpRequest, payload: Schema, idempotency_key: str | None) -> HttpResponse:
     """POST /api/v1/leads through the pipeline: 201 created or flagged, 200 merged, 422 rejected."""
     record, owner, referrers = _record_from(payload)
@@ -138,7 +188,7 @@ def lead_create_one(request: HttpRequest, payload: Schema, idempotency_key: str 
         if result.outcome == "rejected":
             first = next(iter(result.errors.values()), [_("The record was rejected.")])[0]
             return 422, {"error": {"code": "validation_error", "message": first, "fields": result.errors}}
-        lead = Lead.objects.select_related("owner", "team", "channel", "campaign").get(pk=result.lead_id)
+        lead = _lead_for_answer(result.lead_id, (owner, request.auth))
         if referrers:
             services.referral_record(actor=None, lead=lead, **referrers)
             lead.refresh_from_db()
@@ -149,8 +199,9 @@ def lead_create_one(request: HttpRequest, payload: Schema, idempotency_key: str 
             return status, {"id": lead.pk, **extra}
         return status, {**LeadOut.from_orm(lead).model_dump(mode="json"), **extra}
 
+    body = payload.model_dump(mode="json", exclude_unset=True) if idempotency_key is not None else None
     status, body, replayed = run_once(client=request.auth, endpoint="leads.create", key=idempotency_key,
-                                      body=payload.model_dump(mode="json", exclude_unset=True), work=work)
+                                      body=body, work=work)
     return _json(status, body, replayed)
 
 

@@ -1,9 +1,10 @@
 """Idempotency-Key: a retried request gets the first answer again and never writes twice.
 
-The key is claimed by inserting an IdempotencyRecord in the same transaction as the work. A concurrent
-retry with the same key blocks on the unique index (PostgreSQL) or on the write lock (SQLite) until
-the first request commits, then finds the stored answer and replays it. If the first request fails,
-its claim is rolled back with it and the retry simply runs.
+The key is claimed by inserting an IdempotencyRecord in the same transaction as the work, with one
+`INSERT ... ON CONFLICT DO NOTHING RETURNING id` (no savepoint, no exception). A concurrent retry with
+the same key blocks on the unique index (PostgreSQL) or on the write lock (SQLite) until the first
+request commits, then finds the stored answer and replays it. If the first request fails, its claim
+is rolled back with it and the retry simply runs. A request without a key costs no query at all.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core.errors import Conflict, ValidationFailed
@@ -39,6 +41,22 @@ def check_key(key: str) -> str:
     return key
 
 
+def _claim(owner: Any, endpoint: str, key: str, fingerprint: str) -> int | None:
+    """Insert the record; its id, or None when the key is already taken (after waiting for the taker)."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in (
+        "client_id", "endpoint", "key", "request_hash", "created_at"))
+    conflict = ", ".join(connection.ops.quote_name(c) for c in ("client_id", "endpoint", "key"))
+    created = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608 - names only
+            f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {connection.ops.quote_name('id')}",
+            [getattr(owner, "pk", None), endpoint, key, fingerprint, created])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def run_once(*, client: Any, endpoint: str, key: str | None, body: Any,
              work: Callable[[], tuple[int, Any]]) -> tuple[int, Any, bool]:
     """(status, response body, replayed). Without a key, `work` just runs."""
@@ -50,16 +68,10 @@ def run_once(*, client: Any, endpoint: str, key: str | None, body: Any,
     owner = client if getattr(client, "pk", None) else None
     for _attempt in range(3):
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(client=owner, endpoint=endpoint, key=key,
-                                                              request_hash=fingerprint)
-            except IntegrityError:
-                record = None  # claimed before us; the unique index waited for that request to end
-            if record is not None:
+            claimed = _claim(owner, endpoint, key, fingerprint)
+            if claimed is not None:
                 status, payload = work()
-                record.status_code, record.response = status, payload
-                record.save(update_fields=["status_code", "response"])
+                IdempotencyRecord.objects.filter(pk=claimed).update(status_code=status, response=payload)
                 return status, payload, False
         found = IdempotencyRecord.objects.filter(client=owner, endpoint=endpoint, key=key).first()
         if found is None:
