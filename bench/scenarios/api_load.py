@@ -22,23 +22,40 @@ from pathlib import Path
 
 DESCRIPTION = "Single-lead capture and batch capture over HTTP, vs a bare hello endpoint"
 
+# Every request is a new, distinct person: random syllable names (so phonetic name keys differ too),
+# a company and domain of their own, an email and a phone unique per run, thread and request. (Names
+# like "Bench1", "Bench2" at one domain are the same person to the matcher, which then merged nearly
+# every request into one hot lead: a lock queue, not lead capture.) args[1] is a digit per wrk run.
 LUA = r"""
 local counter = 0
 local threads = {}
-local prefix = "x"
+local run = "0"
+local C, V = "bcdfglmnprstvz", "aeiou"
 function setup(thread)
   thread:set("tid", #threads + 1)
   table.insert(threads, thread)
 end
 function init(args)
-  prefix = args[1] or "x"
+  run = args[1] or "0"
+  math.randomseed(os.time() * 100 + tid * 10 + tonumber(run))
+end
+local function word(n)
+  local out = {}
+  for i = 1, n do
+    local c, v = math.random(#C), math.random(#V)
+    out[i] = C:sub(c, c) .. V:sub(v, v)
+  end
+  local w = table.concat(out)
+  return w:sub(1, 1):upper() .. w:sub(2)
 end
 request = function()
   counter = counter + 1
+  local first, last, company = word(2), word(4), word(3)
   local body = string.format(
-    '{"first_name":"Giulia","last_name":"Bench%d","email":"b%s.%d.%d@example.com",' ..
-    '"company_name":"Bench %d %d S.r.l.","country":"IT","phone":"+39 347 %07d","channel":"web-form"}',
-    counter, prefix, tid, counter, tid, counter, (tid * 1000000 + counter) % 10000000)
+    '{"first_name":"%s","last_name":"%s","email":"%s.%s.%s%d%d@%s.it",' ..
+    '"company_name":"%s S.r.l.","country":"IT","phone":"+39 347 %s%d%05d","channel":"web-form"}',
+    first, last, first:lower(), last:lower(), run, tid, counter, company:lower(),
+    company, run, tid, counter % 100000)
   return wrk.format("POST", "/api/v1/leads", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("IMBUTO_BENCH_TOKEN")}, body)
@@ -148,9 +165,9 @@ def run(ctx) -> dict:
         hello = wrk(f"{base}/healthz", seconds=secs, connections=16)
         script = ctx.scratch / "post_lead.lua"
         script.write_text(LUA)
-        wrk(f"{base}/api/v1/leads", seconds=3, connections=8, script=script, args=["warm"], env=env)
+        wrk(f"{base}/api/v1/leads", seconds=3, connections=8, script=script, args=["0"], env=env)
         single = wrk(f"{base}/api/v1/leads", seconds=secs, connections=16, script=script,
-                     args=[uuid.uuid4().hex[:8]], env=env)
+                     args=["1"], env=env)
         batch = batch_load(port, token, batches=2 if ctx.quick else 5, size=5000, clients=2)
     finally:
         os.killpg(server.pid, 15)
