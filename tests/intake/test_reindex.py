@@ -1,12 +1,25 @@
 """A person's edit of a lead re-indexes its match keys (intake/reindex.py, the `lead.updated` event)."""
 
+import importlib
+
 import pytest
 
+from imbuto.core import events
+from imbuto.intake import events as intake_events
 from imbuto.intake import reindex, services
 from imbuto.intake.models import MatchKey
 from imbuto.intake.pipeline import SourceRef, ingest
 from imbuto.leads.models import Lead
 from tests.factories import LeadFactory
+
+
+@pytest.fixture(autouse=True)
+def intake_receivers(monkeypatch):
+    """Exactly the receivers intake subscribes, in a fresh registry restored afterwards: the receivers
+    are wired by importing intake.events, and another module's test may have cleared the registry."""
+    monkeypatch.setattr(events, "_subscribers", {})
+    importlib.reload(intake_events)
+    assert events._subscribers["lead.updated"] == [reindex.on_lead_updated]
 
 
 def keys(lead):
