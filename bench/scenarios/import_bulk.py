@@ -320,8 +320,9 @@ def _finish(kind: str, conn: Any, lead_table: str) -> None:
     if kind == "postgres":
         conn.execute(f"SELECT setval(pg_get_serial_sequence('{lead_table}', 'id'), (SELECT max(id) FROM "
                      f'"{lead_table}"))')
-        conn.execute("ANALYZE")
         conn.commit()
+        conn.autocommit = True  # VACUUM: the state autovacuum keeps a database in (visibility map set)
+        conn.execute("VACUUM ANALYZE")
     else:
         conn.execute("ANALYZE")
         conn.commit()

@@ -148,13 +148,11 @@ def _match(items: list[Item], policy: Any, *, lock: bool, memo: Memo | None = No
     for pk in exact_found:
         found.setdefault(pk, set())
     rows: list[dict[str, Any]] = []
-    for part in lookup.chunks(sorted(found)):
-        for row in (Lead.objects.filter(id__in=part, merged_into__isnull=True).order_by("id")
-                    .values(*matcher.MATCH_COLUMNS)):
-            shared = found[row["id"]]
-            if shared:  # the keys it shares are known: the matcher need not recompute its keys
-                row["match_keys"] = shared
-            rows.extend(matcher.with_aliases(row, shared))
+    for row in lookup.live_rows(sorted(found), matcher.MATCH_COLUMNS):
+        shared = found[row["id"]]
+        if shared:  # the keys it shares are known: the matcher need not recompute its keys
+            row["match_keys"] = shared
+        rows.extend(matcher.with_aliases(row, shared))
     decisions = matcher.match([i.norm for i in items], rows, policy)
     for pos, (item, decision) in enumerate(zip(items, decisions, strict=True)):
         item.score, item.reasons = decision.score, decision.reasons or {}

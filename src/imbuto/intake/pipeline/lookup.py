@@ -8,8 +8,9 @@ IMMEDIATE transaction mode already holds the database write lock from BEGIN.
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
@@ -52,21 +53,20 @@ def lock_keys(keys: Iterable[str]) -> int:
     return len(buckets)
 
 
-def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[int, str, int]]:
-    """(lead id, key, leads sharing it) for the stored match keys among `keys`. A key shared by `cap`
-    or more leads comes back once, with that count, so the caller learns it is too common without
-    fetching its thousands of leads. PostgreSQL: one index probe per key with LIMIT, the keys as one
-    array parameter; SQLite: a window over the index range of each key."""
+def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[str, list[int] | None]]:
+    """(key, ids of the leads sharing it) for the stored match keys among `keys`; ids is None for a key
+    shared by `cap` or more leads, so the caller learns it is too common without fetching its
+    thousands of leads. PostgreSQL: one index probe per key with LIMIT, the keys as one array parameter;
+    SQLite: a window over the index range of each key."""
     table = connection.ops.quote_name(MatchKey._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for part in chunks(keys, CHUNK * 5):
                 cursor.execute(
-                    "SELECT lead_id, key, n FROM (SELECT m.lead_id, k.key, count(*) OVER w AS n, "  # noqa: S608
-                    "row_number() OVER w AS r FROM unnest(%s::varchar[]) AS k(key) CROSS JOIN LATERAL "
-                    f"(SELECT lead_id FROM {table} WHERE key = k.key LIMIT %s) AS m "
-                    "WINDOW w AS (PARTITION BY k.key)) AS s WHERE n < %s OR r = 1",
-                    [part, cap, cap])
+                    "SELECT k.key, CASE WHEN m.n < %s THEN m.ids END FROM unnest(%s::varchar[]) AS k(key) "  # noqa: S608
+                    "CROSS JOIN LATERAL (SELECT count(*) AS n, array_agg(lead_id) AS ids FROM "
+                    f"(SELECT lead_id FROM {table} WHERE key = k.key LIMIT %s) AS x) AS m WHERE m.n > 0",
+                    [cap, part, cap])
                 yield from cursor.fetchall()
             return
         for part in chunks(keys, 30_000):
@@ -76,7 +76,13 @@ def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[int, str, int]]:
                 f"row_number() OVER w AS r FROM {table} WHERE key IN ({marks}) "
                 "WINDOW w AS (PARTITION BY key)) WHERE n < %s OR r = 1",
                 [*part, cap])
-            yield from cursor.fetchall()
+            by_key: dict[str, list[int] | None] = {}
+            for lead_id, key, n in cursor.fetchall():
+                if n >= cap:
+                    by_key[key] = None
+                else:
+                    by_key.setdefault(key, []).append(lead_id)
+            yield from by_key.items()
 
 
 def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
@@ -92,11 +98,11 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
     cap = max_block + 1 if max_block else 1_000_000_000
     common = common if common is not None else set()
     by_key: dict[str, list[int]] = {}
-    for lead_id, key, n in _key_rows(sorted(keys - common), cap):
-        if n >= cap:
+    for key, ids in _key_rows(sorted(keys - common), cap):
+        if ids is None:
             common.add(key)
         else:
-            by_key.setdefault(key, []).append(lead_id)
+            by_key[key] = ids
     exact_found: dict[int, int | None] = {}
     exact = Q()
     if emails:
@@ -109,6 +115,31 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
         for pk, merged_into in Lead.objects.filter(exact).values_list("id", "merged_into_id"):
             exact_found[merged_into or pk] = None
     return by_key, exact_found
+
+
+def live_rows(ids: list[int], names: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Columns `names` of the leads `ids` not merged away, in id order, as dicts: a plain cursor (the
+    ORM's values() costs more than the query for the tens of thousands of candidates of an import)."""
+    fields = [Lead._meta.get_field(name) for name in names]
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(f.column) for f in fields)
+    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+    decode = connection.vendor != "postgresql"
+    with connection.cursor() as cursor:
+        for part in chunks(ids):
+            if connection.vendor == "postgresql":
+                where, params = "id = ANY(%s)", [part]
+            else:
+                where, params = f"id IN ({', '.join(['%s'] * len(part))})", part
+            cursor.execute(f"SELECT {cols} FROM {qn(Lead._meta.db_table)} WHERE {where} "  # noqa: S608
+                           "AND merged_into_id IS NULL ORDER BY id", params)
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                if decode:
+                    for i in json_at:
+                        raw = values[i]
+                        row[names[i]] = json.loads(raw) if isinstance(raw, str) else raw
+                yield row
 
 
 def shortlist(record_keys: Iterable[Iterable[str]], by_key: dict[str, list[int]], *, max_candidates: int,
