@@ -237,6 +237,6 @@ def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: li
                         item.filled, item.differing = fold(survivor, item.values, item.norm.flags)
                         item.lead = survivor
                 write.persist(items, actor=actor, source=source, row_numbers=row_numbers, now=now,
-                              indexed=indexed)
+                              indexed=indexed, common=memo.common_keys if memo is not None else frozenset())
         _results(items, results, dry_run=dry_run)
     return [r for r in results if r is not None]

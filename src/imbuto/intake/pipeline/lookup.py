@@ -95,12 +95,15 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
     it is added to `common`, which a caller ingesting many batches keeps, so the next batch does not ask
     for it again (leads are only ever added, so a common key stays common). Exact keys (email, phone,
     VAT id) are also looked up on the lead's own columns, so a lead is found by them whatever it shares."""
+    from ..matching import is_exact
+
     cap = max_block + 1 if max_block else 1_000_000_000
     common = common if common is not None else set()
     by_key: dict[str, list[int]] = {}
     for key, ids in _key_rows(sorted(keys - common), cap):
-        if ids is None:
-            common.add(key)
+        if ids is None:  # an exact key shared that widely (a switchboard number) is only not used now
+            if not is_exact(key):
+                common.add(key)
         else:
             by_key[key] = ids
     exact_found: dict[int, int | None] = {}

@@ -62,7 +62,7 @@ def _load_targets(items: list[Item]) -> dict[int, Lead]:
 
 
 def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: list[int] | None,
-            now: Any, indexed: set[int]) -> None:
+            now: Any, indexed: set[int], common: frozenset[str] | set[str] = frozenset()) -> None:
     """Write the batch: leads, sources, merges, match keys, duplicate pairs, history; then events."""
     targets = _load_targets(items)
     touched: dict[int, set[str]] = defaultdict(set)
@@ -77,7 +77,7 @@ def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: li
     sources = _sources(items, source, row_numbers, now)
     merges = _merges(items, sources, actor, now)
     _update_targets(targets, touched, now)
-    _match_keys(items, targets, indexed)
+    _match_keys(items, targets, indexed, common)
     _duplicates(items, now)
     _history(items, new_leads, merges, actor=actor, source=source, now=now)
     if new_leads:
@@ -133,15 +133,19 @@ def _update_targets(targets: dict[int, Lead], touched: dict[int, set[str]], now:
                 lambda lead: {f[:-3] if f.endswith("_id") else f for f in touched[lead.pk]} | {"updated_at"})
 
 
-def _match_keys(items: list[Item], targets: dict[int, Lead], indexed: set[int]) -> None:
+def _match_keys(items: list[Item], targets: dict[int, Lead], indexed: set[int],
+                common: frozenset[str] | set[str]) -> None:
     """Each lead gets the keys of every record that landed on it, so later variants find it; a lead
     found only by an exact value (created outside the pipeline) gets its own keys too. Keys of new
-    leads cannot exist yet and go straight in; keys added to existing leads may, and are deduplicated."""
+    leads cannot exist yet and go straight in; keys added to existing leads may, and are deduplicated.
+    Fuzzy keys known to be too common (shared by more leads than the matcher looks at) are not written:
+    they can never bring a candidate, and in a large database they are most of the name keys."""
     existing = {lead.pk for lead in targets.values()}
     fresh: set[tuple[int, str]] = set()
     known: set[tuple[int, str]] = set()
     for item in items:
-        (known if item.lead.pk in existing else fresh).update((item.lead.pk, key) for key in item.keys)
+        (known if item.lead.pk in existing else fresh).update(
+            (item.lead.pk, key) for key in item.keys if key not in common)
     for lead in targets.values():
         if lead.pk not in indexed:
             known.update((lead.pk, key) for key in matcher.lead_keys(lead))
