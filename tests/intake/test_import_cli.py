@@ -131,6 +131,21 @@ def _imbuto_bin():
     return shutil.which("imbuto", path=str(Path(sys.executable).parent)) or "imbuto"
 
 
+def _wait_for_other_sessions_to_end() -> None:
+    """A killed client's COMMIT may still be in flight in its server session: read the job only once
+    that session is gone, or two reads may see the database before and after that commit."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_kill_9_loses_no_committed_row_and_the_rerun_resumes(tmp_path):
     path = make_csv(tmp_path, "kill.csv", people(2400))
@@ -146,6 +161,7 @@ def test_kill_9_loses_no_committed_row_and_the_rerun_resumes(tmp_path):
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    _wait_for_other_sessions_to_end()
     job.refresh_from_db()
     committed = job.rows_committed
     assert job.status == "running" and 300 <= committed < 2400

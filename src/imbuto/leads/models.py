@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,13 +128,13 @@ class Lead(AddressFields):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
-    email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True, db_index=True)
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     # organisation
     company_name = models.CharField(_("company"), max_length=200, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
-    vat_id = models.CharField(_("VAT id"), max_length=30, blank=True, db_index=True)
+    vat_id = models.CharField(_("VAT id"), max_length=30, blank=True)
     tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
@@ -148,19 +149,19 @@ class Lead(AddressFields):
     utm_term = models.CharField(max_length=100, blank=True)
     utm_content = models.CharField(max_length=100, blank=True)
     referrer_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="referred_leads")
+                                         related_name="referred_leads", db_index=False)
     referrer_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="referred_leads")
-    external_id = models.CharField(max_length=100, blank=True, db_index=True)
+                                         related_name="referred_leads", db_index=False)
+    external_id = models.CharField(max_length=100, blank=True)
     # who works it
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="owned_leads",
-                              verbose_name=_("owner"))
+                              verbose_name=_("owner"), db_index=False)
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="leads", verbose_name=_("team"))
+                             related_name="leads", verbose_name=_("team"), db_index=False)
     # qualification
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
-                             default=Stage.SUSPECT, db_index=True)
+                             default=Stage.SUSPECT)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
     temperature = models.CharField(_("temperature"), max_length=5, choices=Temperature.choices,
                                    default=Temperature.COLD)
@@ -179,18 +180,18 @@ class Lead(AddressFields):
     # response time (routing issue)
     first_contacted_at = models.DateTimeField(null=True, blank=True)
     # matching keys and data quality (intake)
-    domain = models.CharField(max_length=200, blank=True, db_index=True)
-    company_key = models.CharField(max_length=200, blank=True, db_index=True)
-    name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    domain = models.CharField(max_length=200, blank=True)
+    company_key = models.CharField(max_length=200, blank=True)
+    name_key = models.CharField(max_length=100, blank=True)
     quality_flags = models.JSONField(default=dict, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_leads")
+                                    related_name="merged_leads", db_index=False)
     # conversion (pipeline issue)
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="leads")
+                                related_name="leads", db_index=False)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="leads")
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+                                related_name="leads", db_index=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -198,11 +199,21 @@ class Lead(AddressFields):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("lead")
+        # Every index costs each of the million rows an import writes: exact-identity lookups (no
+        # LIKE pattern twins), composites that also serve their first column, and partial indexes for
+        # the links most leads never have.
         indexes = [
             models.Index(fields=["owner", "stage"]),
             models.Index(fields=["team", "stage"]),
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["email"], name="lead_email"),
+            models.Index(fields=["phone"], name="lead_phone"),
+            models.Index(fields=["vat_id"], name="lead_vat_id"),
+            models.Index(fields=["external_id"], name="lead_external_id"),
+            models.Index(fields=["stage"], name="lead_stage"),
+            *(models.Index(fields=[name], name=f"lead_{name}", condition=Q(**{f"{name}__isnull": False}))
+              for name in ("merged_into", "account", "contact", "referrer_contact", "referrer_account")),
         ]
 
     def __str__(self) -> str:
