@@ -8,9 +8,11 @@ two processes running the same job can never both commit the same rows.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,10 +148,30 @@ def _source(job_or_none: ImportJob | None, file_name: str, campaign: Campaign | 
                      import_job_id=job_or_none.pk if job_or_none else None)
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """An import allocates millions of short-lived objects per chunk; with the default thresholds the
+    cyclic garbage collector runs a thousand times per 20,000 rows (~10% of the import) for nothing."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
             on_progress: Callable[[ImportJob], None] | None = None, chunk_rows: int = CHUNK_ROWS,
             stop_after_chunks: int | None = None) -> Summary:
     """Run (or resume) `job` to the end. Raises FileProblem for unreadable files (job marked failed)."""
+    with _fewer_collections():
+        return _job_run(job, actor=actor, path=path, on_progress=on_progress, chunk_rows=chunk_rows,
+                        stop_after_chunks=stop_after_chunks)
+
+
+def _job_run(job: ImportJob, *, actor: Any, path: str | Path | None,
+             on_progress: Callable[[ImportJob], None] | None, chunk_rows: int,
+             stop_after_chunks: int | None) -> Summary:
     from imbuto.intake.pipeline import Memo, ingest
 
     started = time.monotonic()
