@@ -424,7 +424,7 @@ def run(ctx: Any) -> dict:
     ctx.log(f"generated {path.name}: {path.stat().st_size / 2**20:.0f} MiB in {t.seconds:.1f} s, {mix}")
     figures: dict[str, Any] = {"rows": n, "file_mib": round(path.stat().st_size / 2**20, 1), "mix": mix,
                                "reader_rows_per_s": round(read_only_rate(path))}
-    for kind in ctx.available():
+    for kind in sorted(ctx.available(), key=("postgres", "sqlite").index):  # the target is on PostgreSQL
         url = ctx.fresh_database(kind)
         loaded = preload(kind, url, n, ctx.log)
         ctx.log(f"{kind}: {n:,} existing leads in {loaded:.1f} s")
