@@ -72,7 +72,7 @@ bench: install-test
 	$(BIN)/python bench/run.py $$names
 
 messages: install
-	cd src/imbuto && ../../$(BIN)/django-admin makemessages -l it -l en --ignore '*/migrations/*' && ../../$(BIN)/django-admin compilemessages
+	cd src/imbuto && ../../$(BIN)/django-admin makemessages -l it --ignore '*/migrations/*' && ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
