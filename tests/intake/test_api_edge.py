@@ -10,6 +10,7 @@ from imbuto.intake import api as intake_api
 from imbuto.intake.models import IdempotencyRecord
 from imbuto.intake.pipeline.idempotency import run_once
 from imbuto.leads.models import Channel, Lead
+from imbuto.leads.schemas import LeadOut
 from tests.api.conftest import assert_error
 from tests.factories import CampaignFactory, LeadFactory
 
@@ -48,6 +49,23 @@ def test_the_answer_is_read_with_one_query_after_the_pipeline(api_as, rep):
     assert len(reads) == 1 and "leads_lead" in reads[0], reads
     data = response.json()
     assert (data["channel"], data["owner_username"], data["team_name"]) == ("web-form", "rita", "North")
+
+
+def test_the_answer_is_the_lead_as_the_orm_reads_it(api_as, admin, rep):
+    """Dates, datetimes, flags (JSON), booleans and references read by the plain query come out exactly
+    as LeadOut of an ORM read shows them."""
+    campaign = CampaignFactory(name="Autumn")
+    response = api_as(admin).post("/api/v1/leads", {
+        "first_name": "Zoe", "last_name": "Rich", "email": "zoe@rich.example.com", "phone": "12",
+        "company_name": "Rich S.p.A.", "country": "IT", "city": "Torino", "owner": rep.username,
+        "campaign": campaign.pk, "purchase_timeframe": "later", "temperature": "hot",
+        "consent_basis": "consent", "consent_at": "2026-03-04T05:06:07.123456+01:00", "utm_source": "x"})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    lead = Lead.objects.select_related("owner", "team", "channel", "campaign").get(pk=data["id"])
+    expected = LeadOut.from_orm(lead).model_dump(mode="json")
+    assert {k: data[k] for k in expected} == expected
+    assert data["temperature_overridden"] is True and data["consent_at"].startswith("2026-03-04T04:06:07")
 
 
 def test_the_answer_names_owner_team_channel_and_campaign(api_as, admin, other_rep):
