@@ -332,23 +332,32 @@ def _finish(kind: str, conn: Any, lead_table: str) -> None:
 # -- measurements ----------------------------------------------------------------------------------
 
 
+# Linux copies a parent's peak RSS into a child at exec, so a child of this (large) process reports
+# this process's peak. A small launcher process in between makes the figure the import's own.
+_LAUNCHER = """
+import resource, subprocess, sys
+out, err = open(sys.argv[1] + ".out", "w"), open(sys.argv[1] + ".err", "w")
+code = subprocess.call(sys.argv[2:], stdout=out, stderr=err)
+open(sys.argv[1] + ".rss", "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
 def run_import(url: str, path: Path) -> dict[str, Any]:
     """`imbuto import leads` in its own process: wall time and the peak RSS of exactly that process."""
     exe = shutil.which("imbuto", path=str(Path(sys.executable).parent)) or "imbuto"
     env = {**os.environ, "DATABASE_URL": url}
-    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    base = path.with_suffix("")
     started = time.perf_counter()
-    with out_path.open("w") as out, err_path.open("w") as err:
-        proc = subprocess.Popen([exe, "import", "leads", str(path), "--campaign", "Bench list",
-                                 "--report", str(path.with_suffix(".errors.csv"))],
-                                env=env, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(proc.pid, 0)
+    code = subprocess.call([sys.executable, "-c", _LAUNCHER, str(base), exe, "import", "leads", str(path),
+                            "--campaign", "Bench list", "--report", str(path.with_suffix(".errors.csv"))],
+                           env=env)
     seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"imbuto import failed ({proc.returncode}): {err_path.read_text()[-2000:]}")
-    return {"seconds": seconds, "summary_line": out_path.read_text().strip(),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+    out, err = Path(f"{base}.out"), Path(f"{base}.err")
+    if code:
+        raise RuntimeError(f"imbuto import failed ({code}): {err.read_text()[-2000:]}")
+    return {"seconds": seconds, "summary_line": out.read_text().strip(),
+            "peak_rss_mib": round(int(Path(f"{base}.rss").read_text()) / 1024, 1)}
 
 
 def copy_baseline(kind: str, url: str, path: Path) -> float:
