@@ -7,7 +7,6 @@ import datetime as dt
 import time
 from typing import Any
 
-from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -160,40 +159,11 @@ def _related_object(model: type[Model], pk: int) -> Model | None:
     return obj
 
 
-_LEAD_READ: dict[str, tuple[str, list[str], list[tuple[int, Any, list[Any]]]]] = {}
-
-
-def _lead_read_plan() -> tuple[str, list[str], list[tuple[int, Any, list[Any]]]]:
-    """SELECT of every Lead column by id, and the value converters the ORM would apply, built once per
-    process and backend (the ORM compiles the same query on every call: about 0.2 ms)."""
-    plan = _LEAD_READ.get(connection.vendor)
-    if plan is None:
-        opts, quote = Lead._meta, connection.ops.quote_name
-        fields = opts.concrete_fields
-        sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(opts.db_table)} "  # noqa: S608
-               f"WHERE {quote(opts.pk.column)} = %s")
-        converters = []
-        for i, f in enumerate(fields):
-            col = f.get_col(opts.db_table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if found:
-                converters.append((i, col, found))
-        plan = _LEAD_READ[connection.vendor] = (sql, [f.attname for f in fields], converters)
-    return plan
-
-
 def _lead_for_answer(pk: int, people: tuple[Any, ...]) -> Lead:
-    """The lead as the answer shows it, in one plain query: channel, campaign and team from the cache
-    above, the owner from the users at hand (the caller, the requested owner) when it is one of them.
+    """The lead as the answer shows it, in one query: channel, campaign and team from the cache above,
+    the owner from the users at hand (the caller, the requested owner) when it is one of them.
     Anything not primed here loads lazily, so the answer is always complete."""
-    sql, names, converters = _lead_read_plan()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = list(cursor.fetchone())
-    for i, col, functions in converters:
-        for convert in functions:
-            row[i] = convert(row[i], col, connection)
-    lead = Lead.from_db(connection.alias, names, row)
+    lead = Lead.objects.get(pk=pk)
     for name, model in (("channel", Channel), ("campaign", Campaign), ("team", Team)):
         ref = getattr(lead, f"{name}_id")
         if ref is not None and (obj := _related_object(model, ref)) is not None:

@@ -87,10 +87,10 @@ def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[str, list[int] | None
 
 def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
                max_block: int = 0, common: set[str] | None = None
-               ) -> tuple[dict[str, list[int]], dict[int, int | None]]:
+               ) -> tuple[dict[str, list[int]], set[int]]:
     """Live leads sharing a match key or an exact identity value with the batch.
 
-    Returns ({key: lead ids sharing it}, {lead id found by an exact value: None}). A key shared by more
+    Returns ({key: lead ids sharing it}, ids of the live leads found by an exact value). A key shared by more
     than `max_block` leads is too common to tell anything (the matcher ignores it too) and is left out;
     it is added to `common`, which a caller ingesting many batches keeps, so the next batch does not ask
     for it again (leads are only ever added, so a common key stays common). Exact keys (email, phone,
@@ -106,7 +106,7 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
                 common.add(key)
         else:
             by_key[key] = ids
-    exact_found: dict[int, int | None] = {}
+    exact_found: set[int] = set()
     exact = Q()
     if emails:
         exact |= Q(email__in=sorted(emails))
@@ -116,7 +116,7 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
         exact |= Q(vat_id__in=sorted(vats))
     if exact:
         for pk, merged_into in Lead.objects.filter(exact).values_list("id", "merged_into_id"):
-            exact_found[merged_into or pk] = None
+            exact_found.add(merged_into or pk)
     return by_key, exact_found
 
 
