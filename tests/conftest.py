@@ -12,6 +12,18 @@ from imbuto.accounts.services import token_issue
 from .factories import LeadFactory, TeamFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches (channel ids, related objects of an answer) outlive a test's rolled-back
+    transaction: a cached id of a channel that no longer exists would break the next test."""
+    from imbuto.intake import api as intake_api
+    from imbuto.intake.pipeline import refs
+
+    refs._forget_channels()
+    intake_api._forget_related()
+    yield
+
+
 @pytest.fixture
 def north(db):
     return TeamFactory(name="North", slug="north")

@@ -190,7 +190,8 @@ def _word(seed: str) -> str:
     return "".join(chr(97 + b % 26) for b in hashlib.sha256(seed.encode()).digest()[:9]).capitalize()
 
 
-def test_query_count_is_the_same_for_10_and_200_records(admin):
+def test_query_count_is_the_same_for_70_and_300_records(admin):
+    """Both sizes above bulk.SMALL (up to which rows go as one INSERT ... VALUES instead of COPY)."""
     for tag in "ab":
         LeadFactory(first_name="Dup", last_name=f"Zero{tag}", email=f"dup.{tag}@example.com")
     run([{"first_name": "Warm", "last_name": "Up"}], admin)  # content types cached, like in a server
@@ -203,8 +204,8 @@ def test_query_count_is_the_same_for_10_and_200_records(admin):
         return rows
 
     with CaptureQueriesContext(connection) as small:
-        a = run(batch(10, "a"), admin)
+        a = run(batch(70, "a"), admin)
     with CaptureQueriesContext(connection) as big:
-        b = run(batch(200, "b"), admin)
+        b = run(batch(300, "b"), admin)
     assert [r.outcome for r in a[:3]] == [r.outcome for r in b[:3]] == ["merged", "created", "merged"]
     assert len(big) == len(small), ([q["sql"][:60] for q in small], [q["sql"][:60] for q in big])

@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Field, Model
 
-SMALL = 4  # up to this many rows (a single API lead), one INSERT ... VALUES beats COPY's round trips
+SMALL = 64  # up to this many rows (one API lead and its keys), INSERT ... VALUES beats COPY
 
 
 def _converter(field: Field) -> Callable[[Any], Any] | None:

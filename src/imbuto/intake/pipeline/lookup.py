@@ -53,21 +53,43 @@ def lock_keys(keys: Iterable[str]) -> int:
     return len(buckets)
 
 
-def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[str, list[int] | None]]:
+def _exact_sql(emails: set[str], phones: set[str], vats: set[str]) -> tuple[str, list[Any]]:
+    """WHERE clause finding leads by exact identity values on the lead's own indexed columns."""
+    parts, params = [], []
+    for column, values in (("email", emails), ("phone", phones), ("vat_id", vats)):
+        if values:
+            parts.append(f"{column} = ANY(%s::varchar[])")
+            params.append(sorted(values))
+    return " OR ".join(parts), params
+
+
+def _key_rows(keys: list[str], cap: int, exact: tuple[set[str], set[str], set[str]]
+              ) -> Iterator[tuple[str | None, list[int] | None]]:
     """(key, ids of the leads sharing it) for the stored match keys among `keys`; ids is None for a key
     shared by `cap` or more leads, so the caller learns it is too common without fetching its
-    thousands of leads. PostgreSQL: one index probe per key with LIMIT, the keys as one array parameter;
-    SQLite: a window over the index range of each key."""
+    thousands of leads. PostgreSQL: one index probe per key with LIMIT, the keys as one array
+    parameter, and in the same statement the leads found by an exact value (key None, ids of their
+    live leads). SQLite: a window over the index range of each key; the exact values in a query of
+    their own."""
     table = connection.ops.quote_name(MatchKey._meta.db_table)
+    leads = connection.ops.quote_name(Lead._meta.db_table)
+    where, exact_params = _exact_sql(*exact)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for part in chunks(keys, CHUNK * 5):
-                cursor.execute(
-                    "SELECT k.key, CASE WHEN m.n < %s THEN m.ids END FROM unnest(%s::varchar[]) AS k(key) "  # noqa: S608
-                    "CROSS JOIN LATERAL (SELECT count(*) AS n, array_agg(lead_id) AS ids FROM "
-                    f"(SELECT lead_id FROM {table} WHERE key = k.key LIMIT %s) AS x) AS m WHERE m.n > 0",
-                    [cap, part, cap])
-                yield from cursor.fetchall()
+            for part in chunks(keys, CHUNK * 5) if keys else [[]]:
+                sql = ("SELECT k.key, CASE WHEN m.n < %s THEN m.ids END FROM unnest(%s::varchar[]) AS k(key) "  # noqa: S608
+                       "CROSS JOIN LATERAL (SELECT count(*) AS n, array_agg(lead_id) AS ids FROM "
+                       f"(SELECT lead_id FROM {table} WHERE key = k.key LIMIT %s) AS x) AS m WHERE m.n > 0")
+                params: list[Any] = [cap, part, cap]
+                if where:
+                    sql += (" UNION ALL SELECT NULL, array_agg(COALESCE(merged_into_id, id)) "  # noqa: S608
+                            f"FROM {leads} WHERE {where}")
+                    params += exact_params
+                    where = ""
+                cursor.execute(sql, params)
+                for key, ids in cursor.fetchall():
+                    if key is not None or ids:
+                        yield key, ids
             return
         for part in chunks(keys, 30_000):
             marks = ", ".join(["%s"] * len(part))
@@ -83,6 +105,19 @@ def _key_rows(keys: list[str], cap: int) -> Iterator[tuple[str, list[int] | None
                 else:
                     by_key.setdefault(key, []).append(lead_id)
             yield from by_key.items()
+    if exact_params:
+        yield None, [merged_into or pk for pk, merged_into in _exact_sqlite(*exact)]
+
+
+def _exact_sqlite(emails: set[str], phones: set[str], vats: set[str]) -> list[tuple[int, int | None]]:
+    exact = Q()
+    if emails:
+        exact |= Q(email__in=sorted(emails))
+    if phones:
+        exact |= Q(phone__in=sorted(phones))
+    if vats:
+        exact |= Q(vat_id__in=sorted(vats))
+    return list(Lead.objects.filter(exact).order_by().values_list("id", "merged_into_id"))
 
 
 def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[str],
@@ -100,23 +135,15 @@ def candidates(keys: set[str], *, emails: set[str], phones: set[str], vats: set[
     cap = max_block + 1 if max_block else 1_000_000_000
     common = common if common is not None else set()
     by_key: dict[str, list[int]] = {}
-    for key, ids in _key_rows(sorted(keys - common), cap):
-        if ids is None:  # an exact key shared that widely (a switchboard number) is only not used now
+    exact_found: set[int] = set()
+    for key, ids in _key_rows(sorted(keys - common), cap, (emails, phones, vats)):
+        if key is None:
+            exact_found.update(ids or ())
+        elif ids is None:  # an exact key shared that widely (a switchboard number) is only not used now
             if not is_exact(key):
                 common.add(key)
         else:
             by_key[key] = ids
-    exact_found: set[int] = set()
-    exact = Q()
-    if emails:
-        exact |= Q(email__in=sorted(emails))
-    if phones:
-        exact |= Q(phone__in=sorted(phones))
-    if vats:
-        exact |= Q(vat_id__in=sorted(vats))
-    if exact:
-        for pk, merged_into in Lead.objects.filter(exact).values_list("id", "merged_into_id"):
-            exact_found.add(merged_into or pk)
     return by_key, exact_found
 
 

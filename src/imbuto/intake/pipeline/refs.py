@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from imbuto.leads.models import Campaign, Channel
@@ -21,9 +23,39 @@ DEFAULT_CHANNEL = {
 }
 
 
+# Channel slugs -> ids, kept in this process for a few seconds: a single-lead request would otherwise
+# spend a query on them every time. A save or delete in this process clears it at once; one in another
+# process shows here within CHANNEL_CACHE_SECONDS. Channels are data that admins rarely edit, and
+# one that has leads cannot be deleted (PROTECT). A slug not found is never cached, so a new channel
+# is usable everywhere at once.
+CHANNEL_CACHE_SECONDS = 10.0
+_channel_ids: dict[str, int] = {}
+_channel_ids_at = [0.0]
+
+
+def _forget_channels(**_kwargs: Any) -> None:
+    _channel_ids.clear()
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_forget_channels, sender=Channel, dispatch_uid="intake_refs_channels")
+
+
 def _channels(wanted: set[str]) -> dict[str, int]:
-    """Channel ids for the slugs a batch names: one small indexed query."""
-    return dict(Channel.objects.filter(slug__in=wanted).values_list("slug", "id")) if wanted else {}
+    """Channel ids for the slugs a batch names: from the cache above, else one small indexed query."""
+    if not wanted:
+        return {}
+    now = time.monotonic()
+    if now - _channel_ids_at[0] > CHANNEL_CACHE_SECONDS:
+        _channel_ids.clear()
+        _channel_ids_at[0] = now
+    missing = [slug for slug in wanted if slug not in _channel_ids]
+    if missing:
+        found = dict(Channel.objects.filter(slug__in=missing).values_list("slug", "id"))
+        if len(_channel_ids) + len(found) > 1000:
+            _channel_ids.clear()
+        _channel_ids.update(found)
+    return {slug: _channel_ids[slug] for slug in wanted if slug in _channel_ids}
 
 
 def as_id(value: Any) -> int | None:
