@@ -22,7 +22,7 @@ from imbuto.leads.selectors import lead_get
 
 from . import selectors, services
 from .models import SourceKind
-from .pipeline import SourceRef, ingest, summarize
+from .pipeline import SourceRef, bulk, ingest, summarize
 from .pipeline.engagement import record_events
 from .pipeline.idempotency import HEADER, run_once
 from .pipeline.refs import as_id
@@ -159,14 +159,11 @@ def _related_object(model: type[Model], pk: int) -> Model | None:
     return obj
 
 
-_ANSWER_SQL = f"SELECT * FROM {Lead._meta.db_table} WHERE id = %s"  # noqa: S608 (a model's table name)
-
-
 def _lead_for_answer(pk: int, people: tuple[Any, ...]) -> Lead:
     """The lead as the answer shows it, in one query: channel, campaign and team from the cache above,
     the owner from the users at hand (the caller, the requested owner) when it is one of them.
     Anything not primed here loads lazily, so the answer is always complete."""
-    lead = next(iter(Lead.objects.raw(_ANSWER_SQL, [pk])))  # raw: the ORM's query compiling costs more
+    lead = bulk.read_one(Lead, pk)
     for name, model in (("channel", Channel), ("campaign", Campaign), ("team", Team)):
         ref = getattr(lead, f"{name}_id")
         if ref is not None and (obj := _related_object(model, ref)) is not None:

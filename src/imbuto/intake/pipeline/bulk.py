@@ -161,3 +161,35 @@ def insert(model: type[Model], objs: Sequence[Model], *, returning: bool = False
     for obj, pk in zip(objs, ids, strict=False):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, "default"
+
+
+_readers: dict[tuple[str, type[Model]], tuple[str, list[str], list[tuple[int, list[Any], Any]]]] = {}
+
+
+def read_one(model: type[Model], pk: int) -> Model | None:
+    """One instance by primary key, exactly as the ORM would load it (same columns, same converters),
+    without compiling a query each time: the statement and the converters are worked out once per
+    model and connection vendor. The single-lead answer's read cost more in the ORM than in the database."""
+    key = (connection.vendor, model)
+    reader = _readers.get(key)
+    if reader is None:
+        fields = model._meta.concrete_fields
+        qn = connection.ops.quote_name
+        sql = (f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(model._meta.db_table)} "  # noqa: S608
+               f"WHERE {qn(model._meta.pk.column)} = %s")
+        compiler = connection.ops.compiler("SQLCompiler")(model._default_manager.all().query, connection,
+                                                           "default")
+        cols = [f.get_col(model._meta.db_table) for f in fields]
+        converters = [(i, fns, expr) for i, (fns, expr) in compiler.get_converters(cols).items()]
+        reader = _readers[key] = (sql, [f.attname for f in fields], converters)
+    sql, attnames, converters = reader
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, fns, expr in converters:
+        for fn in fns:
+            values[i] = fn(values[i], expr, connection)
+    return model.from_db(connection.alias, attnames, values)
