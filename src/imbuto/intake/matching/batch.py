@@ -84,10 +84,19 @@ class _Matcher:
         self.index: dict[str, list[int]] = {}
         self.signatures: dict[int, set[tuple[str, ...]]] = {}
         self.too_common: set[str] = set()
+        self.per_lead: dict[tuple[str, int], int] = {}  # (key, root) -> records of that lead under key
 
     def _index(self, node: int, keys: Iterable[str]) -> None:
-        index = self.index
+        """A lead's records go under a key up to max_members times: candidates() scores no more of one
+        lead, and a file holding the same person thousands of times would otherwise grow the key's
+        list with every row and make each later row's lookup longer (quadratic)."""
+        index, per_lead, cap = self.index, self.per_lead, self.policy.max_members
+        root = self.nodes[node].root
         for key in keys:
+            seen = per_lead.get((key, root), 0)
+            if seen >= cap:
+                continue
+            per_lead[(key, root)] = seen + 1
             members = index.get(key)
             if members is None:
                 index[key] = [node]
