@@ -58,7 +58,10 @@ class LeadSource(models.Model):
 class MatchKey(models.Model):
     """Indexed blocking keys, so a match looks up candidates instead of scanning every lead."""
 
-    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="match_keys")
+    # No index of its own: the unique (lead, key) index serves lookups by lead. Every lead writes ten
+    # or so keys, so each index here is paid ten times per lead imported.
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="match_keys",
+                             db_index=False)
     key = models.CharField(max_length=120)
 
     class Meta:
