@@ -70,3 +70,18 @@ def test_a_rep_cannot_change_another_reps_lead_and_the_denial_is_audited(rep, ot
     assert AuditEvent.objects.filter(action="denied", actor=rep,
                                      object_id=str(other_lead.pk)).exists()
     assert Lead.objects.get(pk=other_lead.pk).stage == "suspect"
+
+
+def test_editing_a_flagged_value_clears_its_flag_and_history_keeps_it(rep, rep_lead):
+    rep_lead.phone, rep_lead.quality_flags = "12", {"phone": "not a valid phone number",
+                                                    "email": "not a valid email"}
+    rep_lead.save()
+    services.lead_update(actor=rep, lead=rep_lead, values={"phone": "+393471234567"}, reason="called")
+    rep_lead.refresh_from_db()
+    assert rep_lead.quality_flags == {"email": "not a valid email"}
+    entry = history_of(rep_lead).last()
+    assert entry.changes["quality_flags"][0]["phone"] == "not a valid phone number"
+    assert "phone" not in entry.changes["quality_flags"][1]
+    services.lead_update(actor=rep, lead=rep_lead, values={"city": "Bari"})
+    rep_lead.refresh_from_db()
+    assert rep_lead.quality_flags == {"email": "not a valid email"}  # untouched field, flag kept

@@ -122,6 +122,11 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
     changes = {f: (before[f], getattr(lead, f)) for f in EDITABLE if before[f] != getattr(lead, f)}
     if lead.temperature_overridden != before_ovr:
         changes["temperature_overridden"] = (before_ovr, lead.temperature_overridden)
+    stale = {f for f in (lead.quality_flags or {}) if f in changes}
+    if stale:  # a person retyped a value intake had flagged: the flag spoke of the old value
+        flags = dict(lead.quality_flags)
+        lead.quality_flags = {f: why for f, why in flags.items() if f not in stale}
+        changes["quality_flags"] = (flags, lead.quality_flags)
     if not changes:
         return lead
     lead.save()
