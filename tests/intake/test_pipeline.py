@@ -209,3 +209,22 @@ def test_query_count_is_the_same_for_70_and_300_records(admin):
         b = run(batch(300, "b"), admin)
     assert [r.outcome for r in a[:3]] == [r.outcome for r in b[:3]] == ["merged", "created", "merged"]
     assert len(big) == len(small), ([q["sql"][:60] for q in small], [q["sql"][:60] for q in big])
+
+
+def test_channel_ids_are_cached_per_process_and_follow_changes_made_here(admin):
+    from imbuto.leads.models import Channel
+
+    first = run([{"first_name": "Cache", "last_name": "One", "channel": "web-form"}], admin)[0]
+    assert first.outcome == "created"
+    with CaptureQueriesContext(connection) as queries:
+        run([{"first_name": "Cache", "last_name": "Two", "channel": "web-form"}], admin)
+    assert not any("leads_channel" in q["sql"] for q in queries), "second lookup came from the cache"
+    unknown = run([{"first_name": "Cache", "last_name": "Three", "channel": "fiera-bari"}], admin)[0]
+    assert unknown.outcome == "rejected"
+    Channel.objects.create(slug="fiera-bari", name="Fiera di Bari")  # a slug not found was not cached
+    assert run([{"first_name": "Cache", "last_name": "Four", "channel": "fiera-bari"}], admin)[0].lead_id
+    channel = Channel.objects.get(slug="web-form")
+    channel.slug = "web-form-old"
+    channel.save()  # a save in this process clears the cache at once
+    gone = run([{"first_name": "Cache", "last_name": "Five", "channel": "web-form"}], admin)[0]
+    assert gone.outcome == "rejected" and "channel" in gone.errors

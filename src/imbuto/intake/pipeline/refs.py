@@ -29,12 +29,13 @@ DEFAULT_CHANNEL = {
 # one that has leads cannot be deleted (PROTECT). A slug not found is never cached, so a new channel
 # is usable everywhere at once.
 CHANNEL_CACHE_SECONDS = 10.0
-_channel_ids: dict[str, int] = {}
-_channel_ids_at = [0.0]
+# (when filled, {slug: id}); replaced whole, never changed in place, so a thread reading the dict it
+# took never sees another thread empty it.
+_channel_cache: list[tuple[float, dict[str, int]]] = [(0.0, {})]
 
 
 def _forget_channels(**_kwargs: Any) -> None:
-    _channel_ids.clear()
+    _channel_cache[0] = (0.0, {})
 
 
 for _signal in (post_save, post_delete):
@@ -45,17 +46,16 @@ def _channels(wanted: set[str]) -> dict[str, int]:
     """Channel ids for the slugs a batch names: from the cache above, else one small indexed query."""
     if not wanted:
         return {}
+    filled_at, known = _channel_cache[0]
     now = time.monotonic()
-    if now - _channel_ids_at[0] > CHANNEL_CACHE_SECONDS:
-        _channel_ids.clear()
-        _channel_ids_at[0] = now
-    missing = [slug for slug in wanted if slug not in _channel_ids]
+    if now - filled_at > CHANNEL_CACHE_SECONDS:
+        filled_at, known = now, {}
+    missing = [slug for slug in wanted if slug not in known]
     if missing:
         found = dict(Channel.objects.filter(slug__in=missing).values_list("slug", "id"))
-        if len(_channel_ids) + len(found) > 1000:
-            _channel_ids.clear()
-        _channel_ids.update(found)
-    return {slug: _channel_ids[slug] for slug in wanted if slug in _channel_ids}
+        known = {**known, **found} if len(known) < 1000 else found
+        _channel_cache[0] = (filled_at, known)
+    return {slug: known[slug] for slug in wanted if slug in known}
 
 
 def as_id(value: Any) -> int | None:
