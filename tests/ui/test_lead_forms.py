@@ -6,7 +6,6 @@ import pytest
 
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.models import AuditEvent, HistoryEntry
-from imbuto.leads import services
 from imbuto.leads.models import Lead
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +26,41 @@ def test_a_rep_creates_a_lead_and_owns_it(client_as, rep):
     assert HistoryEntry.objects.filter(object_id=lead.pk, action="created").exists()
 
 
+def test_a_typed_in_lead_goes_through_intake_normalised_and_deduplicated(client_as, rep):
+    from imbuto.intake.models import LeadSource
+
+    client = client_as(rep)
+    client.post("/leads/new/", {"first_name": "paolo", "last_name": "Bianchi",
+                                "email": "Paolo.Bianchi@ACME.it", "phone": "347 123 4567", "country": "it",
+                                "purchase_timeframe": "unknown"})
+    lead = Lead.objects.get(last_name="Bianchi")
+    assert (lead.phone, lead.email, lead.domain) == ("+393471234567", "Paolo.Bianchi@acme.it", "acme.it")
+    source = LeadSource.objects.get(lead=lead)
+    assert (source.kind, source.channel.slug, source.reference) == ("manual", "manual", "ui:rita")
+    # the same person typed again (another spelling of the phone): merged, not a second lead
+    response = client.post("/leads/new/", {"first_name": "Paolo", "last_name": "Bianchi",
+                                           "phone": "+39 347 1234567", "city": "Bari",
+                                           "purchase_timeframe": "unknown"}, follow=True)
+    assert Lead.objects.filter(last_name="Bianchi").count() == 1
+    assert response.redirect_chain[-1][0] == f"/leads/{lead.pk}/"
+    assert "already a lead" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.city == "Bari" and LeadSource.objects.filter(lead=lead).count() == 2
+
+
+def test_a_typed_in_person_owned_by_someone_else_is_merged_without_showing_it(client_as, rep, other_rep):
+    from tests.factories import LeadFactory
+
+    theirs = LeadFactory(owner=other_rep, first_name="Sara", last_name="Gallo", email="sara@gallo.it")
+    from imbuto.intake.events import index_leads
+
+    index_leads([theirs.pk])
+    response = client_as(rep).post("/leads/new/", {"last_name": "Gallo", "first_name": "Sara",
+                                                   "email": "sara@gallo.it", "purchase_timeframe": "unknown"})
+    assert response.status_code == 302 and response["Location"] == "/leads/"
+    assert Lead.objects.filter(last_name="Gallo").count() == 1
+
+
 def test_a_manager_may_pick_the_owner(client_as, manager, rep):
     client = client_as(manager)
     client.post("/leads/new/", {"last_name": "Gialli", "owner": rep.pk, "purchase_timeframe": "unknown"})
@@ -45,7 +79,9 @@ def test_service_validation_errors_map_onto_the_form_fields(client_as, rep, monk
     def refuse(**kwargs):
         raise ValidationFailed("Bad email.", fields={"email": ["Not an address."], "weird": ["Hm."]})
 
-    monkeypatch.setattr(services, "lead_create", refuse)
+    from imbuto.intake import services as intake_services
+
+    monkeypatch.setattr(intake_services, "lead_capture", refuse)
     response = client_as(rep).post("/leads/new/", {"last_name": "Y", "purchase_timeframe": "unknown"})
     form = response.context["form"]
     assert response.status_code == 422

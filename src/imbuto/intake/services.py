@@ -253,3 +253,34 @@ def idempotency_prune(*, older_than_hours: int | None = None, now: dt.datetime |
         with transaction.atomic():
             deleted += IdempotencyRecord.objects.filter(id__in=ids).delete()[0]
     return deleted
+
+
+def lead_capture(*, actor: Any, data: dict[str, Any]) -> tuple[Lead, str, int | None]:
+    """A lead typed in by a person (the UI's New lead form): a batch of one through the intake
+    pipeline like every other channel, so it is normalised, and a person who is already a lead is
+    merged into that lead (or flagged for review) instead of becoming a second one.
+
+    `data` holds form values (model instances for channel, campaign and owner). Returns (lead,
+    outcome, possible duplicate's id); a rejected record raises ValidationFailed with the per-field
+    reasons, a person without the right raises PermissionDenied, as the API does."""
+    from .pipeline import SourceRef, ingest
+
+    data = dict(data)
+    owner = data.pop("owner", None)
+    record: dict[str, Any] = {}
+    for name, value in data.items():
+        if value is None or value == "":
+            continue
+        if name == "channel":
+            value = value.slug
+        elif name == "campaign":
+            value = value.pk
+        elif isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        record[name] = value
+    source = SourceRef(kind=SourceKind.MANUAL, reference=f"ui:{getattr(actor, 'username', '')}"[:200])
+    result = ingest([record], actor=actor, owner=owner, source=source)[0]
+    if result.outcome == "rejected":
+        first = next(iter(result.errors.values()), [_("The record was rejected.")])[0]
+        raise ValidationFailed(first, fields=result.errors)
+    return Lead.objects.get(pk=result.lead_id), result.outcome, result.duplicate_of

@@ -142,14 +142,28 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         return render_error(request, status=403, message=_("You may not create leads."))
     form = LeadForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        # Typed-in leads go through the one intake path, as API, form and import records do.
+        from imbuto.intake.services import lead_capture
+
         try:
-            lead = services.lead_create(actor=request.user, data=form.create_data())
+            lead, outcome, _duplicate_of = lead_capture(actor=request.user, data=form.create_data())
         except PermissionDenied as exc:
             return render_error(request, exc, status=403)
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("Lead created."))
+            if outcome == "merged":
+                if not permissions.can(request.user, "view", lead):
+                    messages.info(request, _("This person is already a lead of another owner: what you "
+                                             "typed was added to that lead."))
+                    return redirect("leads:list")
+                messages.info(request, _("This person was already a lead: what you typed was merged "
+                                         "into it."))
+            elif outcome == "flagged":
+                messages.warning(request, _("Lead created. It may be a duplicate of another lead: it is "
+                                            "waiting in the duplicates review."))
+            else:
+                messages.success(request, _("Lead created."))
             return redirect("leads:detail", pk=lead.pk)
     status = 422 if form.errors else 200
     return render(request, "leads/lead_form.html", {"form": form, "lead": None}, status=status)
