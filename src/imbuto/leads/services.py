@@ -54,7 +54,9 @@ def _set_owner(lead: Lead, owner: Any) -> None:
 
 
 def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
-    """Create one lead. A lead created by a rep is owned by that rep."""
+    """Create one lead exactly as given, outside intake (no normalisation, no matching; its match keys
+    are added after commit): for code whose data is already clean. People and channels create leads
+    through intake (`intake.services.lead_capture`, the API). A lead created by a rep is the rep's."""
     owner = data.get("owner")
     if actor is not None and not permissions.can_create_lead(actor, owner=owner):
         permissions.audit_denial(actor, "create", "leads.lead", None,
