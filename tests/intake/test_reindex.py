@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 from imbuto.core import events
+from imbuto.core.history import history_of
 from imbuto.intake import events as intake_events
 from imbuto.intake import reindex, services
 from imbuto.intake.models import MatchKey
@@ -103,3 +104,16 @@ def test_only_an_edit_of_an_identity_field_reindexes(admin, patch, monkeypatch):
     assert calls == []
     patch(lead, {"job_title": "CEO", "city": "Bari"})
     assert calls == [{"city": "Lecce"}]
+
+
+def test_a_person_edit_is_normalised_like_a_record_and_a_bad_value_is_flagged(admin, patch):
+    lead = LeadFactory(first_name="Elsa", last_name="Riva", phone="", country="IT", quality_flags={})
+    patch(lead, {"phone": "347 123 4567", "email": "Elsa.Riva@EXAMPLE.it"})
+    assert (lead.phone, lead.email) == ("+393471234567", "Elsa.Riva@example.it")
+    assert lead.quality_flags == {}
+    patch(lead, {"phone": "12"})
+    assert lead.phone == "12" and "phone" in lead.quality_flags  # kept as typed, flagged
+    entry = history_of(lead).filter(action="updated").last()
+    assert entry.changes["phone"] == ["+393471234567", "12"]
+    patch(lead, {"phone": "+39 347 7654321"})
+    assert lead.phone == "+393477654321" and "phone" not in lead.quality_flags

@@ -5,3 +5,8 @@ class IntakeConfig(AppConfig):
     name = "imbuto.intake"
     label = "intake"
     verbose_name = "Intake"
+
+    def ready(self) -> None:
+        from .events import _register
+
+        _register()  # person edits of a lead are normalised as intake normalises records

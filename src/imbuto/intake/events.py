@@ -47,3 +47,30 @@ def _on_lead_created(*, name: str, lead_ids: list[int], indexed: bool = False, *
 
 events.subscribe("lead.created", _on_lead_created)
 events.subscribe("lead.updated", reindex.on_lead_updated)
+
+
+# Identity values a person types into a lead, cleaned as intake cleans a record's.
+EDIT_FIELDS = ("email", "phone", "vat_id", "tax_code", "website", "country")
+
+
+def normalise_edit(lead: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values with the typed identity fields normalised, {field: why} for those kept as typed)."""
+    from .pipeline import matcher
+
+    typed = {f: v for f, v in values.items() if f in EDIT_FIELDS and isinstance(v, str) and v.strip()}
+    if not typed:
+        return values, {}
+    norm = matcher.normalize({"country": getattr(lead, "country", "") or "", **typed})
+    out, flagged = dict(values), {}
+    for name in typed:
+        if name in norm.flags:
+            flagged[name] = norm.flags[name]
+        elif norm.values.get(name):
+            out[name] = norm.values[name]
+    return out, flagged
+
+
+def _register() -> None:
+    from imbuto.leads import services as lead_services
+
+    lead_services.register_edit_normaliser(normalise_edit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -99,6 +100,26 @@ def _require(actor: Any, action: str, lead: Lead) -> None:
         permissions.require(actor, action, lead)
 
 
+# How a person's typed identity values are cleaned (phone to E.164, email domain, VAT ids, website,
+# country), registered by intake, so an edit is stored the way every channel's records are. Each takes
+# (lead, values) and returns (values, {field: why flagged}); leads itself does not know the rules.
+EditNormaliser = Callable[[Lead, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
+_edit_normalisers: list[EditNormaliser] = []
+
+
+def register_edit_normaliser(normaliser: EditNormaliser) -> None:
+    if normaliser not in _edit_normalisers:
+        _edit_normalisers.append(normaliser)
+
+
+def _normalise_edit(lead: Lead, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    flagged: dict[str, Any] = {}
+    for normaliser in _edit_normalisers:
+        values, flags = normaliser(lead, values)
+        flagged.update(flags)
+    return values, flagged
+
+
 def lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str = "") -> Lead:
     """Change editable fields; every changed value is kept in history as [old, new]."""
     _require(actor, "change", lead)
@@ -112,6 +133,7 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
         raise ValidationFailed(_("Some fields cannot be changed here."),
                                fields={f: [_("Not editable.")] for f in sorted(unknown)})
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    values, flagged = _normalise_edit(lead, values)
     before = {f: getattr(lead, f) for f in EDITABLE}
     before_ovr = lead.temperature_overridden
     for field, value in values.items():
@@ -124,11 +146,13 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
     changes = {f: (before[f], getattr(lead, f)) for f in EDITABLE if before[f] != getattr(lead, f)}
     if lead.temperature_overridden != before_ovr:
         changes["temperature_overridden"] = (before_ovr, lead.temperature_overridden)
-    stale = {f for f in (lead.quality_flags or {}) if f in changes}
-    if stale:  # a person retyped a value intake had flagged: the flag spoke of the old value
-        flags = dict(lead.quality_flags)
-        lead.quality_flags = {f: why for f, why in flags.items() if f not in stale}
-        changes["quality_flags"] = (flags, lead.quality_flags)
+    # A flag speaks of the value it was raised on: a retyped value gets the verdict on the new one.
+    flags = dict(lead.quality_flags or {})
+    new_flags = {f: why for f, why in flags.items() if f not in changes}
+    new_flags.update({f: why for f, why in flagged.items() if f in changes})
+    if new_flags != flags:
+        lead.quality_flags = new_flags
+        changes["quality_flags"] = (flags, new_flags)
     if not changes:
         return lead
     lead.save()
