@@ -19,8 +19,8 @@ def _fresh_process_caches():
     from imbuto.intake import api as intake_api
     from imbuto.intake.pipeline import refs
 
-    refs._forget_channels()
-    intake_api._forget_related()
+    refs.CHANNELS.clear()
+    intake_api.RELATED.clear()
     yield
 
 

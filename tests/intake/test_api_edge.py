@@ -6,20 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from imbuto.accounts.models import Team
-from imbuto.intake import api as intake_api
 from imbuto.intake.models import IdempotencyRecord
 from imbuto.intake.pipeline.idempotency import run_once
 from imbuto.leads.models import Channel, Lead
 from imbuto.leads.schemas import LeadOut
 from tests.api.conftest import assert_error
 from tests.factories import CampaignFactory, LeadFactory
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    intake_api._forget_related()
-    yield
-    intake_api._forget_related()
 
 
 def _sql(queries) -> list[str]:

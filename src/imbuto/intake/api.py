@@ -4,11 +4,9 @@ merges, referrals and re-engagement. Thin adapters over the pipeline, services a
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -16,6 +14,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import DomainError, NotFound, ValidationFailed
+from imbuto.core.process_cache import ProcessCache
 from imbuto.leads.models import Account, Campaign, Channel, Contact, Lead
 from imbuto.leads.schemas import LeadOut
 from imbuto.leads.selectors import lead_get
@@ -132,30 +131,18 @@ def _referrers(ids: dict[str, int | None]) -> dict[str, Any]:
 
 
 # The answer to a single-lead POST shows the lead with its channel, campaign, owner and team names.
-# Channels, campaigns and teams are few and rarely edited: they are kept in this process for a few
-# seconds (cleared at once by a save in this process) instead of being joined on every request.
-RELATED_CACHE_SECONDS = 10.0
-_related: dict[tuple[type[Model], int], tuple[float, Model]] = {}
-
-
-def _forget_related(**_kwargs: Any) -> None:
-    _related.clear()
-
-
-for _model in (Channel, Campaign, Team):
-    for _signal in (post_save, post_delete):
-        _signal.connect(_forget_related, sender=_model, dispatch_uid="intake_api_related")
+# Channels, campaigns and teams are few and rarely edited: kept for a few seconds (core.process_cache)
+# instead of being joined on every request.
+RELATED = ProcessCache("intake_answer_related", seconds=10.0, models=[Channel, Campaign, Team])
 
 
 def _related_object(model: type[Model], pk: int) -> Model | None:
-    hit = _related.get((model, pk))
-    if hit is not None and time.monotonic() - hit[0] <= RELATED_CACHE_SECONDS:
-        return hit[1]
+    hit = RELATED.get_many([(model, pk)])
+    if hit:
+        return hit[(model, pk)]
     obj = model.objects.filter(pk=pk).first()
     if obj is not None:
-        if len(_related) > 1000:
-            _related.clear()
-        _related[(model, pk)] = (time.monotonic(), obj)
+        RELATED.put_many({(model, pk): obj})
     return obj
 
 

@@ -74,6 +74,8 @@ def _key_rows(keys: list[str], cap: int, exact: tuple[set[str], set[str], set[st
     table = connection.ops.quote_name(MatchKey._meta.db_table)
     leads = connection.ops.quote_name(Lead._meta.db_table)
     where, exact_params = _exact_sql(*exact)
+    if not keys and not where:
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for part in chunks(keys, CHUNK * 5) if keys else [[]]:

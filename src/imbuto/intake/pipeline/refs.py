@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
+from imbuto.core.process_cache import ProcessCache
 from imbuto.leads.models import Campaign, Channel
 
 from ..models import SourceKind
@@ -23,39 +22,22 @@ DEFAULT_CHANNEL = {
 }
 
 
-# Channel slugs -> ids, kept in this process for a few seconds: a single-lead request would otherwise
-# spend a query on them every time. A save or delete in this process clears it at once; one in another
-# process shows here within CHANNEL_CACHE_SECONDS. Channels are data that admins rarely edit, and
-# one that has leads cannot be deleted (PROTECT). A slug not found is never cached, so a new channel
-# is usable everywhere at once.
-CHANNEL_CACHE_SECONDS = 10.0
-# (when filled, {slug: id}); replaced whole, never changed in place, so a thread reading the dict it
-# took never sees another thread empty it.
-_channel_cache: list[tuple[float, dict[str, int]]] = [(0.0, {})]
-
-
-def _forget_channels(**_kwargs: Any) -> None:
-    _channel_cache[0] = (0.0, {})
-
-
-for _signal in (post_save, post_delete):
-    _signal.connect(_forget_channels, sender=Channel, dispatch_uid="intake_refs_channels")
+# Channel slugs -> ids for a few seconds (see core.process_cache). A slug not found is never cached,
+# so a new channel is usable everywhere at once; one that has leads cannot be deleted (PROTECT).
+CHANNELS = ProcessCache("intake_channel_ids", seconds=10.0, models=[Channel])
 
 
 def _channels(wanted: set[str]) -> dict[str, int]:
-    """Channel ids for the slugs a batch names: from the cache above, else one small indexed query."""
+    """Channel ids for the slugs a batch names: from the cache, else one small indexed query."""
     if not wanted:
         return {}
-    filled_at, known = _channel_cache[0]
-    now = time.monotonic()
-    if now - filled_at > CHANNEL_CACHE_SECONDS:
-        filled_at, known = now, {}
-    missing = [slug for slug in wanted if slug not in known]
+    known = CHANNELS.get_many(wanted)
+    missing = wanted - known.keys()
     if missing:
         found = dict(Channel.objects.filter(slug__in=missing).values_list("slug", "id"))
-        known = {**known, **found} if len(known) < 1000 else found
-        _channel_cache[0] = (filled_at, known)
-    return {slug: known[slug] for slug in wanted if slug in known}
+        CHANNELS.put_many(found)
+        known.update(found)
+    return known
 
 
 def as_id(value: Any) -> int | None:
