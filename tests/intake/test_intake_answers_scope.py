@@ -145,3 +145,18 @@ def test_an_unknown_user_learns_nothing(db, theirs):
     nobody = UserFactory(username="nessuno", role="rep", is_active=False)
     [answer] = hide_unseen_leads(nobody, [{"outcome": "merged", "lead_id": theirs.pk}], fields=("lead_id",))
     assert answer["lead_id"] is None
+
+
+def test_the_openapi_document_states_the_answer_without_a_lead(db):
+    schema = Client().get("/api/v1/openapi.json").json()
+    schemas = schema["components"]["schemas"]
+    answers = schema["paths"]["/api/v1/leads"]["post"]["responses"]
+    for status in ("200", "201"):
+        one_of = answers[status]["content"]["application/json"]["schema"]["anyOf"]
+        assert {r["$ref"].rsplit("/", 1)[1] for r in one_of} == {"LeadCreateOut", "LeadNotShownOut"}
+    shown = schemas["LeadNotShownOut"]
+    assert shown["properties"]["lead"]["type"] == "null"
+    assert {"outcome", "lead", "message"} <= set(shown["required"])
+    for name in ("RecordOut", "EventResultOut", "LeadCreateOut"):
+        assert "message" in schemas[name]["properties"], name
+    assert {"survivor_visible", "merged_visible"} <= set(schemas["MergeOut"]["properties"])

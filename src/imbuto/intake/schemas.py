@@ -57,7 +57,7 @@ class LeadNotShownOut(Schema):
     caller's scope, and neither its id nor its values are shown."""
 
     outcome: str = Field(description="merged (200), or created | flagged (201) for an owner you may not see")
-    lead: None = Field(None, description="Always null: the lead is in someone else's care")
+    lead: None = Field(description="Always null: the lead is in someone else's care")
     message: str = Field(description="Says the person is already a lead in someone else's care")
     warnings: dict[str, list[str]] = Field(default_factory=dict)
 
