@@ -78,11 +78,12 @@ def test_single_create_is_idempotent(client):
                  422, "idempotency_key_reused")
 
 
-def test_a_rep_merging_into_someone_elses_lead_learns_only_the_id(api_as, rep, other_lead):
+def test_a_rep_merging_into_someone_elses_lead_learns_neither_its_id_nor_its_values(api_as, rep, other_lead):
     response = api_as(rep).post("/api/v1/leads", {"first_name": "Remo's", "email": other_lead.email})
     assert response.status_code == 200
-    assert response.json() == {"id": other_lead.pk, "outcome": "merged", "duplicate_of": other_lead.pk,
-                               "warnings": {}}
+    body = response.json()
+    assert body == {"outcome": "merged", "lead": None, "message": body["message"], "warnings": {}}
+    assert "someone else's care" in body["message"]
 
 
 def test_sources_list_every_channel_reference_with_file_and_row(client, admin):

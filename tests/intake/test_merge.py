@@ -137,7 +137,8 @@ def test_a_referral_is_linked_on_both_records_and_countable(rep, rep_lead):
     assert LeadSource.objects.filter(lead=rep_lead, kind="referral").exists()
     other = LeadFactory(owner=rep)
     services.referral_record(actor=rep, lead=other, referrer_lead=rep_lead)
-    assert selectors.lead_referrals(rep, rep_lead.pk)["made"][0].lead == other
+    made = selectors.lead_referrals(rep, rep_lead.pk)["made"][0]["lead"]
+    assert made.id == other.pk and made.visible and made.label == str(other)
     with pytest.raises(ValidationFailed):
         services.referral_record(actor=rep, lead=other)
     assert Referral.objects.count() == 2

@@ -43,6 +43,17 @@ def lead_scope(user: Any, action: str = "view") -> Q | None:
     return None
 
 
+def sees_loaded_lead(user: Any, lead: Any) -> bool | None:
+    """Whether `user` may see a lead already in memory, when that is certain without the database
+    (True for who sees every lead and for the lead's owner, as `lead_scope` says); None otherwise."""
+    scope = lead_scope(user, "view")
+    if scope is None:
+        return False
+    if scope == Q() or getattr(lead, "owner_id", None) == user.pk:
+        return True
+    return None
+
+
 def restrict(user: Any, queryset: QuerySet, action: str = "view") -> QuerySet:
     """Every list and lookup goes through here (NetBox's `restrict`)."""
     model = queryset.model._meta.label_lower

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from imbuto.accounts.models import Team, User
-from imbuto.core import permissions
 from imbuto.core.errors import DomainError, NotFound, ValidationFailed
 from imbuto.core.process_cache import ProcessCache
 from imbuto.leads.models import Account, Campaign, Channel, Contact, Lead
@@ -92,8 +91,8 @@ def lead_batch(request: HttpRequest, payload: BatchIn,
     def work() -> tuple[int, Any]:
         results = ingest(payload.leads, actor=request.auth,
                          source=SourceRef(kind=SourceKind.API, reference=_client_reference(request)))
-        return 200, {"results": [r.as_dict() for r in results],
-                     "summary": summarize(results)}
+        answers = selectors.hide_unseen_leads(request.auth, [r.as_dict() for r in results])
+        return 200, {"results": answers, "summary": summarize(results)}
 
     status, body, replayed = run_once(client=request.auth, endpoint="leads.batch", key=idempotency_key,
                                       body=payload.leads, work=work)
@@ -176,11 +175,14 @@ def lead_create_one(request: HttpRequest, payload: Schema, idempotency_key: str 
         if referrers:
             services.referral_record(actor=None, lead=lead, **referrers)
             lead.refresh_from_db()
-        extra = {"outcome": result.outcome, "duplicate_of": result.duplicate_of, "warnings": result.warnings}
+        [answer] = selectors.hide_unseen_leads(request.auth, [result.as_dict()], loaded=(lead,))
         status = 200 if result.outcome == "merged" else 201
-        if status == 200 and not permissions.can(request.auth, "view", lead):
-            # Merged into a lead the caller may not see: say so without showing it.
-            return status, {"id": lead.pk, **extra}
+        if answer["lead_id"] is None:
+            # Merged into a lead the caller may not see: say so without showing it, not even its id.
+            return status, {"outcome": result.outcome, "lead": None, "message": answer["message"],
+                            "warnings": result.warnings}
+        extra = {"outcome": result.outcome, "duplicate_of": answer["duplicate_of"],
+                 "warnings": result.warnings, "message": answer["message"]}
         return status, {**LeadOut.from_orm(lead).model_dump(mode="json"), **extra}
 
     body = payload.model_dump(mode="json", exclude_unset=True) if idempotency_key is not None else None
@@ -205,12 +207,14 @@ def lead_engagement(request: HttpRequest, lead_id: int, paging: Query[Paging]) -
 
 @router.get("/leads/{int:lead_id}/merges", response=MergeListOut)
 def lead_merges(request: HttpRequest, lead_id: int) -> Any:
-    """Merges into this lead: what was folded in, what differed, when and by whom."""
-    return {"items": list(selectors.lead_merges(request.auth, lead_id))}
+    """Merges into (or of) this lead: what was folded in, what differed, when and by whom. Values of a
+    surviving lead you may not see are left out (`survivor_visible` false)."""
+    return {"items": selectors.lead_merges(request.auth, lead_id)}
 
 
 @router.get("/merges/{int:merge_id}", response=MergeOut)
 def merge_read(request: HttpRequest, merge_id: int) -> Any:
+    """One merge, if you may see either lead; values of a surviving lead you may not see are left out."""
     return selectors.merge_get(request.auth, merge_id)
 
 
@@ -223,7 +227,8 @@ def lead_merge(request: HttpRequest, lead_id: int, payload: MergeIn) -> Any:
     except NotFound:
         message = _("No such lead: %(id)s.") % {"id": payload.other}
         raise NotFound(message, fields={"other": [message]}) from None
-    return services.lead_merge(actor=request.auth, survivor=survivor, merged=merged, reason=payload.reason)
+    merge = services.lead_merge(actor=request.auth, survivor=survivor, merged=merged, reason=payload.reason)
+    return selectors.merge_view(request.auth, merge)
 
 
 @router.post("/leads/{int:lead_id}/referral", response={201: ReferralOut})
@@ -259,7 +264,8 @@ def events_create(request: HttpRequest, payload: EventsIn,
     _check_size(payload.events, "events")
 
     def work() -> tuple[int, Any]:
-        results = record_events(payload.events, actor=request.auth)
+        results = selectors.hide_unseen_leads(request.auth, record_events(payload.events, actor=request.auth),
+                                              fields=("lead_id",))
         summary = {"recorded": 0, "duplicate": 0, "rejected": 0, "leads_created": 0}
         for r in results:
             summary[r["outcome"]] += 1
@@ -291,7 +297,7 @@ def duplicate_merge(request: HttpRequest, pair_id: int, payload: DuplicateMergeI
             raise ValidationFailed(_("No such lead."), fields={"survivor": [_("Unknown.")]})
     merge = services.duplicate_merge(actor=request.auth, candidate=pair, survivor=survivor)
     pair.refresh_from_db()
-    return duplicate_resolved(pair, merge)
+    return duplicate_resolved(pair, selectors.merge_view(request.auth, merge))
 
 
 @router.post("/duplicates/{int:pair_id}/dismiss", response=DuplicateResolvedOut)

@@ -27,6 +27,8 @@ class RecordOut(Schema):
     warnings: dict[str, list[str]]
     duplicate_of: int | None
     score: float | None = None
+    message: str | None = Field(None, description="Why lead_id or duplicate_of is null although the record "
+                                "was merged or flagged: the lead is in someone else's care")
 
 
 class SummaryOut(Schema):
@@ -43,7 +45,20 @@ class BatchOut(Schema):
 
 class LeadCreateOut(LeadOut):
     outcome: str = Field(description="created | flagged (201) or merged (200)")
-    duplicate_of: int | None = None
+    duplicate_of: int | None = Field(None, description="The lead this one may duplicate; null if you may "
+                                     "not see that lead (then `message` says so)")
+    warnings: dict[str, list[str]] = Field(default_factory=dict)
+    message: str | None = None
+
+
+class LeadNotShownOut(Schema):
+    """The answer when the record went to a lead the caller may not see (another owner's, another
+    team's): the record was merged into it (one person, one lead) or created for an owner outside the
+    caller's scope, and neither its id nor its values are shown."""
+
+    outcome: str = Field(description="merged (200), or created | flagged (201) for an owner you may not see")
+    lead: None = Field(description="Always null: the lead is in someone else's care")
+    message: str = Field(description="Says the person is already a lead in someone else's care")
     warnings: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -122,6 +137,8 @@ class EventResultOut(Schema):
     lead_id: int | None
     lead_outcome: str | None = Field(description="existing | created | merged | flagged")
     errors: dict[str, list[str]]
+    message: str | None = Field(None, description="Why lead_id is null on a recorded event: the event "
+                                "went to a lead in someone else's care")
 
 
 class EventsOut(Schema):
@@ -135,9 +152,15 @@ class MergeIn(Input):
 
 
 class MergeOut(Schema):
+    """A merge as the caller may see it (see docs/security.md): the values describe the surviving lead,
+    so a caller who may see only the merged lead gets them empty and `survivor_visible` false."""
+
     id: int
     survivor: int
     merged: int | None
+    survivor_visible: bool = Field(description="Whether you may open the surviving lead. When false, "
+                                   "filled_values, differing_values and incoming are empty.")
+    merged_visible: bool = Field(description="Whether you may open the merged lead")
     at: dt.datetime
     actor: str | None
     automatic: bool

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound
 from imbuto.core.models import HistoryEntry
 from imbuto.leads.models import Lead
-from imbuto.leads.selectors import lead_get, visible_leads
+from imbuto.leads.selectors import LeadRef, lead_get, lead_refs, visible_leads
 
 from .models import DuplicateCandidate, DuplicateStatus, EngagementEvent, LeadMerge, LeadSource, Referral
 
@@ -44,19 +46,110 @@ def lead_history_with_merged(user: Any, lead_id: int) -> QuerySet[HistoryEntry]:
             .select_related("actor").order_by("at", "id"))
 
 
-def lead_merges(user: Any, lead_id: int) -> QuerySet[LeadMerge]:
-    """Merges into (or of) this lead, newest first."""
+MERGE_FACTS = frozenset({"id", "pk", "survivor_id", "merged_id", "at", "actor", "actor_id", "automatic",
+                         "score", "rule", "reason", "source", "source_id"})
+
+
+@dataclass(frozen=True)
+class MergeView:
+    """A merge as one viewer may see it (MergeOut and the merge pages read this, never a LeadMerge).
+
+    A merge belongs to its survivor: who may see the surviving lead sees all of it, including the
+    merged lead's values folded in (they are the survivor's history now). Who may see only the merged
+    lead (its former owner, their manager) learns when, by whom and why it was merged, and the
+    survivor's id; the values (filled, differing, incoming) describe the survivor and stay hidden."""
+
+    merge: LeadMerge
+    survivor_ref: LeadRef
+    merged_ref: LeadRef | None
+
+    def __getattr__(self, name: str) -> Any:
+        # Only the merge's own facts pass through; the two Lead objects never do.
+        if name in MERGE_FACTS:
+            return getattr(self.merge, name)
+        raise AttributeError(name)
+
+    @property
+    def survivor_visible(self) -> bool:
+        return self.survivor_ref.visible
+
+    @property
+    def merged_visible(self) -> bool:
+        return self.merged_ref is not None and self.merged_ref.visible
+
+    @property
+    def filled_values(self) -> dict[str, Any]:
+        return self.merge.filled_values if self.survivor_visible else {}
+
+    @property
+    def differing_values(self) -> dict[str, Any]:
+        return self.merge.differing_values if self.survivor_visible else {}
+
+    @property
+    def incoming(self) -> dict[str, Any]:
+        return self.merge.incoming if self.survivor_visible else {}
+
+
+def merge_views(user: Any, merges: list[LeadMerge]) -> list[MergeView]:
+    """Project merges for `user` (one query for every lead they name)."""
+    refs = lead_refs(user, [i for m in merges for i in (m.survivor_id, m.merged_id)])
+    return [MergeView(m, refs[m.survivor_id], refs[m.merged_id] if m.merged_id else None) for m in merges]
+
+
+def merge_view(user: Any, merge: LeadMerge) -> MergeView:
+    return merge_views(user, [merge])[0]
+
+
+def lead_merges(user: Any, lead_id: int) -> list[MergeView]:
+    """Merges into (or of) this lead, newest first, as the user may see them."""
     lead = lead_get(user, lead_id)
-    return (LeadMerge.objects.filter(Q(survivor=lead) | Q(merged=lead))
-            .select_related("actor", "source", "source__channel").order_by("-at", "-id"))
+    merges = (LeadMerge.objects.filter(Q(survivor=lead) | Q(merged=lead))
+              .select_related("actor", "source", "source__channel").order_by("-at", "-id"))
+    return merge_views(user, list(merges))
 
 
-def merge_get(user: Any, merge_id: int) -> LeadMerge:
+def merge_get(user: Any, merge_id: int) -> MergeView:
+    """One merge, for a user who may see either of its leads; to anyone else it does not exist."""
     merge = (LeadMerge.objects.select_related("survivor", "merged", "actor", "source")
              .filter(pk=merge_id).first())
-    if merge is None or not permissions.can(user, "view", merge.survivor):
+    view = merge_view(user, merge) if merge is not None else None
+    if view is None or not (view.survivor_visible or view.merged_visible):
         raise NotFound(_("No such merge."))
-    return merge
+    return view
+
+
+# Said instead of naming a lead the caller may not see (see hide_unseen_leads).
+UNSEEN_MESSAGES = {
+    "existing": gettext_lazy("This person is already a lead in someone else's care: what you sent was "
+                             "added to that lead, and its owner can see it."),
+    "created": gettext_lazy("The lead was created in someone else's care: you may not open it."),
+    "duplicate_of": gettext_lazy("This may be the same person as a lead in someone else's care: the pair "
+                                 "waits in the duplicates review."),
+}
+
+
+def _unseen_message(answer: dict[str, Any], name: str) -> str:
+    if name == "lead_id":
+        outcome = answer.get("lead_outcome") or answer.get("outcome")
+        name = "created" if outcome in ("created", "flagged") else "existing"
+    return str(UNSEEN_MESSAGES[name])
+
+
+def hide_unseen_leads(user: Any, answers: list[dict[str, Any]],
+                      fields: tuple[str, ...] = ("lead_id", "duplicate_of"),
+                      loaded: Any = ()) -> list[dict[str, Any]]:
+    """Intake answers (one per record or event) without any lead the caller may not see: its id becomes
+    null and `message` says why, so intake never tells a caller who owns what or where. The record
+    itself was still merged: one person, one lead. One query per 5,000 ids, none for who sees all
+    (nor for `loaded` leads the caller owns)."""
+    refs = lead_refs(user, [a.get(f) for a in answers for f in fields], names=False, loaded=loaded)
+    for answer in answers:
+        answer.setdefault("message", None)
+        for name in fields:
+            if answer.get(name) is not None and not refs[answer[name]].visible:
+                answer["message"] = answer["message"] or _unseen_message(answer, name)
+                answer[name] = None
+    return answers
 
 
 def duplicate_list(user: Any, *, limit: int = 50, offset: int = 0) -> list[DuplicateCandidate]:
@@ -95,11 +188,14 @@ def referrals_made(referrer: Any) -> QuerySet[Referral]:
     return Referral.objects.filter(**{field: referrer}).select_related("lead")
 
 
-def lead_referrals(user: Any, lead_id: int) -> dict[str, list[Referral]]:
-    """Who referred this lead, and whom this lead referred."""
+def lead_referrals(user: Any, lead_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Who referred this lead, and whom this lead referred: each {"referral", "lead"}, the other lead
+    as a LeadRef (named only if the user may see it)."""
     lead = lead_get(user, lead_id)
+    received = list(Referral.objects.filter(lead=lead).select_related("referrer_contact", "referrer_account"))
+    made = list(Referral.objects.filter(referrer_lead=lead))
+    refs = lead_refs(user, [r.referrer_lead_id for r in received] + [r.lead_id for r in made])
     return {
-        "received": list(Referral.objects.filter(lead=lead).select_related(
-            "referrer_contact", "referrer_account", "referrer_lead")),
-        "made": list(Referral.objects.filter(referrer_lead=lead).select_related("lead")),
+        "received": [{"referral": r, "lead": refs.get(r.referrer_lead_id)} for r in received],
+        "made": [{"referral": r, "lead": refs[r.lead_id]} for r in made],
     }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from imbuto.core.errors import DomainError
 from imbuto.core.htmx import is_partial, render_error, render_page_or_partial
+from imbuto.leads.selectors import lead_ref, lead_refs
 
 from .capture import chatbot, cors, selectors, services, spam
 from .models import ChatSession, ChatStatus
@@ -153,7 +154,11 @@ def chat_list(request: HttpRequest) -> HttpResponse:
     if not services.may_view_chats(request.user):
         return render_error(request, status=403)
     show = request.GET.get("show") if request.GET.get("show") in ("live", "closed", "all") else "live"
-    context = {"sessions": selectors.chat_sessions(request.user, show=show), "show": show}
+    sessions = list(selectors.chat_sessions(request.user, show=show))
+    refs = lead_refs(request.user, [s.lead_id for s in sessions], names=False)
+    for session in sessions:  # a conversation links to its lead only for who may open that lead
+        session.lead_ref = refs.get(session.lead_id)
+    context = {"sessions": sessions, "show": show}
     return render_page_or_partial(request, "intake/capture/chat_list.html", context, partial="sessions")
 
 
@@ -165,6 +170,7 @@ def _detail_context(request: HttpRequest, session: ChatSession) -> dict[str, Any
         "can_answer": services.may_answer_chats(request.user),
         "is_agent": session.agent_id == request.user.pk,
         "answers": session.answers or {},
+        "lead_ref": lead_ref(request.user, session.lead_id),
     }
 
 
@@ -195,9 +201,14 @@ def _staff_action(request: HttpRequest, public_id: str, action: str) -> HttpResp
             session = services.chat_close(actor=request.user, session=session)
         elif action == "lead":
             result = services.chat_create_lead(actor=request.user, session=session)
-            messages.success(request, _("Lead created from the conversation."))
-            if not is_partial(request):
-                return redirect(reverse("leads:detail", args=[result.lead_id]))
+            ref = lead_ref(request.user, result.lead_id)
+            if ref is not None and not ref.visible:
+                messages.info(request, _("This person is already a lead in someone else's care: the "
+                                         "conversation was added to that lead."))
+            else:
+                messages.success(request, _("Lead created from the conversation."))
+                if not is_partial(request):
+                    return redirect(reverse("leads:detail", args=[result.lead_id]))
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
     if is_partial(request):

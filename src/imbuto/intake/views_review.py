@@ -121,7 +121,8 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A merge afterwards: who, when, why, the values it filled and every value that differed."""
+    """A merge afterwards: who, when, why, the values it filled and every value that differed; to
+    someone who may see only the merged lead, without the surviving lead's values (MergeView)."""
     try:
         merge = selectors.merge_get(request.user, pk)
     except NotFound as exc:
@@ -129,9 +130,10 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     differing = [{"field": k, "kept": v[0] if isinstance(v, list) else v,
                   "other": v[1] if isinstance(v, list) and len(v) > 1 else ""}
                  for k, v in sorted(merge.differing_values.items())]
+    both = merge.survivor_visible and merge.merged_id
     context = {"merge": merge, "differing": differing, "filled": sorted(merge.filled_values.items()),
                "incoming": sorted(merge.incoming.items()),
-               "rows": compare_rows(merge.survivor, merge.merged) if merge.merged_id else []}
+               "rows": compare_rows(merge.merge.survivor, merge.merge.merged) if both else []}
     return render(request, "intake/review/merge_detail.html", context)
 
 

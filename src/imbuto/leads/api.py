@@ -16,7 +16,7 @@ from pydantic import field_validator
 from imbuto.accounts.models import User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
-from imbuto.intake.schemas import LeadCreateOut
+from imbuto.intake.schemas import LeadCreateOut, LeadNotShownOut
 
 from . import account_selectors, account_services, selectors, services
 from .models import Account, Campaign, Channel, Contact, Lead
@@ -107,14 +107,18 @@ def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.post("/leads", response={200: LeadCreateOut, 201: LeadCreateOut}, tags=["leads"])
+@router.post("/leads", response={200: LeadCreateOut | LeadNotShownOut, 201: LeadCreateOut | LeadNotShownOut},
+             tags=["leads"])
 def lead_create_endpoint(request: HttpRequest, payload: LeadIn,
                          idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
     """Create one lead through the intake pipeline (normalised, matched against existing leads).
 
     201 with `outcome` "created" (or "flagged" as a possible duplicate), 200 with `outcome` "merged"
     when it matched an existing lead, 422 with the reasons when rejected. A lead created by a sales
-    rep is owned by that rep. With an `Idempotency-Key` header a retry gets the first answer again.
+    rep is owned by that rep. When the lead is one you may not see (the person is already another
+    owner's lead), the answer is `{"outcome": "merged", "lead": null, "message": ...}`: the record was
+    still merged into it, but neither its id nor its values are shown. With an `Idempotency-Key`
+    header a retry gets the first answer again.
     """
     from imbuto.intake.api import lead_create_one
 

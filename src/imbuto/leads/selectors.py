@@ -48,6 +48,61 @@ def visible_leads(user: Any, action: str = "view") -> QuerySet[Lead]:
     return permissions.restrict(user, qs, action)
 
 
+@dataclass(frozen=True)
+class LeadRef:
+    """Another lead as one viewer may see it: its name and a link when they may open it, else only
+    `#id`. Every place that names a lead other than the one on screen (merge partners, referrers,
+    duplicates, timeline entries, intake answers) shows it through this, so the rule is written once."""
+
+    id: int
+    visible: bool
+    lead: Lead | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.lead) if self.visible and self.lead is not None else f"#{self.id}"
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("leads:detail", args=[self.id]) if self.visible else ""
+
+    def __str__(self) -> str:
+        return self.label
+
+
+REF_CHUNK = 5000
+
+
+def lead_refs(user: Any, ids: Any, *, names: bool = True, loaded: Any = ()) -> dict[int, LeadRef]:
+    """{id: LeadRef} for the given lead ids as `user` may see them: one query per 5,000 ids, none when
+    names are not wanted and the user sees every lead (then any id counts as visible; otherwise an
+    unknown id comes back not visible). `loaded` leads already in memory skip the query when
+    core.permissions can tell from them alone (the user's own lead)."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    scope = permissions.lead_scope(user, "view")
+    if scope is None or not wanted:
+        return {i: LeadRef(i, False) for i in wanted}
+    if not names and scope == Q():
+        return {i: LeadRef(i, True) for i in wanted}
+    found: dict[int, Lead] = {}
+    if not names:
+        found = {lead.pk: lead for lead in loaded if lead.pk in wanted
+                 and permissions.sees_loaded_lead(user, lead)}
+    fields = ("id", "first_name", "last_name", "company_name", "email", "phone") if names else ("id",)
+    rest = [i for i in wanted if i not in found]
+    for start in range(0, len(rest), REF_CHUNK):
+        part = rest[start:start + REF_CHUNK]
+        found.update((lead.pk, lead) for lead in Lead.objects.filter(scope, pk__in=part).only(*fields))
+    return {i: LeadRef(i, i in found, found.get(i) if names else None) for i in wanted}
+
+
+def lead_ref(user: Any, lead_id: int | None) -> LeadRef | None:
+    """One other lead as `user` may see it (None for no lead)."""
+    return None if lead_id is None else lead_refs(user, [lead_id])[int(lead_id)]
+
+
 def lead_get(user: Any, lead_id: int, action: str = "view") -> Lead:
     """One lead, or NotFound: a lead outside the user's scope is not acknowledged to exist."""
     lead = (

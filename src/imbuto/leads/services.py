@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import events, history, permissions
-from imbuto.core.errors import InvalidTransition, ValidationFailed, from_django_validation
+from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed, from_django_validation
 
 from . import lifecycle
 from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
@@ -133,6 +133,10 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
         raise ValidationFailed(_("Some fields cannot be changed here."),
                                fields={f: [_("Not editable.")] for f in sorted(unknown)})
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.merged_into_id:
+        # Its values live on in the merge; a change belongs on the lead it was merged into.
+        raise Conflict(_("This lead was merged into lead #%(id)s; change that lead instead.")
+                       % {"id": lead.merged_into_id})
     values, flagged = _normalise_edit(lead, values)
     before = {f: getattr(lead, f) for f in EDITABLE}
     before_ovr = lead.temperature_overridden

@@ -23,6 +23,10 @@ ACTIONS = {
     "updated": _("Edited"),
     "transition": _("Stage changed"),
     "merged": _("Merged"),
+    "merged_into": _("Merged into another lead"),
+    "duplicate_dismissed": _("Not a duplicate"),
+    "referral_recorded": _("Referral recorded"),
+    "referral_made": _("Referred a lead"),
     "assigned": _("Assigned"),
 }
 CHOICES: dict[str, dict[str, Any]] = {
@@ -36,9 +40,10 @@ CHOICES: dict[str, dict[str, Any]] = {
 RELATED: dict[str, type[Model]] = {
     "owner": User, "team": Team, "channel": Channel, "campaign": Campaign,
     "referrer_contact": Contact, "referrer_account": Account, "account": Account, "contact": Contact,
-    "merged_into": Lead,
+    "merged_into": Lead, "referrer_lead": Lead,
 }
-EXTRA_LABELS = {"temperature_overridden": _("temperature set by hand"), **FORM_LABELS}
+EXTRA_LABELS = {"temperature_overridden": _("temperature set by hand"), "merged_into": _("merged into"),
+                **FORM_LABELS}
 
 
 @dataclass
@@ -72,15 +77,24 @@ def _label(name: str) -> str:
         return name.replace("_", " ")
 
 
-def _names(entries: list[Any]) -> dict[tuple[str, Any], str]:
-    """Names of the related objects the entries point at: one query per model, not per entry."""
+def _names(entries: list[Any], user: Any) -> dict[tuple[str, Any], str]:
+    """Names of the related objects the entries point at: one query per model, not per entry. Another
+    lead is named only if `user` may see it, else shown as #id (selectors.lead_refs)."""
+    from .selectors import lead_refs
+
     wanted: dict[str, set[Any]] = {}
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
             if name in RELATED and isinstance(pair, list | tuple):
                 wanted.setdefault(name, set()).update(v for v in pair if isinstance(v, int))
     names: dict[tuple[str, Any], str] = {}
+    lead_fields = [name for name in wanted if RELATED[name] is Lead]
+    if lead_fields:
+        refs = lead_refs(user, set().union(*(wanted[name] for name in lead_fields)))
+        names.update(((name, pk), refs[pk].label) for name in lead_fields for pk in wanted[name])
     for name, ids in wanted.items():
+        if RELATED[name] is Lead:
+            continue
         for obj in RELATED[name]._default_manager.filter(pk__in=ids):
             names[(name, obj.pk)] = str(obj)
     return names
@@ -112,10 +126,10 @@ def _date(value: str) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
-def timeline_for(lead: Lead) -> list[Entry]:
-    """Newest first: who, when, what changed from what to what, and why."""
+def timeline_for(lead: Lead, user: Any) -> list[Entry]:
+    """Newest first: who, when, what changed from what to what, and why, as `user` may see it."""
     rows = list(history_of(lead).order_by("-at", "-id")[:MAX_ENTRIES])
-    names = _names(rows)
+    names = _names(rows, user)
     entries = []
     for row in rows:
         changes = [

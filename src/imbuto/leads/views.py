@@ -64,10 +64,12 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, lead: Lead, tform: TransitionForm | None = None) -> dict:
-    can_change = permissions.can(request.user, "change", lead)
+    # A merged lead is a record of the past: it is worked where it went, so no moves and no Edit.
+    can_change = not lead.merged_into_id and permissions.can(request.user, "change", lead)
     options = services.stage_options(lead) if can_change else []
     return {
         "lead": lead,
+        "merged_into": selectors.lead_ref(request.user, lead.merged_into_id),
         "groups": lead_groups(lead),
         "disposition": CHOICES["disposition_reason"].get(lead.disposition_reason, lead.disposition_reason),
         "can_change": can_change,
@@ -76,7 +78,7 @@ def _detail_context(request: HttpRequest, lead: Lead, tform: TransitionForm | No
         "can_park": any(s == Stage.PARKED for s, _l in options),
         "tform": tform or TransitionForm(),
         "attempted": tform.data.get("to") if tform is not None and tform.is_bound else "",
-        "timeline": timeline_for(lead),
+        "timeline": timeline_for(lead, request.user),
     }
 
 
@@ -152,11 +154,14 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
+            if not selectors.lead_ref(request.user, lead.pk).visible:
+                # The person is someone else's lead (or was created for an owner outside the user's
+                # scope): say so without naming or linking it.
+                messages.info(request, _("This person is already a lead of another owner: what you "
+                                         "typed was added to that lead.") if outcome == "merged" else
+                              _("Lead created for an owner whose leads you do not see."))
+                return redirect("leads:list")
             if outcome == "merged":
-                if not permissions.can(request.user, "view", lead):
-                    messages.info(request, _("This person is already a lead of another owner: what you "
-                                             "typed was added to that lead."))
-                    return redirect("leads:list")
                 messages.info(request, _("This person was already a lead: what you typed was merged "
                                          "into it."))
             elif outcome == "flagged":
@@ -177,6 +182,9 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         return render_error(request, exc, status=403,
                             message=_("You may look at this lead but not change it."))
+    if lead.merged_into_id:
+        messages.info(request, _("This lead was merged into another one: it is changed there."))
+        return redirect("leads:detail", pk=lead.pk)
     form = LeadForm(request.POST or None, user=request.user, lead=lead)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.db.models import Q
 
-from imbuto.core import permissions
+from imbuto.leads.selectors import lead_refs
 
 from .. import selectors
 from ..models import DuplicateCandidate, DuplicateStatus, LeadMerge, LeadSource
@@ -22,15 +22,17 @@ def _user(context: template.Context) -> Any:
     return getattr(request, "user", None)
 
 
-@register.simple_tag
-def lead_sources_panel(lead: Any) -> dict[str, Any]:
-    """The lead's channel references (newest first) and how many merges folded into it."""
+@register.simple_tag(takes_context=True)
+def lead_sources_panel(context: template.Context, lead: Any) -> dict[str, Any]:
+    """The lead's channel references (newest first), how many merges folded into it, and who referred
+    it: a referring lead is named only if the user may see it (leads.selectors.lead_refs)."""
     sources = list(LeadSource.objects.filter(lead=lead).select_related("channel", "campaign")
                    .order_by("-received_at", "-id")[:PANEL_ROWS])
+    referred_by = list(lead.referrals_received.select_related("referrer_contact", "referrer_account")[:5])
+    refs = lead_refs(_user(context), [r.referrer_lead_id for r in referred_by if r.referrer_lead_id])
     return {"sources": sources, "total": LeadSource.objects.filter(lead=lead).count() if sources else 0,
             "merges": LeadMerge.objects.filter(Q(survivor=lead) | Q(merged=lead)).count(),
-            "referred_by": list(lead.referrals_received.select_related(
-                "referrer_contact", "referrer_account", "referrer_lead")[:5]),
+            "referred_by": [{"referral": r, "lead": refs.get(r.referrer_lead_id)} for r in referred_by],
             "referred": lead.referrals_made.count()}
 
 
@@ -41,16 +43,15 @@ def lead_engagement_panel(lead: Any) -> list[Any]:
 
 @register.simple_tag(takes_context=True)
 def lead_duplicates_panel(context: template.Context, lead: Any) -> list[dict[str, Any]]:
-    """Open possible duplicates of this lead whose other lead the user may see too."""
-    user = _user(context)
-    pairs = (DuplicateCandidate.objects.filter(Q(lead=lead) | Q(candidate=lead), status=DuplicateStatus.OPEN)
-             .select_related("lead", "candidate").order_by("-score")[:PANEL_ROWS])
-    out = []
-    for pair in pairs:
-        other = pair.candidate if pair.lead_id == lead.pk else pair.lead
-        if other.merged_into_id is None and permissions.can(user, "view", other):
-            out.append({"pair": pair, "other": other})
-    return out
+    """Open possible duplicates of this lead whose other lead the user may see too (a pair with a lead
+    outside their scope is not acknowledged, as in the review queue)."""
+    pairs = list(DuplicateCandidate.objects.filter(Q(lead=lead) | Q(candidate=lead),
+                                                   status=DuplicateStatus.OPEN)
+                 .select_related("lead", "candidate").order_by("-score")[:PANEL_ROWS])
+    others = [pair.candidate if pair.lead_id == lead.pk else pair.lead for pair in pairs]
+    refs = lead_refs(_user(context), [other.pk for other in others], names=False)
+    return [{"pair": pair, "other": other} for pair, other in zip(pairs, others, strict=True)
+            if other.merged_into_id is None and refs[other.pk].visible]
 
 
 @register.simple_tag(takes_context=True)
