@@ -98,7 +98,8 @@ def test_a_running_job_page_polls_and_shows_progress(manager):
     campaign = Campaign.objects.create(name="Webinar", channel_id=1)
     job = ImportJob.objects.create(file_name="big.csv", file_path="/nonexistent", file_size=1000,
                                    file_sha256="x", campaign=campaign, status="running", bytes_done=420,
-                                   rows_committed=2000, created=1900, rejected=100)
+                                   rows_committed=2000, created=1900, rejected=100,
+                                   created_by=manager)
     c = client_for(manager)
     html = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html and "42%" in html and "1,900" in html
