@@ -47,8 +47,8 @@ def people(admin, manager, marketer, south):
 
 @pytest.fixture
 def jobs(people):
-    return {name: job_of(people.get(name), f"{name}.csv") for name in ("mara", "nico", "sara", "marco", "mia")} | {
-        "cli": job_of(None, "cli.csv")}
+    made = {name: job_of(people[name], f"{name}.csv") for name in ("mara", "nico", "sara", "marco", "mia")}
+    return made | {"cli": job_of(None, "cli.csv")}
 
 
 EXPECTED = {
@@ -68,7 +68,8 @@ def test_each_role_sees_the_imports_of_its_scope(people, jobs, rep):
         assert {names[pk] for pk in visible_imports(people[user]).values_list("pk", flat=True)} == expected
         listed = client_for(people[user]).get(reverse("intake:imports")).content.decode()
         for name, job in jobs.items():
-            assert (f'href="{reverse("intake:import_detail", args=[job.pk])}"' in listed) == (name in expected)
+            link = f'href="{reverse("intake:import_detail", args=[job.pk])}"'
+            assert (link in listed) == (name in expected)
     assert not visible_imports(rep).exists() and not visible_imports(None).exists()
 
 
@@ -121,7 +122,8 @@ def test_the_same_file_imported_by_another_team_is_not_imported_again_and_not_li
 
     content = b"Email,Company\nanna@rossi.it,Rossi srl\n"
     c = client_for(people["sara"])
-    c.post(reverse("intake:import_new"), {"file": SimpleUploadedFile("a.csv", content), "new_campaign": "Fiera"})
+    c.post(reverse("intake:import_new"), {"file": SimpleUploadedFile("a.csv", content),
+                                          "new_campaign": "Fiera"})
     first = ImportJob.objects.get(file_name="a.csv")
     c.post(reverse("intake:import_start", args=[first.pk]))
     first.refresh_from_db()

@@ -13,6 +13,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,6 +356,15 @@ def xlsx_value(value: Any) -> str:
 
 
 def _inspect_xlsx(path: Path, size: int) -> FileInfo:
+    from .xlsx_guard import UnsafeWorkbook, check
+
+    try:
+        check(path)  # before openpyxl inflates anything
+    except UnsafeWorkbook as exc:
+        raise FileProblem(str(exc)) from exc
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise FileProblem(_("This ZIP file is not a readable XLSX workbook (%(error)s).")
+                          % {"error": exc}) from exc
     with path.open("rb") as fh:
         workbook = _open_xlsx(fh)
         try:
