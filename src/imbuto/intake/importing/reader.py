@@ -297,6 +297,8 @@ def iter_rows(path: str | Path, info: FileInfo, *, skip: int = 0, offset: int | 
             if lines.overlong:
                 problems += (_("This row is longer than %(mb)s MB or contains binary data.")
                              % {"mb": MAX_LINE_BYTES // 2**20},)
+                if any(OVERLONG in cell for cell in cells):  # the line was never read: say so, in words
+                    cells = [_("(not shown: longer than %(mb)s MB)") % {"mb": MAX_LINE_BYTES // 2**20}]
             elif cells and len(cells) != len(info.header):
                 problems += _ragged(cells, len(info.header))
             if not problems and lines.repaired:
