@@ -172,3 +172,64 @@ def test_a_failed_job_is_resumed_from_the_web(manager, tmp_path, django_capture_
     assert (job.status, job.created, job.rows_committed, job.error) == ("done", 3, 3, "")
     assert Lead.objects.filter(campaign=campaign).count() == 3
     assert c.post(reverse("intake:import_resume", args=[job.pk])).status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_preview_is_computed_once_and_the_page_only_reads_it(marketer, monkeypatch):
+    from imbuto.intake.importing import runner
+
+    c = client_for(marketer)
+    upload(c)
+    job = ImportJob.objects.get()
+    calls = []
+    real = runner.dry_run
+    monkeypatch.setattr(runner, "dry_run", lambda **kw: calls.append(kw) or real(**kw))
+    for _ in range(3):
+        page = c.get(reverse("intake:import_detail", args=[job.pk]))
+        assert page.status_code == 200 and page.content.decode().count('class="badge stage-customer"') == 3
+    assert calls == []  # computed at upload, read since
+    mapping = {"col-0": "first_name", "col-1": "last_name", "col-2": "email", "col-3": "", "col-4": "phone"}
+    c.post(reverse("intake:import_mapping", args=[job.pk]), mapping)
+    page = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
+    assert len(calls) == 1 and "Società Bellini" not in page  # the new mapping: company ignored
+    c.get(reverse("intake:import_detail", args=[job.pk]), headers={"Accept-Language": "it"})
+    c.get(reverse("intake:import_detail", args=[job.pk]), headers={"Accept-Language": "it"})
+    assert len(calls) == 2  # once more for a reader in Italian, then read
+
+
+@pytest.mark.django_db
+def test_a_run_of_blank_rows_ends_the_preview_scan_with_a_note(marketer, monkeypatch):
+    from imbuto.intake.importing import preview, reader
+
+    read = []
+    real = reader.iter_rows
+
+    def counting(*args, **kw):
+        for row in real(*args, **kw):
+            read.append(row.number)
+            yield row
+
+    monkeypatch.setattr(reader, "iter_rows", counting)
+    blank_rows = 3 * preview.BOUNDS.blank_run
+    content = ("Nome;Cognome;E-mail\nAnna;Neri;anna@neri.it\n" + ";;\n" * blank_rows
+               + "Luca;Verdi;luca@verdi.it\n")
+    c = client_for(marketer)
+    upload(c, content)
+    job = ImportJob.objects.get()
+    page = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
+    assert 'id="preview-note"' in page and "more than 1,000 blank rows in a row" in page
+    assert "Anna" in page and "Luca" not in page
+    assert len(read) <= preview.BOUNDS.blank_run + 2  # the rest of the file was never read
+    assert job.dry_run  # and the import, when started, reads the whole file
+
+
+@pytest.mark.django_db
+def test_the_preview_stops_after_its_row_bound(marketer, monkeypatch):
+    from imbuto.intake.importing import preview, runner
+
+    monkeypatch.setattr(preview, "BOUNDS", runner.ScanBounds(rows=50, blank_run=1_000, seconds=10.0))
+    content = "Nome;Cognome;E-mail\n" + ";;\n" * 100 + "Luca;Verdi;luca@verdi.it\n"
+    c = client_for(marketer)
+    upload(c, content)
+    page = c.get(reverse("intake:import_detail", args=[ImportJob.objects.get().pk])).content.decode()
+    assert "stopped at row 52 to stay quick" in page and "Luca" not in page

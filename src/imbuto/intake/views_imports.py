@@ -20,12 +20,11 @@ from imbuto.core.errors import DomainError, NotFound
 from imbuto.core.htmx import render_error
 from imbuto.core.permissions import can_import_leads
 
-from .importing import columns, reader, report, runner, uploads
+from .importing import columns, preview, reader, report, uploads
 from .importing.forms import UploadForm, field_label, mapping_choices
 from .importing.selectors import can_see_import, import_get, visible_imports
 from .models import ImportJob, ImportStatus, RowLevel
 
-PREVIEW_ROWS = 20
 REPORT_ROWS = 50  # row report lines shown on the job page; the CSV download has them all
 
 
@@ -94,19 +93,21 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _preview(request: HttpRequest, job: ImportJob) -> HttpResponse:
-    context: dict[str, Any] = {"job": job, "choices": mapping_choices()}
+    """Reads the preview stored on the job (computed once, bounded: importing/preview.py)."""
+    data = preview.preview_of(actor=request.user, job=job)
+    columns_ = [{**c, "label": _label(c["field"])} for c in data.get("columns", [])]
+    context: dict[str, Any] = {"job": job, "choices": mapping_choices(), "columns": columns_,
+                               "problem": data.get("problem", ""), "note": data.get("note", ""),
+                               "info": data.get("info"), "summary": data.get("summary"),
+                               "previews": data.get("previews", []), "unmapped": data.get("unmapped", [])}
+    return render(request, "intake/imports/preview.html", context, status=422 if context["problem"] else 200)
+
+
+def _label(field: str) -> str:
     try:
-        info, plan, summary, tally = runner.dry_run(
-            actor=request.user, path=job.file_path, file_name=job.file_name, campaign=job.campaign,
-            channel=job.channel, manual=job.mapping, limit=PREVIEW_ROWS)
-    except (reader.FileProblem, columns.MappingError, OSError) as exc:
-        context.update(problem=str(exc), columns=[{"index": i, "header": h, "field": f}
-                                                  for i, (h, f) in enumerate(job.mapping.items())])
-        return render(request, "intake/imports/preview.html", context, status=422)
-    context.update(info=info, summary=summary, previews=tally.previews, unmapped=plan.unmapped,
-                   columns=[{"index": c.index, "header": c.header, "field": c.field, "how": c.how,
-                             "label": field_label(c.field) if c.field else ""} for c in plan.columns])
-    return render(request, "intake/imports/preview.html", context)
+        return field_label(field) if field else ""
+    except FieldDoesNotExist:
+        return field
 
 
 @require_POST

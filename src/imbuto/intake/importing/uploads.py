@@ -22,6 +22,7 @@ from imbuto.core.permissions import audit_denial, can_import_leads
 
 from ..models import ColumnMapping, ImportJob, ImportStatus
 from . import columns, reader, runner
+from .preview import preview_compute
 from .selectors import can_see_import
 
 
@@ -73,6 +74,7 @@ def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | Non
     except Exception:
         path.unlink(missing_ok=True)
         raise
+    preview_compute(actor=actor, job=job)  # once, here: the preview page only reads it
     return job, False
 
 
@@ -84,6 +86,7 @@ def import_remap(*, actor: Any, job: ImportJob, mapping: dict[str, str], save_as
     clean = columns.parse_manual(mapping)
     job.mapping = {header: clean.get(header, "") for header in job.mapping} | clean
     job.save(update_fields=["mapping"])
+    preview_compute(actor=actor, job=job)
     if save_as.strip():
         ColumnMapping.objects.update_or_create(
             name=save_as.strip()[:100],
