@@ -114,7 +114,7 @@ def _label(field: str) -> str:
 @import_permission
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_get(request.user, pk)
-    headers = list(job.mapping)
+    headers = preview.headers_of(job)
     mapping = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(headers)}
     save_as = request.POST.get("save_as", "").strip()
     try:

@@ -52,3 +52,12 @@ def preview_of(*, actor: Any, job: ImportJob) -> dict[str, Any]:
     if stored.get("mapping") != job.mapping:
         return preview_compute(actor=actor, job=job)
     return stored
+
+
+def headers_of(job: ImportJob) -> list[str]:
+    """The headers in the order the preview's mapping form numbers them (col-0, col-1, ...). Not the
+    mapping's own key order: PostgreSQL's jsonb does not keep the order of an object's keys."""
+    for data in (job.preview or {}).values():
+        if data.get("columns"):
+            return [c["header"] for c in sorted(data["columns"], key=lambda c: c["index"])]
+    return list(job.mapping)

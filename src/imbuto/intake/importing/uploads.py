@@ -112,7 +112,8 @@ def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
         job.dry_run = False
         job.status = ImportStatus.QUEUED
         job.created_at = timezone.now()
-        job.save(update_fields=["dry_run", "status", "created_at"])
+        job.preview = {}  # served its purpose; the job page shows progress and the report now
+        job.save(update_fields=["dry_run", "status", "created_at", "preview"])
         enqueue_import(job.pk)
     return job
 
