@@ -57,8 +57,22 @@ def _refuse(reason: str) -> UnsafeWorkbook:
                             "Excel, or as CSV.") % {"reason": reason})
 
 
+_PASSED: dict[tuple[str, int, int], bool] = {}  # files already checked (an upload is inspected 2-3 times)
+
+
 def check(path: str | Path) -> None:
     """Raise UnsafeWorkbook unless every part of the archive stays within the limits above."""
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _PASSED:
+        return
+    _check(path)
+    if len(_PASSED) > 256:
+        _PASSED.clear()
+    _PASSED[key] = True
+
+
+def _check(path: str | Path) -> None:
     with zipfile.ZipFile(path) as archive:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
