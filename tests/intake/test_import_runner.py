@@ -185,3 +185,21 @@ def test_the_dry_run_report_file_has_the_same_columns_as_the_download():
                     ["2", "", "No identity.", '{"City": "Roma"}', "Error"],
                     ["3", "phone", "Kept as typed.", "", "Warning"]]
     assert sink.count == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language,expected", [("en", "(not shown: longer than 8 MB)"),
+                                               ("it", "(non mostrata: più lunga di 8 MB)")])
+def test_an_overlong_line_is_reported_in_words_not_as_an_internal_marker(tmp_path, language, expected):
+    from django.utils import translation
+
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"Email,Company\n" + b"a@b.it," + b"x" * (9 * 2**20) + b"\nc@d.it,Rossi srl\n")
+    with translation.override(language):
+        job, summary = run(path)
+        out = io.StringIO()
+        report.write_job_report(job, out)
+    assert (summary.created, summary.rejected) == (1, 1)
+    [line] = ImportRowError.objects.filter(job=job)
+    assert "\x00" not in line.raw and "overlong" not in line.raw and expected in line.raw
+    assert "overlong" not in out.getvalue() and "\\u0000" not in out.getvalue()

@@ -3,6 +3,7 @@
 import csv
 import io
 import os
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -98,7 +99,8 @@ def test_a_running_job_page_polls_and_shows_progress(manager):
     campaign = Campaign.objects.create(name="Webinar", channel_id=1)
     job = ImportJob.objects.create(file_name="big.csv", file_path="/nonexistent", file_size=1000,
                                    file_sha256="x", campaign=campaign, status="running", bytes_done=420,
-                                   rows_committed=2000, created=1900, rejected=100)
+                                   rows_committed=2000, created=1900, rejected=100,
+                                   created_by=manager)
     c = client_for(manager)
     html = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html and "42%" in html and "1,900" in html
@@ -141,7 +143,10 @@ def test_the_mapping_can_be_changed_and_saved(admin, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert c.post(reverse("intake:import_start", args=[job.pk])).status_code == 302
     assert ImportJob.objects.get().dry_run  # refused: nothing to import with
-    headers = list(job.mapping)
+    # what the browser posts: each select is numbered as the page numbers it (not by jsonb key order)
+    numbered = re.findall(r'<label for="col-(\d+)">([^<]+)</label>', page.content.decode())
+    headers = [h.strip() for _, h in sorted(numbered, key=lambda m: int(m[0]))]
+    assert sorted(headers) == sorted(job.mapping)
     fields = {"Cliente": "company_name", "Chi": "full_name", "Posta": "email"}
     data = {f"col-{i}": fields.get(h, "") for i, h in enumerate(headers)} | {"save_as": "Fiere venete"}
     c.post(reverse("intake:import_mapping", args=[job.pk]), data)
@@ -171,3 +176,64 @@ def test_a_failed_job_is_resumed_from_the_web(manager, tmp_path, django_capture_
     assert (job.status, job.created, job.rows_committed, job.error) == ("done", 3, 3, "")
     assert Lead.objects.filter(campaign=campaign).count() == 3
     assert c.post(reverse("intake:import_resume", args=[job.pk])).status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_preview_is_computed_once_and_the_page_only_reads_it(marketer, monkeypatch):
+    from imbuto.intake.importing import runner
+
+    c = client_for(marketer)
+    upload(c)
+    job = ImportJob.objects.get()
+    calls = []
+    real = runner.dry_run
+    monkeypatch.setattr(runner, "dry_run", lambda **kw: calls.append(kw) or real(**kw))
+    for _ in range(3):
+        page = c.get(reverse("intake:import_detail", args=[job.pk]))
+        assert page.status_code == 200 and page.content.decode().count('class="badge stage-customer"') == 3
+    assert calls == []  # computed at upload, read since
+    mapping = {"col-0": "first_name", "col-1": "last_name", "col-2": "email", "col-3": "", "col-4": "phone"}
+    c.post(reverse("intake:import_mapping", args=[job.pk]), mapping)
+    page = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
+    assert len(calls) == 1 and "Società Bellini" not in page  # the new mapping: company ignored
+    c.get(reverse("intake:import_detail", args=[job.pk]), headers={"Accept-Language": "it"})
+    c.get(reverse("intake:import_detail", args=[job.pk]), headers={"Accept-Language": "it"})
+    assert len(calls) == 2  # once more for a reader in Italian, then read
+
+
+@pytest.mark.django_db
+def test_a_run_of_blank_rows_ends_the_preview_scan_with_a_note(marketer, monkeypatch):
+    from imbuto.intake.importing import preview, reader
+
+    read = []
+    real = reader.iter_rows
+
+    def counting(*args, **kw):
+        for row in real(*args, **kw):
+            read.append(row.number)
+            yield row
+
+    monkeypatch.setattr(reader, "iter_rows", counting)
+    blank_rows = 3 * preview.BOUNDS.blank_run
+    content = ("Nome;Cognome;E-mail\nAnna;Neri;anna@neri.it\n" + ";;\n" * blank_rows
+               + "Luca;Verdi;luca@verdi.it\n")
+    c = client_for(marketer)
+    upload(c, content)
+    job = ImportJob.objects.get()
+    page = c.get(reverse("intake:import_detail", args=[job.pk])).content.decode()
+    assert 'id="preview-note"' in page and "more than 1,000 blank rows in a row" in page
+    assert "Anna" in page and "Luca" not in page
+    assert len(read) <= preview.BOUNDS.blank_run + 2  # the rest of the file was never read
+    assert job.dry_run  # and the import, when started, reads the whole file
+
+
+@pytest.mark.django_db
+def test_the_preview_stops_after_its_row_bound(marketer, monkeypatch):
+    from imbuto.intake.importing import preview, runner
+
+    monkeypatch.setattr(preview, "BOUNDS", runner.ScanBounds(rows=50, blank_run=1_000, seconds=10.0))
+    content = "Nome;Cognome;E-mail\n" + ";;\n" * 100 + "Luca;Verdi;luca@verdi.it\n"
+    c = client_for(marketer)
+    upload(c, content)
+    page = c.get(reverse("intake:import_detail", args=[ImportJob.objects.get().pk])).content.decode()
+    assert "stopped at row 52 to stay quick" in page and "Luca" not in page

@@ -109,6 +109,21 @@ def can_import_leads(user: Any) -> bool:
     return role_of(user) in ("admin", "manager", "marketer")
 
 
+def import_scope(user: Any) -> Q | None:
+    """A Q over intake.ImportJob for the imports `user` may see, preview, start and resume; None means
+    none. Imports are scoped like the leads they create: an admin all of them; a manager their own and
+    those of their team's members; a marketer (no team) their own. Imports made from the command line
+    (no user) are the operator's: admins only."""
+    role = role_of(user)
+    if role == "admin":
+        return Q()
+    if role == "manager" and user.team_id:
+        return Q(created_by=user) | Q(created_by__team_id=user.team_id)
+    if role in ("manager", "marketer"):
+        return Q(created_by=user)
+    return None
+
+
 def can_manage_forms(user: Any) -> bool:
     """Web capture forms are marketing material: admins, managers and marketers edit them."""
     return role_of(user) in ("admin", "manager", "marketer")

@@ -206,6 +206,8 @@ class ImportJob(models.Model):
                                 related_name="+")
     mapping = models.JSONField(default=dict, blank=True)
     dry_run = models.BooleanField(default=False)
+    preview = models.JSONField(default=dict, blank=True,
+                               help_text="The preview's dry run, computed once (importing/preview.py).")
     status = models.CharField(max_length=10, choices=ImportStatus.choices,
                               default=ImportStatus.QUEUED, db_index=True)
     encoding = models.CharField(max_length=30, blank=True)

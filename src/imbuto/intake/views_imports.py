@@ -12,19 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imbuto.core.errors import DomainError
+from imbuto.core.errors import DomainError, NotFound
 from imbuto.core.htmx import render_error
 from imbuto.core.permissions import can_import_leads
 
-from .importing import columns, reader, report, runner, uploads
+from .importing import columns, preview, reader, report, uploads
 from .importing.forms import UploadForm, field_label, mapping_choices
+from .importing.selectors import can_see_import, import_get, visible_imports
 from .models import ImportJob, ImportStatus, RowLevel
 
-PREVIEW_ROWS = 20
 REPORT_ROWS = 50  # row report lines shown on the job page; the CSV download has them all
 
 
@@ -35,14 +35,29 @@ def import_permission(view: Any) -> Any:
         if not can_import_leads(request.user):
             return render_error(request, status=403, message=_("Only admins, managers and marketers may "
                                                                  "import leads."))
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:  # an import outside the user's scope does not exist for them
+            return render_error(request, exc, status=404)
     return wrapper
+
+
+def _already_imported(request: HttpRequest, earlier: ImportJob) -> HttpResponse:
+    """The file went into this campaign before: to that job, or, when it is someone else's import the
+    user may not open, to the list with a message that names no job."""
+    if can_see_import(request.user, earlier):
+        messages.info(request, _("This file was already imported into this campaign (import %(id)s): "
+                                 "nothing new to import.") % {"id": earlier.pk})
+        return redirect("intake:import_detail", earlier.pk)
+    messages.info(request, _("This file was already imported into this campaign by someone outside your "
+                             "team: nothing new to import."))
+    return redirect("intake:imports")
 
 
 @require_GET
 @import_permission
 def import_list(request: HttpRequest) -> HttpResponse:
-    jobs = (ImportJob.objects.select_related("campaign", "channel", "created_by")
+    jobs = (visible_imports(request.user).select_related("campaign", "channel", "created_by")
             .order_by("-created_at", "-id"))
     return render(request, "intake/imports/list.html", {"jobs": jobs[:100]})
 
@@ -63,8 +78,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             form.add_error("file" if "file" in exc.fields else None, exc.message)
         else:
             if existing:
-                messages.info(request, _("This file was already imported into this campaign (import %(id)s): "
-                                         "nothing new to import.") % {"id": job.pk})
+                return _already_imported(request, job)
             return redirect("intake:import_detail", job.pk)
     return render(request, "intake/imports/new.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -72,33 +86,35 @@ def import_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @import_permission
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob.objects.select_related("campaign", "channel", "created_by"), pk=pk)
+    job = import_get(request.user, pk)
     if job.dry_run:
         return _preview(request, job)
     return render(request, "intake/imports/detail.html", _progress_context(job))
 
 
 def _preview(request: HttpRequest, job: ImportJob) -> HttpResponse:
-    context: dict[str, Any] = {"job": job, "choices": mapping_choices()}
+    """Reads the preview stored on the job (computed once, bounded: importing/preview.py)."""
+    data = preview.preview_of(actor=request.user, job=job)
+    columns_ = [{**c, "label": _label(c["field"])} for c in data.get("columns", [])]
+    context: dict[str, Any] = {"job": job, "choices": mapping_choices(), "columns": columns_,
+                               "problem": data.get("problem", ""), "note": data.get("note", ""),
+                               "info": data.get("info"), "summary": data.get("summary"),
+                               "previews": data.get("previews", []), "unmapped": data.get("unmapped", [])}
+    return render(request, "intake/imports/preview.html", context, status=422 if context["problem"] else 200)
+
+
+def _label(field: str) -> str:
     try:
-        info, plan, summary, tally = runner.dry_run(
-            actor=request.user, path=job.file_path, file_name=job.file_name, campaign=job.campaign,
-            channel=job.channel, manual=job.mapping, limit=PREVIEW_ROWS)
-    except (reader.FileProblem, columns.MappingError, OSError) as exc:
-        context.update(problem=str(exc), columns=[{"index": i, "header": h, "field": f}
-                                                  for i, (h, f) in enumerate(job.mapping.items())])
-        return render(request, "intake/imports/preview.html", context, status=422)
-    context.update(info=info, summary=summary, previews=tally.previews, unmapped=plan.unmapped,
-                   columns=[{"index": c.index, "header": c.header, "field": c.field, "how": c.how,
-                             "label": field_label(c.field) if c.field else ""} for c in plan.columns])
-    return render(request, "intake/imports/preview.html", context)
+        return field_label(field) if field else ""
+    except FieldDoesNotExist:
+        return field
 
 
 @require_POST
 @import_permission
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk)
-    headers = list(job.mapping)
+    job = import_get(request.user, pk)
+    headers = preview.headers_of(job)
     mapping = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(headers)}
     save_as = request.POST.get("save_as", "").strip()
     try:
@@ -116,7 +132,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @import_permission
 def import_start(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = import_get(request.user, pk)
     try:
         started = uploads.import_start(actor=request.user, job=job)
     except reader.FileProblem as exc:
@@ -125,14 +141,14 @@ def import_start(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
     if started.pk != job.pk:
-        messages.info(request, _("This file was already imported into this campaign."))
+        return _already_imported(request, started)
     return redirect("intake:import_detail", started.pk)
 
 
 @require_POST
 @import_permission
 def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = import_get(request.user, pk)
     try:
         uploads.import_resume(actor=request.user, job=job)
     except DomainError as exc:
@@ -143,14 +159,14 @@ def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @import_permission
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob.objects.select_related("campaign", "channel"), pk=pk)
+    job = import_get(request.user, pk)
     return render(request, "intake/imports/detail.html#progress", _progress_context(job))
 
 
 @require_GET
 @import_permission
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = import_get(request.user, pk)
     response = StreamingHttpResponse(report.stream_job_report(job), content_type="text/csv; charset=utf-8")
     name = "".join(ch for ch in job.file_name if ch.isalnum() or ch in "._-")[:80] or "import"
     response["Content-Disposition"] = f'attachment; filename="{name}.errors.csv"'

@@ -13,6 +13,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,6 +297,8 @@ def iter_rows(path: str | Path, info: FileInfo, *, skip: int = 0, offset: int | 
             if lines.overlong:
                 problems += (_("This row is longer than %(mb)s MB or contains binary data.")
                              % {"mb": MAX_LINE_BYTES // 2**20},)
+                if any(OVERLONG in cell for cell in cells):  # the line was never read: say so, in words
+                    cells = [_("(not shown: longer than %(mb)s MB)") % {"mb": MAX_LINE_BYTES // 2**20}]
             elif cells and len(cells) != len(info.header):
                 problems += _ragged(cells, len(info.header))
             if not problems and lines.repaired:
@@ -355,6 +358,15 @@ def xlsx_value(value: Any) -> str:
 
 
 def _inspect_xlsx(path: Path, size: int) -> FileInfo:
+    from .xlsx_guard import UnsafeWorkbook, check
+
+    try:
+        check(path)  # before openpyxl inflates anything
+    except UnsafeWorkbook as exc:
+        raise FileProblem(str(exc)) from exc
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise FileProblem(_("This ZIP file is not a readable XLSX workbook (%(error)s).")
+                          % {"error": exc}) from exc
     with path.open("rb") as fh:
         workbook = _open_xlsx(fh)
         try:

@@ -53,6 +53,7 @@ class Summary:
     already_done: bool = False
     resumed_at_row: int = 0
     file_rows: int | None = None  # set when the rows were counted by an earlier job
+    note: str = ""  # why a bounded dry run stopped before the end of the file
 
     @property
     def rows(self) -> int:
@@ -249,14 +250,42 @@ def _fail(job: ImportJob, message: str) -> None:
     job.refresh_from_db()
 
 
+@dataclass
+class ScanBounds:
+    """Where a preview stops reading, whatever the file holds (issue 8, finding 5: 3,000,000 blank
+    rows tied a web thread for minutes on every view)."""
+
+    rows: int  # file rows read, blank ones included
+    blank_run: int  # consecutive blank rows
+    seconds: float
+
+
+def _bounded(rows: Iterator[reader.Row], bounds: ScanBounds, started: float,
+             stop: list[str]) -> Iterator[reader.Row]:
+    """The rows of the file until a bound is reached; `stop` receives the note saying which."""
+    blank = 0
+    for scanned, row in enumerate(rows, start=1):
+        blank = 0 if row.problems or any(c.strip() for c in row.cells) else blank + 1
+        if blank > bounds.blank_run:
+            stop.append(_("The preview stopped at row %(row)s: more than %(n)s blank rows in a row. The "
+                          "import reads the whole file.") % {"row": row.number, "n": f"{bounds.blank_run:,}"})
+            return
+        if scanned > bounds.rows or time.monotonic() - started > bounds.seconds:
+            stop.append(_("The preview stopped at row %(row)s to stay quick. The import reads the whole "
+                          "file.") % {"row": row.number})
+            return
+        yield row
+
+
 def dry_run(*, actor: Any, path: str | Path, file_name: str = "", campaign: Campaign | None,
             channel: Channel, manual: dict[str, Any] | None = None, limit: int | None = None,
             chunk_rows: int = CHUNK_ROWS, on_chunk: Callable[[Tally, int], None] | None = None,
-            ) -> tuple[reader.FileInfo, columns.ColumnPlan, Summary, Tally]:
+            bounds: ScanBounds | None = None) -> tuple[reader.FileInfo, columns.ColumnPlan, Summary, Tally]:
     """Run the whole pipeline with dry_run=True: the same answers, nothing written.
 
-    `limit` stops after that many rows (the web preview keeps their per-row outcome); `on_chunk`
-    receives each chunk's tally and the bytes read (the CLI writes report lines and progress)."""
+    `limit` stops after that many rows (the web preview keeps their per-row outcome); `bounds` stops
+    reading the file early, with a note in the summary; `on_chunk` receives each chunk's tally and the
+    bytes read (the CLI writes report lines and progress)."""
     from imbuto.intake.pipeline import Memo, ingest
 
     started = time.monotonic()
@@ -268,7 +297,11 @@ def dry_run(*, actor: Any, path: str | Path, file_name: str = "", campaign: Camp
     total = Tally()
     memo = Memo()
     size = min(chunk_rows, limit) if limit else chunk_rows
-    for chunk in chunked(reader.iter_rows(path, info), plan, info.header, size):
+    rows: Iterator[reader.Row] = reader.iter_rows(path, info)
+    stop: list[str] = []
+    if bounds is not None:
+        rows = _bounded(rows, bounds, started, stop)
+    for chunk in chunked(rows, plan, info.header, size):
         results = ingest(chunk.records, actor=actor, source=source, row_numbers=chunk.numbers,
                          dry_run=True, memo=memo) if chunk.records else []
         result = tally(chunk, results, plan, preview=limit is not None)
@@ -284,4 +317,5 @@ def dry_run(*, actor: Any, path: str | Path, file_name: str = "", campaign: Camp
     summary.created, summary.merged = total.counts["created"], total.counts["merged"]
     summary.flagged, summary.rejected = total.counts["flagged"], total.counts["rejected"]
     summary.seconds = time.monotonic() - started
+    summary.note = stop[0] if stop else ""
     return info, plan, summary, total

@@ -17,16 +17,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.core.errors import Conflict, PermissionDenied, ValidationFailed
-from imbuto.core.permissions import can_import_leads
+from imbuto.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from imbuto.core.permissions import audit_denial, can_import_leads
 
 from ..models import ColumnMapping, ImportJob, ImportStatus
 from . import columns, reader, runner
+from .preview import preview_compute
+from .selectors import can_see_import
 
 
-def _require(actor: Any) -> None:
+def _require(actor: Any, job: ImportJob | None = None) -> None:
+    """May import at all; and, for an existing job, may see it (else it does not exist for them)."""
     if not can_import_leads(actor):
         raise PermissionDenied(_("You may not import leads."))
+    if job is not None and not can_see_import(actor, job):
+        audit_denial(actor, "change", "intake.importjob", job.pk)
+        raise NotFound(_("No such import."))
 
 
 def upload_store(uploaded: UploadedFile) -> tuple[Path, str]:
@@ -68,17 +74,19 @@ def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | Non
     except Exception:
         path.unlink(missing_ok=True)
         raise
+    preview_compute(actor=actor, job=job)  # once, here: the preview page only reads it
     return job, False
 
 
 def import_remap(*, actor: Any, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
     """Change the column mapping of a preview job; optionally keep it as a named mapping."""
-    _require(actor)
+    _require(actor, job)
     if not job.dry_run:
         raise Conflict(_("This import has started; its mapping can no longer change."))
     clean = columns.parse_manual(mapping)
     job.mapping = {header: clean.get(header, "") for header in job.mapping} | clean
     job.save(update_fields=["mapping"])
+    preview_compute(actor=actor, job=job)
     if save_as.strip():
         ColumnMapping.objects.update_or_create(
             name=save_as.strip()[:100],
@@ -91,7 +99,7 @@ def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
     """Turn a preview into a real import and queue it (after commit). Idempotent."""
     from ..tasks import enqueue_import
 
-    _require(actor)
+    _require(actor, job)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if not job.dry_run:
@@ -104,14 +112,15 @@ def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
         job.dry_run = False
         job.status = ImportStatus.QUEUED
         job.created_at = timezone.now()
-        job.save(update_fields=["dry_run", "status", "created_at"])
+        job.preview = {}  # served its purpose; the job page shows progress and the report now
+        job.save(update_fields=["dry_run", "status", "created_at", "preview"])
         enqueue_import(job.pk)
     return job
 
 
 def import_resume(*, actor: Any, job: ImportJob) -> ImportJob:
     """Queue an unfinished job again (after a crash or a failure); it continues after its last row."""
-    _require(actor)
+    _require(actor, job)
     if job.dry_run or job.status == ImportStatus.DONE:
         raise Conflict(_("Only an unfinished import can be resumed."))
     from ..tasks import enqueue_import
