@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 from imbuto.core.events import Event, register
 
 # How a lead arrived or was touched (LeadSource kinds, plus the ways in outside intake).
-VIA_STAFF, VIA_DEMO = "staff", "demo"
+VIA_MANUAL, VIA_DEMO = "manual", "demo"
 
 
 @register
 @dataclass(frozen=True, kw_only=True)
 class LeadCreated(Event):
-    """New leads. `via`: api, form, chat, import, referral (intake's source kinds), staff (the lead
-    form, `lead_create`), demo. `indexed`: their match keys are already stored."""
+    """New leads. `via`: intake's source kind (api, form, chat, import, event, manual for the staff
+    lead form) or manual (`lead_create`), demo. `indexed`: their match keys are already stored."""
 
     name: ClassVar[str] = "lead.created"
     lead_ids: tuple[int, ...]

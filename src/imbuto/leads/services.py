@@ -90,7 +90,7 @@ def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
     lead.save()
     history.record(lead, actor=actor, action="created", reason=reason,
                    changes={"stage": [None, lead.stage]})
-    events.emit(lead_events.LeadCreated(lead_ids=(lead.pk,), via=lead_events.VIA_STAFF,
+    events.emit(lead_events.LeadCreated(lead_ids=(lead.pk,), via=lead_events.VIA_MANUAL,
                                         actor_id=events.actor_id_of(actor)))
     return lead
 

@@ -84,13 +84,14 @@ def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: li
     actor_id = events.actor_id_of(actor)
     if new_leads:
         events.emit(LeadCreated(lead_ids=tuple(lead.pk for lead in new_leads), indexed=True,
-                                via=source.kind, actor_id=actor_id))
+                                via=str(source.kind), actor_id=actor_id))
     # records folded into leads of this same batch are part of their creation, not news about a lead
     existing = {lead.pk for lead in targets.values()}
     folded = [m for m in merges if m.survivor_id in existing]
     if folded:
         events.emit(LeadMerged(lead_ids=tuple(sorted({m.survivor_id for m in folded})),
-                               merge_ids=tuple(m.pk for m in folded), via=source.kind, actor_id=actor_id))
+                               merge_ids=tuple(m.pk for m in folded), via=str(source.kind),
+                               actor_id=actor_id))
 
 
 def _outcome(item: Item, pos: int) -> str:
