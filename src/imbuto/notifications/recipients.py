@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
 from imbuto.core import permissions
 
@@ -52,3 +53,21 @@ def people_responsible(leads: list[Any], *, exclude: int | None = None) -> dict[
 
 def lead_link(lead_id: int) -> str:
     return reverse("leads:detail", args=[lead_id])
+
+
+def channel_names(source: Any, via: str) -> dict[str, str]:
+    """Where the information came from, in every UI language: the record's channel, else the kind of
+    source it arrived through (a record sent to the API names no channel)."""
+    from imbuto.intake.models import SourceKind
+
+    channel = getattr(source, "channel", None)
+    if channel is not None:
+        return {"en": channel.name, "it": channel.name_it or channel.name}
+    kind = getattr(source, "kind", "") or via
+    if kind not in SourceKind.values:
+        return {}
+    names = {}
+    for lang in ("en", "it"):
+        with translation.override(lang):
+            names[lang] = str(SourceKind(kind).label)
+    return names

@@ -33,9 +33,8 @@ def notify_new_information(merge_ids: list[int], actor_id: int | None, via: str)
     for lead_id in sorted(unseen):
         first = by_lead[lead_id][0]
         lead = first.survivor
-        channel = first.source.channel if first.source and first.source.channel else None
         params = {"lead_id": lead_id, "lead": str(lead),
-                  "channel": {"en": channel.name, "it": channel.name_it or channel.name} if channel else ""}
+                  "channel": recipients.channel_names(first.source, via)}
         for user_id in people[lead_id]:
             messages.append(Message(recipient_id=user_id, code=NEW_INFORMATION, params=params,
                                     link=recipients.lead_link(lead_id), key=f"lead-merge:{first.pk}"))
