@@ -103,3 +103,24 @@ class ApiClient:
 @pytest.fixture
 def api_as():
     return ApiClient
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def tasks_immediate(settings):
+    """Tasks run as they are enqueued (the receivers' work happens within the test), as a worker would."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def event_log(monkeypatch):
+    """Every domain event delivered during the test, in order (the real receivers stay subscribed)."""
+    from imbuto.core import events
+
+    monkeypatch.setattr(events, "_subscribers", {k: list(v) for k, v in events._subscribers.items()})
+    log: list = []
+    for event_type in events.CATALOGUE.values():
+        events.subscribe(event_type, log.append)
+    return log

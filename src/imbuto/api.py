@@ -284,6 +284,7 @@ def _register_routers() -> None:
         ("/", "imbuto.leads.api"),
         ("/", "imbuto.accounts.api"),
         ("/", "imbuto.intake.api"),
+        ("/", "imbuto.notifications.api"),
     ]:
         try:
             mod = import_module(module)

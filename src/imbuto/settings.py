@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "imbuto.accounts",
     "imbuto.leads",
     "imbuto.intake",
+    "imbuto.notifications",
 ]
 
 MIDDLEWARE = [

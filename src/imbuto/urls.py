@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("imbuto.intake.urls")),
     path("", include("imbuto.leads.urls")),
     path("", include("imbuto.accounts.urls")),
+    path("", include("imbuto.notifications.urls")),
 ]

@@ -201,12 +201,14 @@ def test_the_history_uses_bulk_rows_with_actors(loaded):
     assert HistoryEntry.objects.filter(actor__isnull=False).exists()
 
 
-def test_subscribers_hear_of_the_demo_leads_after_commit(monkeypatch, django_capture_on_commit_callbacks):
-    from imbuto.core import events
+def test_subscribers_hear_of_the_demo_leads_after_commit(event_log, django_capture_on_commit_callbacks):
+    from imbuto.leads.events import LeadCreated
 
-    heard = []
-    monkeypatch.setitem(events._subscribers, "lead.created", [lambda **payload: heard.append(payload)])
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         demo("--leads", "25", "--seed", "2")
-    assert len(heard) == 1 and heard[0]["source"] == "demo" and heard[0]["indexed"] is True
-    assert sorted(heard[0]["lead_ids"]) == sorted(Lead.objects.values_list("pk", flat=True))
+    assert event_log == []
+    for callback in callbacks:
+        callback()
+    [heard] = event_log
+    assert isinstance(heard, LeadCreated) and heard.via == "demo" and heard.indexed is True
+    assert sorted(heard.lead_ids) == sorted(Lead.objects.values_list("pk", flat=True))

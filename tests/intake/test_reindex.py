@@ -1,12 +1,9 @@
-"""A person's edit of a lead re-indexes its match keys (intake/reindex.py, the `lead.updated` event)."""
-
-import importlib
+"""A person's edit of a lead re-indexes its match keys (intake/reindex.py, a task enqueued on LeadUpdated)."""
 
 import pytest
 
 from imbuto.core import events
 from imbuto.core.history import history_of
-from imbuto.intake import events as intake_events
 from imbuto.intake import reindex, services
 from imbuto.intake.models import MatchKey
 from imbuto.intake.pipeline import SourceRef, ingest
@@ -15,12 +12,15 @@ from tests.factories import LeadFactory
 
 
 @pytest.fixture(autouse=True)
-def intake_receivers(monkeypatch):
-    """Exactly the receivers intake subscribes, in a fresh registry restored afterwards: the receivers
-    are wired by importing intake.events, and another module's test may have cleared the registry."""
-    monkeypatch.setattr(events, "_subscribers", {})
-    importlib.reload(intake_events)
-    assert events._subscribers["lead.updated"] == [reindex.on_lead_updated]
+def _worker(tasks_immediate):
+    """The reindex task runs as it is enqueued by intake's LeadUpdated receiver, as a worker would."""
+
+
+def test_intake_receives_lead_updates_through_its_receivers_module():
+    from imbuto.intake import receivers
+    from imbuto.leads.events import LeadUpdated
+
+    assert receivers.on_lead_updated in events.receivers_of(LeadUpdated)
 
 
 def keys(lead):

@@ -52,7 +52,7 @@ def test_a_typed_in_person_owned_by_someone_else_is_merged_without_showing_it(cl
     from tests.factories import LeadFactory
 
     theirs = LeadFactory(owner=other_rep, first_name="Sara", last_name="Gallo", email="sara@gallo.it")
-    from imbuto.intake.events import index_leads
+    from imbuto.intake.indexing import index_leads
 
     index_leads([theirs.pk])
     response = client_as(rep).post("/leads/new/", {"last_name": "Gallo", "first_name": "Sara",

@@ -7,6 +7,8 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
-        from .events import _register
+        from . import receivers
+        from .indexing import register_edit_normaliser
 
-        _register()  # person edits of a lead are normalised as intake normalises records
+        register_edit_normaliser()  # person edits of a lead are normalised as intake normalises records
+        receivers.connect()

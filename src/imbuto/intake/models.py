@@ -358,6 +358,3 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral of lead {self.lead_id}"
-
-
-from . import events as _events  # noqa: E402,F401  (subscribes intake's receivers once models load)

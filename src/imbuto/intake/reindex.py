@@ -1,4 +1,4 @@
-"""Keep a lead's match keys current when a person edits it (the `lead.updated` event).
+"""Keep a lead's match keys current when a person edits it (LeadUpdated -> a task, receivers.py).
 
 A lead's MatchKey rows are the union of the keys of its own values and of the keys of every record that
 landed on it: incoming records folded in by the pipeline, and leads merged into it (their rows moved over
@@ -120,13 +120,3 @@ def reindex_lead(lead_id: int, previous: dict[str, Any]) -> tuple[int, int]:
     MatchKey.objects.bulk_create([MatchKey(lead_id=lead_id, key=key) for key in added],
                                  ignore_conflicts=True)
     return len(added), len(gone)
-
-
-def on_lead_updated(*, name: str, lead_ids: list[int], fields: list[str] | tuple[str, ...] = (),
-                    previous: dict[str, Any] | None = None, **_: Any) -> None:
-    """`lead.updated` receiver: only an edit of a field the keys are built from costs anything."""
-    relevant = set(fields) & set(IDENTITY_FIELDS)
-    if not relevant:
-        return
-    for lead_id in lead_ids:
-        reindex_lead(lead_id, {k: v for k, v in (previous or {}).items() if k in relevant})

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed
 from imbuto.leads.choices import Stage
+from imbuto.leads.events import LeadMerged, LeadReengaged, LeadReferred
 from imbuto.leads.models import Account, Channel, Contact, Lead
 
 from .models import (
@@ -94,7 +95,8 @@ def _lead_merge(*, actor: Any, survivor_id: int, merged_id: int, reason: str, au
                          "moved": moved})
     history.record(merged, actor=actor, action="merged_into", reason=reason,
                    changes={"merged_into": [None, survivor.pk]}, data={"merge": merge.pk})
-    events.emit("lead.merged", lead_ids=[survivor.pk], merged_ids=[merged.pk])
+    events.emit(LeadMerged(lead_ids=(survivor.pk,), merged_ids=(merged.pk,), merge_ids=(merge.pk,),
+                           via="merge", actor_id=events.actor_id_of(actor)))
     return merge
 
 
@@ -199,7 +201,8 @@ def _referral_record(*, actor: Any, lead: Lead, contact: Contact | None, account
         if referrer is not None:
             history.record(referrer, actor=actor, action="referral_made", reason=note,
                            data={"referral": referral.pk, "lead": lead.pk})
-    events.emit("lead.referred", lead_ids=[lead.pk], referral_ids=[referral.pk])
+    events.emit(LeadReferred(lead_ids=(lead.pk,), referral_ids=(referral.pk,),
+                             actor_id=events.actor_id_of(actor)))
     return referral
 
 
@@ -232,7 +235,7 @@ def _lead_reengage(*, actor: Any, lead: Lead, reason: str) -> Lead:
     LeadSource.objects.create(lead=lead, original_lead_id=lead.pk, kind=SourceKind.REENGAGEMENT,
                               channel=channel, reference=reason[:200], outcome="reengaged",
                               payload={"from": previous})
-    events.emit("lead.reengaged", lead_ids=[lead.pk])
+    events.emit(LeadReengaged(lead_ids=(lead.pk,), actor_id=events.actor_id_of(actor)))
     return lead
 
 

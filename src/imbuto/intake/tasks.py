@@ -45,3 +45,22 @@ def prune_idempotency() -> dict[str, Any]:
     from .services import idempotency_prune
 
     return {"deleted": idempotency_prune()}
+
+
+@task()
+def index_new_leads(lead_ids: list[int]) -> dict[str, Any]:
+    """Match keys of leads created outside the pipeline; leads already indexed are skipped, so a
+    repeated task changes nothing."""
+    from .indexing import index_leads
+
+    return {"indexed": index_leads(list(lead_ids))}
+
+
+@task()
+def reindex_edited_lead(lead_id: int, previous: dict[str, Any]) -> dict[str, Any]:
+    """A person's edit of identity fields: the lead's keys follow its values (reindex.py); idempotent,
+    it compares the stored keys with the lead's current values."""
+    from .reindex import reindex_lead
+
+    added, removed = reindex_lead(lead_id, previous)
+    return {"lead": lead_id, "added": added, "removed": removed}

@@ -24,6 +24,7 @@ from imbuto.core.history import jsonable
 from imbuto.core.models import HistoryEntry
 
 from .demo import DEMO_PASSWORD, DEMO_USERS, Plan
+from .events import VIA_DEMO, LeadCreated
 from .models import Account, Campaign, Channel, Contact, Lead
 
 ACCOUNT_FIELDS = ("website", "domain", "vat_id", "industry", "size_band", "street", "postal_code", "city",
@@ -130,8 +131,8 @@ def load_plan(plan: Plan) -> dict[str, int]:
                                "changes", "reason", "data"), entries)
     sources = _sources(plan, leads)
     # after commit, like any created lead; intake need not index them again
-    events.emit("lead.created", lead_ids=[lead.pk for lead in leads], indexed=bool(match_keys),
-                source="demo")
+    events.emit(LeadCreated(lead_ids=tuple(lead.pk for lead in leads), indexed=bool(match_keys),
+                            via=VIA_DEMO))
     return {"leads": len(leads), "history": len(entries), "campaigns": len(campaigns),
             "accounts": len(legacy_accounts) + len(customer_accounts),
             "contacts": sum(map(len, legacy_contacts)) + len(customer_contacts),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed, from_django_validation
 
+from . import events as lead_events
 from . import lifecycle
 from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
 from .models import Lead
@@ -89,7 +90,8 @@ def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
     lead.save()
     history.record(lead, actor=actor, action="created", reason=reason,
                    changes={"stage": [None, lead.stage]})
-    events.emit("lead.created", lead_ids=[lead.pk])
+    events.emit(lead_events.LeadCreated(lead_ids=(lead.pk,), via=lead_events.VIA_MANUAL,
+                                        actor_id=events.actor_id_of(actor)))
     return lead
 
 
@@ -162,8 +164,9 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
     lead.save()
     history.record(lead, actor=actor, action="updated", changes=changes, reason=reason)
     # Intake re-indexes the lead's match keys when an identity field changed (intake/reindex.py).
-    events.emit("lead.updated", lead_ids=[lead.pk], fields=sorted(changes),
-                previous={f: history.jsonable(old) for f, (old, _new) in changes.items()})
+    events.emit(lead_events.LeadUpdated(
+        lead_ids=(lead.pk,), fields=tuple(sorted(changes)), actor_id=events.actor_id_of(actor),
+        previous={f: history.jsonable(old) for f, (old, _new) in changes.items()}))
     return lead
 
 
@@ -220,7 +223,8 @@ def _lead_transition(
     lead.save()
     changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)}
     history.record(lead, actor=actor, action="transition", changes=changes, reason=reason)
-    events.emit("lead.stage_changed", lead_ids=[lead.pk], from_stage=old["stage"], to_stage=to)
+    events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=old["stage"], to_stage=to,
+                                             actor_id=events.actor_id_of(actor)))
     return lead
 
 

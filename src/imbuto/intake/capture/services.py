@@ -56,6 +56,12 @@ def _ingest(record: dict[str, Any], *, actor: Any, source: Any) -> Any:
     return ingest([record], actor=actor, source=source)[0]
 
 
+def engagement_store(rows: list[EngagementEvent], *, actor: Any) -> Any:
+    from imbuto.intake.pipeline.engagement import engagement_store as store
+
+    return store(rows, actor=actor)
+
+
 def _source(**kwargs: Any) -> Any:
     from imbuto.intake.pipeline import SourceRef
 
@@ -111,11 +117,11 @@ def form_submit(*, webform: WebForm, submission: Submission) -> CaptureResult:
         result = _ingest(record, actor=None, source=source)
         if result.outcome == "rejected" or not result.lead_id:
             return CaptureResult(False, None, "rejected", result.errors)
-        EngagementEvent.objects.create(
+        engagement_store([EngagementEvent(
             lead_id=result.lead_id, kind=EngagementKind.FORM_SUBMIT, channel_id=webform.channel_id,
             campaign_id=webform.campaign_id, content_ref=meta.get("page_url", "")[:300],
             properties={"form": webform.key, "form_name": webform.name, **meta},
-        )
+        )], actor=None)
     return CaptureResult(True, result.lead_id, result.outcome)
 
 
@@ -199,14 +205,14 @@ def _chat_lead(session: ChatSession, *, actor: Any) -> CaptureResult:
         return CaptureResult(False, None, "rejected", result.errors)
     session.lead_id = result.lead_id
     session.save(update_fields=["lead"])
-    EngagementEvent.objects.create(
+    engagement_store([EngagementEvent(
         lead_id=result.lead_id, kind=EngagementKind.CHAT_MESSAGE,
         channel=Channel.objects.filter(slug="website-chat").first(),
         content_ref=session.page_url[:300],
         properties={"chat_session": str(session.public_id), "need": str(answers.get("need", ""))[:500],
                     "purchase_timeframe": answers.get("purchase_timeframe", ""),
                     "messages": session.messages.count()},
-    )
+    )], actor=actor)
     return CaptureResult(True, result.lead_id, result.outcome)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import events, permissions
+from imbuto.leads.events import EngagementRecorded
 from imbuto.leads.models import Lead
 
 from ..models import EngagementEvent, EngagementKind, MatchKey, SourceKind
@@ -207,6 +208,18 @@ def _create_unknown(actor: Any, evs: list[Event], errors_out: dict[int, dict[str
                 e.target, e.lead_outcome = result.lead_id, result.outcome
 
 
+def engagement_store(rows: list[EngagementEvent], *, actor: Any) -> list[EngagementEvent]:
+    """The one writer of engagement rows (events API, web forms, chat): store them in bulk and emit
+    one EngagementRecorded after commit, so later apps (scoring) hear of every channel's engagement."""
+    if not rows:
+        return rows
+    EngagementEvent.objects.bulk_create(rows, batch_size=2000)
+    events.emit(EngagementRecorded(
+        lead_ids=tuple(sorted({r.lead_id for r in rows})), event_ids=tuple(r.pk for r in rows),
+        kinds=tuple(sorted({str(r.kind) for r in rows})), actor_id=events.actor_id_of(actor)))
+    return rows
+
+
 def record_events(raw_events: list[Any], *, actor: Any) -> list[dict[str, Any]]:
     """Store a batch of engagement events; one result per event, in order."""
     errors: dict[int, dict[str, list[str]]] = {}
@@ -248,10 +261,7 @@ def record_events(raw_events: list[Any], *, actor: Any) -> list[dict[str, Any]]:
             occurred_at=e.occurred_at or now, received_at=now,
             properties={**e.properties, **({"network": e.network} if e.network else {})},
         ) for e in live if e.target and e.index not in errors]
-        EngagementEvent.objects.bulk_create(rows, batch_size=2000)
-        if rows:
-            events.emit("engagement.recorded", lead_ids=sorted({r.lead_id for r in rows}),
-                        event_ids=[r.pk for r in rows])
+        engagement_store(rows, actor=actor)
     by_index = {e.index: e for e in evs}
     out = []
     for index in range(len(raw_events)):

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from imbuto.core import events, history
 from imbuto.core.models import HistoryEntry
+from imbuto.leads.events import LeadCreated, LeadMerged
 from imbuto.leads.models import Lead
 
 from ..models import DuplicateCandidate, LeadMerge, LeadSource, MatchKey
@@ -80,11 +81,17 @@ def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: li
     _match_keys(items, targets, indexed, common)
     _duplicates(items, now)
     _history(items, new_leads, merges, actor=actor, source=source, now=now)
+    actor_id = events.actor_id_of(actor)
     if new_leads:
-        events.emit("lead.created", lead_ids=[lead.pk for lead in new_leads], indexed=True)
-    survivors = sorted({m.survivor_id for m in merges if m.survivor_id in targets})
-    if survivors:
-        events.emit("lead.merged", lead_ids=survivors)
+        events.emit(LeadCreated(lead_ids=tuple(lead.pk for lead in new_leads), indexed=True,
+                                via=str(source.kind), actor_id=actor_id))
+    # records folded into leads of this same batch are part of their creation, not news about a lead
+    existing = {lead.pk for lead in targets.values()}
+    folded = [m for m in merges if m.survivor_id in existing]
+    if folded:
+        events.emit(LeadMerged(lead_ids=tuple(sorted({m.survivor_id for m in folded})),
+                               merge_ids=tuple(m.pk for m in folded), via=str(source.kind),
+                               actor_id=actor_id))
 
 
 def _outcome(item: Item, pos: int) -> str:

@@ -1,14 +1,10 @@
-"""Intake's event receivers: leads created outside the pipeline (the lead form, the CLI, demo data)
-get their match keys after commit, so the fuzzy matcher can find them too; a person's edit of a lead
-re-indexes its keys (reindex.py)."""
+"""Match keys of leads made outside the pipeline (the lead form, the CLI, demo data), stored by a task
+after the LeadCreated event (receivers.py) so the fuzzy matcher finds them too; and how a person's
+typed identity values are cleaned as intake cleans a record's."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from imbuto.core import events
-
-from . import reindex
 
 BATCH = 2000
 
@@ -40,15 +36,6 @@ def index_unindexed(limit: int | None = None) -> int:
     return index_leads(ids)
 
 
-def _on_lead_created(*, name: str, lead_ids: list[int], indexed: bool = False, **_: Any) -> None:
-    if not indexed:
-        index_leads(list(lead_ids))
-
-
-events.subscribe("lead.created", _on_lead_created)
-events.subscribe("lead.updated", reindex.on_lead_updated)
-
-
 # Identity values a person types into a lead, cleaned as intake cleans a record's.
 EDIT_FIELDS = ("email", "phone", "vat_id", "tax_code", "website", "country")
 
@@ -70,7 +57,7 @@ def normalise_edit(lead: Any, values: dict[str, Any]) -> tuple[dict[str, Any], d
     return out, flagged
 
 
-def _register() -> None:
+def register_edit_normaliser() -> None:
     from imbuto.leads import services as lead_services
 
     lead_services.register_edit_normaliser(normalise_edit)

@@ -1,0 +1,19 @@
+"""Readers of notifications, already restricted to the reader's own (policy.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from . import policy
+from .models import Notification
+
+
+def notifications_of(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = policy.scope(user, Notification.objects.all())
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def unread_count(user: Any) -> int:
+    return notifications_of(user, unread_only=True).count()
