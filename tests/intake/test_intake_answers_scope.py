@@ -22,7 +22,7 @@ def hide_unseen_leads(*args, **kwargs):
 @pytest.fixture
 def theirs(other_rep):
     """Remo's lead (team South), indexed for matching as intake leaves it."""
-    from imbuto.intake.events import index_leads
+    from imbuto.intake.indexing import index_leads
 
     lead = LeadFactory(owner=other_rep, first_name="Tea", last_name="Altrui", email="tea.altrui@example.com",
                        phone="+393339998877", company_name="Altrui Srl")
