@@ -16,17 +16,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from imbuto.core.errors import Conflict, PermissionDenied, ValidationFailed
-from imbuto.core.permissions import can_import_leads
+from imbuto.core import permissions
+from imbuto.core.errors import Conflict, ValidationFailed
 
 from ..models import ColumnMapping, ImportJob, ImportStatus
 from . import columns, reader, runner
 
-
-def _require(actor: Any) -> None:
-    if not can_import_leads(actor):
-        raise PermissionDenied(_("You may not import leads."))
+NOT_ALLOWED = _lazy("You may not import leads.")
 
 
 def upload_store(uploaded: UploadedFile) -> tuple[Path, str]:
@@ -50,7 +48,7 @@ def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | Non
                    mapping: ColumnMapping | None = None) -> tuple[ImportJob, bool]:
     """(job, existing): a preview job for the upload, or the job that already imported this file
     into this campaign. Raises ValidationFailed with a clear message for unreadable files."""
-    _require(actor)
+    permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
     path, sha = upload_store(uploaded)
     try:
         campaign, channel = runner.import_target(actor=actor, campaign_id=campaign_id,
@@ -73,7 +71,7 @@ def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | Non
 
 def import_remap(*, actor: Any, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
     """Change the column mapping of a preview job; optionally keep it as a named mapping."""
-    _require(actor)
+    permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
     if not job.dry_run:
         raise Conflict(_("This import has started; its mapping can no longer change."))
     clean = columns.parse_manual(mapping)
@@ -91,7 +89,7 @@ def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
     """Turn a preview into a real import and queue it (after commit). Idempotent."""
     from ..tasks import enqueue_import
 
-    _require(actor)
+    permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if not job.dry_run:
@@ -111,7 +109,7 @@ def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
 
 def import_resume(*, actor: Any, job: ImportJob) -> ImportJob:
     """Queue an unfinished job again (after a crash or a failure); it continues after its last row."""
-    _require(actor)
+    permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
     if job.dry_run or job.status == ImportStatus.DONE:
         raise Conflict(_("Only an unfinished import can be resumed."))
     from ..tasks import enqueue_import

@@ -44,7 +44,7 @@ def lead_duplicates_panel(context: template.Context, lead: Any) -> list[dict[str
     """Open possible duplicates of this lead whose other lead the user may see too."""
     user = _user(context)
     pairs = (DuplicateCandidate.objects.filter(Q(lead=lead) | Q(candidate=lead), status=DuplicateStatus.OPEN)
-             .select_related("lead", "candidate").order_by("-score")[:PANEL_ROWS])
+             .select_related("lead__owner", "candidate__owner").order_by("-score")[:PANEL_ROWS])
     out = []
     for pair in pairs:
         other = pair.candidate if pair.lead_id == lead.pk else pair.lead
