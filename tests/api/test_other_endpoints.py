@@ -4,7 +4,7 @@ import pytest
 
 from imbuto.core.history import history_of
 from imbuto.leads.models import Account, Campaign
-from tests.factories import AccountFactory, CampaignFactory, ContactFactory
+from tests.factories import AccountFactory, CampaignFactory, ContactFactory, LeadFactory
 
 from .conftest import assert_error
 
@@ -48,7 +48,7 @@ def test_account_create_read_patch_and_history(api_as, rep):
 
 def test_account_list_search_and_cursor(api_as, rep):
     for n in range(7):
-        AccountFactory(name=f"Azienda {n}", city="Roma" if n % 2 else "Napoli")
+        AccountFactory(name=f"Azienda {n}", city="Roma" if n % 2 else "Napoli", owner=rep)
     client = api_as(rep)
     assert len(client.get("/api/v1/accounts", search="napoli").json()["items"]) == 4
     seen, cursor = [], None
@@ -66,13 +66,14 @@ def test_an_account_needs_a_name(api_as, rep):
 
 def test_a_rep_changes_only_their_own_accounts(api_as, rep, other_rep, manager):
     theirs = AccountFactory(owner=other_rep)
+    LeadFactory(owner=rep, account=theirs)  # the company of a lead rep works: seen, not changed
     assert api_as(rep).get(f"/api/v1/accounts/{theirs.pk}").status_code == 200
     assert_error(api_as(rep).patch(f"/api/v1/accounts/{theirs.pk}", {"city": "X"}), 403)
     assert api_as(manager).patch(f"/api/v1/accounts/{theirs.pk}", {"city": "X"}).status_code == 200
 
 
 def test_contacts_create_list_and_filter_by_account(api_as, rep):
-    account = AccountFactory(name="Bianchi SpA")
+    account = AccountFactory(name="Bianchi SpA", owner=rep)
     client = api_as(rep)
     created = client.post("/api/v1/contacts", {"first_name": "Luca", "last_name": "Neri",
                                                "email": "luca@bianchi.it", "account": account.pk})

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.cache import cache
 
+from imbuto.core.errors import PermissionDenied
 from imbuto.core.history import history_of
 from imbuto.intake.capture import services, spam
 from imbuto.intake.models import WebForm
@@ -66,7 +67,7 @@ def test_reps_and_anonymous_users_cannot_manage_forms(client, rep):
     assert client.get("/forms/").status_code == 403
     assert client.post("/forms/new/", form_post()).status_code == 403
     assert not WebForm.objects.exists()
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.webform_save(actor=rep, data={"name": "x"})
 
 

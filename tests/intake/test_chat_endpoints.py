@@ -240,3 +240,20 @@ def test_the_widget_script_is_served_from_a_stable_url(client):
     assert r.status_code == 200 and r["Content-Type"].startswith("application/javascript")
     assert b"data-imbuto-chat" in r.content
     assert client.get("/f/embed.js").status_code == 200
+
+
+def test_a_rep_cannot_close_a_chat_another_rep_took_over(client, rep, other_rep, manager):
+    """Issue 8 finding 11: closing answers 409 as sending and taking over do; a manager may close."""
+    v = Visitor()
+    v.start()
+    client.force_login(rep)
+    assert client.post(f"/chats/{v.id}/take-over").status_code == 302
+    other = Client()
+    other.force_login(other_rep)
+    r = other.post(f"/chats/{v.id}/close")
+    assert r.status_code == 409
+    assert ChatSession.objects.get(public_id=v.id).status == "human"
+    boss = Client()
+    boss.force_login(manager)
+    boss.post(f"/chats/{v.id}/close")
+    assert ChatSession.objects.get(public_id=v.id).status == "closed"

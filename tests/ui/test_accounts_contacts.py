@@ -19,7 +19,7 @@ def acme(rep, other_rep):
 
 def test_accounts_list_and_search(client_as, rep, acme):
     client = client_as(rep)
-    AccountFactory(name="Beta GmbH", country="DE")
+    AccountFactory(name="Beta GmbH", country="DE", owner=rep)
     assert b"Acme Italia" in client.get("/accounts/").content
     found = client.get("/accounts/", {"search": "milano"})
     assert [a.name for a in found.context["page"].object_list] == ["Acme Italia S.r.l."]
@@ -29,8 +29,8 @@ def test_accounts_list_and_search(client_as, rep, acme):
 
 def test_the_page_and_the_api_search_accounts_alike(client_as, api_as, rep, acme):
     """One selector serves both: the page finds by domain (the API did) and by website (the page did)."""
-    AccountFactory(name="Gamma SpA", domain="gamma.it", website="")
-    AccountFactory(name="Delta Srl", domain="", website="https://delta-shop.example")
+    AccountFactory(name="Gamma SpA", domain="gamma.it", website="", owner=rep)
+    AccountFactory(name="Delta Srl", domain="", website="https://delta-shop.example", owner=rep)
     for word in ("gamma.it", "delta-shop", "acme milano"):
         page = client_as(rep).get("/accounts/", {"search": word})
         api = api_as(rep).get("/api/v1/accounts", search=word).json()["items"]
@@ -38,6 +38,29 @@ def test_the_page_and_the_api_search_accounts_alike(client_as, api_as, rep, acme
         assert len(api) == 1, word
     assert client_as(rep).get("/accounts/", {"search": "acme\x00"}).status_code == 200
     assert client_as(rep).get("/contacts/", {"search": "bruni\x00 laura"}).status_code == 200
+
+
+def test_accounts_and_contacts_are_scoped_like_leads(client_as, api_as, rep, other_rep, manager,
+                                                    marketer, acme):
+    """Issue 10 item 11: a rep sees the accounts and contacts they own or whose leads they work; a
+    manager those of the team; another team's company is not even acknowledged (404)."""
+    south = AccountFactory(name="Sud Srl", owner=other_rep)
+    south_contact = ContactFactory(account=south, last_name="Meridionale", owner=other_rep)
+    north = AccountFactory(name="Nord Srl", owner=rep)
+    for user, sees in ((rep, {"Acme Italia S.r.l.", "Nord Srl"}),
+                       (manager, {"Acme Italia S.r.l.", "Nord Srl"}),
+                       (other_rep, {"Acme Italia S.r.l.", "Sud Srl"}),
+                       (marketer, {"Acme Italia S.r.l.", "Nord Srl", "Sud Srl"})):
+        page = client_as(user).get("/accounts/")
+        assert {a.name for a in page.context["page"].object_list} == sees, user
+        api = api_as(user).get("/api/v1/accounts").json()["items"]
+        assert {a["name"] for a in api} == sees, user
+    assert client_as(rep).get(f"/accounts/{south.pk}/").status_code == 404
+    assert client_as(rep).get(f"/contacts/{south_contact.pk}/").status_code == 404
+    assert api_as(manager).get(f"/api/v1/contacts/{south_contact.pk}").status_code == 404
+    assert api_as(rep).get(f"/api/v1/accounts/{north.pk}").status_code == 200
+    names = {c["last_name"] for c in api_as(rep).get("/api/v1/contacts").json()["items"]}
+    assert names == {"Bruni"}
 
 
 def test_account_detail_shows_contacts_and_only_the_leads_in_scope(client_as, rep, admin, acme):

@@ -1,8 +1,14 @@
 """The one place that decides who may see or change what. API, UI and CLI all call it.
 
-Rules (issue #2): an admin sees and changes everything; a sales manager the leads of their team; a
-sales rep the leads they own; a marketer sees every lead and changes those still in marketing's
-hands (before SQL, plus the parked and discarded exits). Denials are audited.
+Each app registers a policy for each of its models in its `AppConfig.ready()`
+(`permissions.register(Model, Policy())`); a model without a policy is denied to everyone, so a new
+model is invisible until its app says who may see it. Four entry points:
+
+- `restrict(user, queryset, action)`: the queryset narrowed to what `user` may do, in one query;
+- `can(user, action, obj)`: decided from the object in memory where the policy can (no query);
+  `obj` may also be a model class or an "app.model" label for acts on the kind (`create`, `import`);
+- `require(actor, action, obj)`: `can` or an audited PermissionDenied (the only audited check);
+- `role_of(user)` and `lead_scope(user, action)` for the few callers that need the role or the Q.
 """
 
 from __future__ import annotations
@@ -10,11 +16,69 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied
 from .models import AuditEvent
 
-MARKETING_STAGES = ("suspect", "lead", "mql", "parked", "discarded")
+ROLES = ("admin", "manager", "rep", "marketer")
+
+
+class Policy:
+    """Who may do what on one model. The base class denies everything: a policy opens what it names.
+
+    `scope` answers for querysets (a Q, Q() for all rows, None for none); `check` answers for one
+    object in memory (True/False) or None to let `scope` decide with one query. `obj` is None when
+    the act concerns the kind (creating one, importing, managing)."""
+
+    def scope(self, user: Any, role: str, action: str) -> Q | None:
+        return None
+
+    def check(self, user: Any, role: str, action: str, obj: Model | None) -> bool | None:
+        return None
+
+
+class Everyone(Policy):
+    """Reference data: every signed-in role reads it; `change_roles` change it."""
+
+    def __init__(self, change_roles: tuple[str, ...] = ("admin",)) -> None:
+        self.change_roles = change_roles
+
+    def scope(self, user: Any, role: str, action: str) -> Q | None:
+        return Q() if action == "view" or role in self.change_roles else None
+
+
+class Roles(Policy):
+    """Some roles may do some actions on every row: {action: roles}; '*' is any other action."""
+
+    def __init__(self, rules: dict[str, tuple[str, ...]]) -> None:
+        self.rules = rules
+
+    def scope(self, user: Any, role: str, action: str) -> Q | None:
+        roles = self.rules.get(action, self.rules.get("*", ()))
+        return Q() if role in roles else None
+
+
+_policies: dict[str, Policy] = {}
+
+
+def _label(target: Any) -> str:
+    if isinstance(target, str):
+        return target.lower()
+    return target._meta.label_lower
+
+
+def register(model: Any, policy: Policy) -> None:
+    """Called by each app's ready() for its own models (a model class or an "app.model" label)."""
+    _policies[_label(model)] = policy
+
+
+def policy_for(model: Any) -> Policy | None:
+    return _policies.get(_label(model))
+
+
+def registered() -> frozenset[str]:
+    return frozenset(_policies)
 
 
 def role_of(user: Any) -> str | None:
@@ -22,25 +86,21 @@ def role_of(user: Any) -> str | None:
         return None
     if user.is_superuser:
         return "admin"
-    return user.role
+    return user.role if user.role in ROLES else None
+
+
+def scope_of(user: Any, model: Any, action: str = "view") -> Q | None:
+    """The Q over `model` for what `user` may do; None means nothing, Q() means everything."""
+    role = role_of(user)
+    policy = policy_for(model)
+    if role is None or policy is None:
+        return None
+    return policy.scope(user, role, action)
 
 
 def lead_scope(user: Any, action: str = "view") -> Q | None:
     """A Q over Lead for what `user` may do; None means nothing, Q() means everything."""
-    role = role_of(user)
-    if role is None:
-        return None
-    if role == "admin":
-        return Q()
-    if role == "manager":
-        if not user.team_id:
-            return Q(owner=user)
-        return Q(team_id=user.team_id) | Q(owner__team_id=user.team_id) | Q(owner=user)
-    if role == "rep":
-        return Q(owner=user)
-    if role == "marketer":
-        return Q() if action == "view" else Q(stage__in=MARKETING_STAGES)
-    return None
+    return scope_of(user, "leads.lead", action)
 
 
 def sees_loaded_lead(user: Any, lead: Any) -> bool | None:
@@ -55,87 +115,44 @@ def sees_loaded_lead(user: Any, lead: Any) -> bool | None:
 
 
 def restrict(user: Any, queryset: QuerySet, action: str = "view") -> QuerySet:
-    """Every list and lookup goes through here (NetBox's `restrict`)."""
-    model = queryset.model._meta.label_lower
-    if model == "leads.lead":
-        scope = lead_scope(user, action)
-        return queryset.none() if scope is None else queryset.filter(scope)
-    role = role_of(user)
-    if role is None:
+    """Every list and lookup goes through here (NetBox's `restrict`): one filter, one query."""
+    scope = scope_of(user, queryset.model, action)
+    if scope is None:
         return queryset.none()
-    if action == "view" or role in ("admin", "manager"):
-        return queryset
-    if hasattr(queryset.model, "owner"):
-        return queryset.filter(owner=user)
-    return queryset.none()
+    return queryset if scope == Q() else queryset.filter(scope)
 
 
-def can(user: Any, action: str, obj: Model) -> bool:
-    label = obj._meta.label_lower
+def can(user: Any, action: str, obj: Any) -> bool:
+    """May `user` do `action` on `obj` (an instance, a model class or a label for the kind)?"""
     role = role_of(user)
-    if role is None:
+    instance = obj if isinstance(obj, Model) else None
+    policy = policy_for(obj)
+    if role is None or policy is None:
         return False
-    if label == "leads.lead":
-        if action == "create":
-            return role in ("admin", "manager", "rep", "marketer")
-        return restrict(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
-    if label in ("leads.campaign", "leads.channel"):
-        return action == "view" or role in ("admin", "manager", "marketer")
-    if label in ("accounts.user", "accounts.team"):
-        return action == "view" or role == "admin"
-    if action == "view" or role in ("admin", "manager"):
-        return True
-    return getattr(obj, "owner_id", None) == user.pk
+    verdict = policy.check(user, role, action, instance)
+    if verdict is not None:
+        return verdict
+    scope = policy.scope(user, role, action)
+    if scope is None:
+        return False
+    if scope == Q() or instance is None:
+        return True  # every row, or (for the kind) at least some rows
+    if instance.pk is None:
+        return False
+    return type(instance)._default_manager.filter(scope, pk=instance.pk).exists()
 
 
-def require(user: Any, action: str, obj: Model, *, ip: str | None = None) -> None:
-    """Raise PermissionDenied (and audit it) unless `user` may do `action` on `obj`."""
-    if can(user, action, obj):
+def require(actor: Any, action: str, obj: Any, *, ip: str | None = None,
+            detail: dict | None = None, message: str | None = None) -> None:
+    """Raise PermissionDenied, and write the denial to the audit table, unless `actor` may do it.
+
+    `actor=None` is the system itself (tasks, the public form and chat, the shell) and is allowed;
+    a person always comes as a user, anonymous visitors as AnonymousUser."""
+    if actor is None or can(actor, action, obj):
         return
-    audit_denial(user, action, obj._meta.label_lower, obj.pk, ip=ip)
-    raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
-
-
-def can_create_lead(user: Any, owner: Any = None) -> bool:
-    """Every role creates leads; a sales rep only for themselves."""
-    role = role_of(user)
-    if role == "rep" and owner is not None and getattr(owner, "pk", owner) != user.pk:
-        return False
-    return role in ("admin", "manager", "rep", "marketer")
-
-
-def can_import_leads(user: Any) -> bool:
-    """List imports (purchased lists, event attendees) are a marketing and management task."""
-    return role_of(user) in ("admin", "manager", "marketer")
-
-
-def import_scope(user: Any) -> Q | None:
-    """A Q over intake.ImportJob for the imports `user` may see, preview, start and resume; None means
-    none. Imports are scoped like the leads they create: an admin all of them; a manager their own and
-    those of their team's members; a marketer (no team) their own. Imports made from the command line
-    (no user) are the operator's: admins only."""
-    role = role_of(user)
-    if role == "admin":
-        return Q()
-    if role == "manager" and user.team_id:
-        return Q(created_by=user) | Q(created_by__team_id=user.team_id)
-    if role in ("manager", "marketer"):
-        return Q(created_by=user)
-    return None
-
-
-def can_manage_forms(user: Any) -> bool:
-    """Web capture forms are marketing material: admins, managers and marketers edit them."""
-    return role_of(user) in ("admin", "manager", "marketer")
-
-
-def can_view_chats(user: Any) -> bool:
-    return role_of(user) is not None
-
-
-def can_answer_chats(user: Any) -> bool:
-    """Talking to a visitor is sales work: admins, managers and reps take chats over."""
-    return role_of(user) in ("admin", "manager", "rep")
+    pk = getattr(obj, "pk", None) if isinstance(obj, Model) else None
+    audit_denial(actor, action, _label(obj), pk, ip=ip, detail=detail)
+    raise PermissionDenied(message or _("You may not do this."))
 
 
 def audit_denial(user: Any, action: str, object_type: str, object_id: Any, *, ip: str | None = None,
@@ -148,3 +165,26 @@ def audit_denial(user: Any, action: str, object_type: str, object_id: Any, *, ip
         detail={"attempted": action, **(detail or {})},
         ip=ip,
     )
+
+
+# --- named acts on a kind, kept for callers (each asks the app's policy) ----------------------------
+
+def can_create_lead(user: Any) -> bool:
+    """May `user` create leads at all? For whom is leads.assignment's rule (`assignment`)."""
+    return can(user, "create", "leads.lead")
+
+
+def can_import_leads(user: Any) -> bool:
+    return can(user, "create", "intake.importjob")
+
+
+def can_manage_forms(user: Any) -> bool:
+    return can(user, "change", "intake.webform")
+
+
+def can_view_chats(user: Any) -> bool:
+    return can(user, "view", "intake.chatsession")
+
+
+def can_answer_chats(user: Any) -> bool:
+    return can(user, "answer", "intake.chatsession")

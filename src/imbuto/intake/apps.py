@@ -9,6 +9,9 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from . import receivers
         from .indexing import register_edit_normaliser
+        from .policies import register
+
+        register()  # who may see intake's records (core.permissions)
 
         register_edit_normaliser()  # person edits of a lead are normalised as intake normalises records
         receivers.connect()

@@ -42,19 +42,14 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _require(actor: Any, action: str, *objs: Any) -> None:
-    if actor is not None:
-        for obj in objs:
-            permissions.require(actor, action, obj)
-
-
 # ---- merge -------------------------------------------------------------------------------------------
 
 def lead_merge(*, actor: Any, survivor: Lead, merged: Lead, reason: str = "") -> LeadMerge:
     """Fold `merged` into `survivor`: empty fields filled, differing values kept, every relation moved.
 
     The merged lead is kept (with its own history) and points at the survivor through merged_into."""
-    _require(actor, "change", survivor, merged)
+    permissions.require(actor, "change", survivor)
+    permissions.require(actor, "change", merged)
     return _lead_merge(actor=actor, survivor_id=survivor.pk, merged_id=merged.pk, reason=reason,
                        automatic=False)
 
@@ -120,7 +115,8 @@ def duplicate_merge(*, actor: Any, candidate: DuplicateCandidate, survivor: Lead
     """Confirm a possible duplicate: merge the pair, the survivor chosen by the documented rule."""
     _open_candidate(candidate)
     a, b = Lead.objects.get(pk=candidate.lead_id), Lead.objects.get(pk=candidate.candidate_id)
-    _require(actor, "change", a, b)
+    permissions.require(actor, "change", a)
+    permissions.require(actor, "change", b)
     if survivor is not None:
         if survivor.pk not in (a.pk, b.pk):
             raise ValidationFailed(_("The survivor must be one of the two leads."),
@@ -137,7 +133,8 @@ def duplicate_dismiss(*, actor: Any, candidate: DuplicateCandidate, reason: str 
     """Not the same person or company: close the pair so it is not offered again."""
     _open_candidate(candidate)
     a, b = Lead.objects.get(pk=candidate.lead_id), Lead.objects.get(pk=candidate.candidate_id)
-    _require(actor, "change", a, b)
+    permissions.require(actor, "change", a)
+    permissions.require(actor, "change", b)
     with transaction.atomic():
         updated = DuplicateCandidate.objects.filter(pk=candidate.pk, status=DuplicateStatus.OPEN).update(
             status=DuplicateStatus.DISMISSED, resolved_at=timezone.now(), resolved_by=_user(actor))
@@ -161,9 +158,9 @@ def referral_record(*, actor: Any, lead: Lead, referrer_contact: Contact | None 
                                fields={"referrer": [_("Required.")]})
     if referrer_lead is not None and referrer_lead.pk == lead.pk:
         raise ValidationFailed(_("A lead cannot refer itself."), fields={"referrer_lead": [_("Same lead.")]})
-    _require(actor, "change", lead)
+    permissions.require(actor, "change", lead)
     if referrer_lead is not None:
-        _require(actor, "view", referrer_lead)
+        permissions.require(actor, "view", referrer_lead)
     return _referral_record(actor=actor, lead=lead, contact=referrer_contact, account=referrer_account,
                             referrer_lead=referrer_lead, note=note)
 
@@ -210,7 +207,7 @@ def _referral_record(*, actor: Any, lead: Lead, contact: Contact | None, account
 
 def lead_reengage(*, actor: Any, lead: Lead, reason: str = "") -> Lead:
     """A parked or lost lead becomes a lead again, in the lost-opportunity re-engagement channel."""
-    _require(actor, "change", lead)
+    permissions.require(actor, "change", lead)
     if lead.stage not in REENGAGE_FROM:
         raise InvalidTransition(
             _("Only a parked or discarded (lost) lead can be re-engaged; this one is %(stage)s.")

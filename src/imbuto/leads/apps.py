@@ -15,4 +15,7 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
+        from .policies import register
+
+        register()  # who may see and change leads, accounts, contacts... (core.permissions)
         post_migrate.connect(_seed_channels, sender=self, dispatch_uid="imbuto.leads.seed_channels")

@@ -13,6 +13,7 @@ from imbuto.core import permissions
 from imbuto.core.errors import DomainError
 
 from . import lifecycle
+from .assignment import assignable_users
 from .choices import DiscardReason, ParkReason, Stage, Temperature
 from .models import Campaign, Channel, Lead
 from .selectors import ORDERINGS
@@ -145,8 +146,14 @@ class LeadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(_lead_fields())
         if permissions.role_of(user) not in ("admin", "manager", "marketer"):
-            # A rep works their own leads: a lead a rep creates is theirs (lead_create decides).
+            # A rep works their own leads: a lead a rep creates is theirs (leads.assignment decides).
             del self.fields["owner"]
+        else:
+            # Only the people this user may hand the lead to (leads.assignment), and its current owner.
+            users = assignable_users(user)
+            if lead is not None and lead.owner_id:
+                users = users | User.objects.filter(pk=lead.owner_id)
+            self.fields["owner"].queryset = users.distinct().order_by("username")
 
     @staticmethod
     def initial_for(lead: Lead) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed, fr
 
 from . import events as lead_events
 from . import lifecycle
+from .assignment import apply_assignment, assignment
 from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
 from .models import Lead
 
@@ -49,32 +50,21 @@ def _apply_temperature(lead: Lead, values: dict[str, Any]) -> None:
         lead.temperature = lifecycle.temperature_for(lead.purchase_timeframe)
 
 
-def _set_owner(lead: Lead, owner: Any) -> None:
-    lead.owner = owner
-    if owner is not None and getattr(owner, "team_id", None):
-        lead.team_id = owner.team_id
-
-
 def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
     """Create one lead exactly as given, outside intake (no normalisation, no matching; its match keys
     are added after commit): for code whose data is already clean. People and channels create leads
-    through intake (`intake.services.lead_capture`, the API). A lead created by a rep is the rep's."""
-    owner = data.get("owner")
-    if actor is not None and not permissions.can_create_lead(actor, owner=owner):
-        permissions.audit_denial(actor, "create", "leads.lead", None,
-                                 detail={"owner": getattr(owner, "pk", None)} if owner else None)
-        raise permissions.PermissionDenied(
-            _("A sales rep creates leads for themselves only.") if owner is not None and
-            permissions.can_create_lead(actor) else _("You may not create leads."))
-    return _lead_create(actor=actor, data=data, reason=reason)
+    through intake (`intake.services.lead_capture`, the API). Who owns it: leads.assignment."""
+    permissions.require(actor, "create", Lead, message=_("You may not create leads."))
+    owner, team_id = assignment(actor=actor, owner=data.get("owner"))
+    return _lead_create(actor=actor, data=data, reason=reason, owner=owner, team_id=team_id)
 
 
 @transaction.atomic
-def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
+def _lead_create(*, actor: Any, data: dict[str, Any], reason: str, owner: Any, team_id: int | None
+                 ) -> Lead:
     data = dict(data)
-    owner = data.pop("owner", None)
-    if owner is None and permissions.role_of(actor) == "rep":
-        owner = actor
+    data.pop("owner", None)
+    data.pop("team", None)
     stage = data.pop("stage", None) or Stage.SUSPECT
     if stage in (Stage.DISCARDED, Stage.PARKED, Stage.CUSTOMER, Stage.OPPORTUNITY):
         raise ValidationFailed(_("A new lead cannot start in that stage."),
@@ -82,9 +72,7 @@ def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
     temperature = data.pop("temperature", None)
     lead = Lead(**data, stage=stage, created_by=actor if getattr(actor, "pk", None) else None)
     lead.stage_changed_at = timezone.now()
-    _set_owner(lead, owner)
-    if owner is None and permissions.role_of(actor) == "manager" and actor.team_id:
-        lead.team_id = actor.team_id  # unassigned, but in the manager's team queue (and scope)
+    apply_assignment(lead, owner, team_id)
     _apply_temperature(lead, {"temperature": temperature})
     _full_clean(lead)
     lead.save()
@@ -93,13 +81,6 @@ def _lead_create(*, actor: Any, data: dict[str, Any], reason: str) -> Lead:
     events.emit(lead_events.LeadCreated(lead_ids=(lead.pk,), via=lead_events.VIA_MANUAL,
                                         actor_id=events.actor_id_of(actor)))
     return lead
-
-
-def _require(actor: Any, action: str, lead: Lead) -> None:
-    """Checked before the transaction opens, so the audited denial is not rolled back.
-    A None actor is the system itself (tasks, migrations) and is always allowed."""
-    if actor is not None:
-        permissions.require(actor, action, lead)
 
 
 # How a person's typed identity values are cleaned (phone to E.164, email domain, VAT ids, website,
@@ -124,12 +105,14 @@ def _normalise_edit(lead: Lead, values: dict[str, Any]) -> tuple[dict[str, Any],
 
 def lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str = "") -> Lead:
     """Change editable fields; every changed value is kept in history as [old, new]."""
-    _require(actor, "change", lead)
-    return _lead_update(actor=actor, lead=lead, values=values, reason=reason)
+    permissions.require(actor, "change", lead)
+    assigned = assignment(actor=actor, owner=values["owner"], lead=lead) if "owner" in values else None
+    return _lead_update(actor=actor, lead=lead, values=values, reason=reason, assigned=assigned)
 
 
 @transaction.atomic
-def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str) -> Lead:
+def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str,
+                 assigned: tuple[Any, int | None] | None) -> Lead:
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(_("Some fields cannot be changed here."),
@@ -142,14 +125,17 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str)
     values, flagged = _normalise_edit(lead, values)
     before = {f: getattr(lead, f) for f in EDITABLE}
     before_ovr = lead.temperature_overridden
+    before_team = lead.team_id
     for field, value in values.items():
-        if field == "owner":
-            _set_owner(lead, value)
-        elif field != "temperature":
+        if field not in ("owner", "temperature"):
             setattr(lead, field, value)
+    if assigned is not None:  # checked by the assignment rule before the transaction
+        apply_assignment(lead, *assigned)
     _apply_temperature(lead, values)
     _full_clean(lead)
     changes = {f: (before[f], getattr(lead, f)) for f in EDITABLE if before[f] != getattr(lead, f)}
+    if lead.team_id != before_team:
+        changes["team"] = (before_team, lead.team_id)
     if lead.temperature_overridden != before_ovr:
         changes["temperature_overridden"] = (before_ovr, lead.temperature_overridden)
     # A flag speaks of the value it was raised on: a retyped value gets the verdict on the new one.
@@ -174,7 +160,7 @@ def lead_transition(
     *, actor: Any, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None
 ) -> Lead:
     """Move a lead to another lifecycle stage, refusing moves the rules do not allow."""
-    _require(actor, "change", lead)
+    permissions.require(actor, "change", lead)
     return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, parked_until=parked_until)
 
 

@@ -188,13 +188,18 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeadForm(request.POST or None, user=request.user, lead=lead)
     if request.method == "POST" and form.is_valid():
         try:
-            services.lead_update(actor=request.user, lead=lead, values=form.update_values(),
-                                 reason=request.POST.get("change_reason", "")[:500])
+            saved = services.lead_update(actor=request.user, lead=lead, values=form.update_values(),
+                                         reason=request.POST.get("change_reason", "")[:500])
         except PermissionDenied as exc:
             return render_error(request, exc, status=403)
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
+            if not permissions.can(request.user, "view", saved):
+                # Handed out of this user's sight: say so, and land where they can look.
+                messages.success(request, _("Changes saved. %(lead)s is no longer among the leads "
+                                            "you see.") % {"lead": saved})
+                return redirect("leads:list")
             messages.success(request, _("Changes saved."))
             return redirect("leads:detail", pk=lead.pk)
     status = 422 if form.errors else 200

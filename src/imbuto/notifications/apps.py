@@ -8,5 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers
+        from .policy import register
 
+        register()  # who may see notifications (core.permissions)
         receivers.connect()

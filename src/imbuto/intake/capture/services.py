@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import history, permissions
-from imbuto.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 from imbuto.leads.models import Channel
 
 from ..models import (
@@ -44,12 +44,6 @@ may_view_chats = permissions.can_view_chats
 may_answer_chats = permissions.can_answer_chats
 
 
-def _require(ok: bool, user: Any, action: str, label: str, obj_id: Any = None) -> None:
-    if not ok:
-        permissions.audit_denial(user, action, label, obj_id)
-        raise PermissionDenied(_("You may not do this."))
-
-
 def _ingest(record: dict[str, Any], *, actor: Any, source: Any) -> Any:
     from imbuto.intake.pipeline import ingest
 
@@ -72,8 +66,7 @@ def _source(**kwargs: Any) -> Any:
 
 def webform_save(*, actor: Any, data: dict[str, Any], form: WebForm | None = None) -> WebForm:
     """Create (form=None) or change a web form; every changed setting goes to history."""
-    _require(may_manage_forms(actor), actor, "change" if form else "create", "intake.webform",
-             getattr(form, "pk", None))
+    permissions.require(actor, "change" if form else "create", form or WebForm)
     unknown = set(data) - set(WEBFORM_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown settings."), fields={k: [_("Unknown.")] for k in unknown})
@@ -224,7 +217,7 @@ def _agent_name(actor: Any) -> str:
 
 def chat_take_over(*, actor: Any, session: ChatSession) -> ChatSession:
     """The rep takes the conversation: the bot stops answering, the visitor is told who joined."""
-    _require(may_answer_chats(actor), actor, "take_over", "intake.chatsession", session.pk)
+    permissions.require(actor, "take_over", session)
     with transaction.atomic():
         session = _locked(session.public_id)
         if session.status == ChatStatus.CLOSED:
@@ -246,7 +239,7 @@ def chat_take_over(*, actor: Any, session: ChatSession) -> ChatSession:
 
 def chat_agent_message(*, actor: Any, session: ChatSession, text: Any) -> ChatMessage:
     """A rep answers; only the rep who took the conversation over (or an admin/manager)."""
-    _require(may_answer_chats(actor), actor, "answer", "intake.chatsession", session.pk)
+    permissions.require(actor, "answer", session)
     text = _clean_text(text)
     with transaction.atomic():
         session = _locked(session.public_id)
@@ -261,11 +254,14 @@ def chat_agent_message(*, actor: Any, session: ChatSession, text: Any) -> ChatMe
 
 
 def chat_close(*, actor: Any, session: ChatSession) -> ChatSession:
-    _require(may_answer_chats(actor), actor, "close", "intake.chatsession", session.pk)
+    permissions.require(actor, "close", session)
     with transaction.atomic():
         session = _locked(session.public_id)
         if session.status == ChatStatus.CLOSED:
             return session
+        if (session.status == ChatStatus.HUMAN and session.agent_id != actor.pk
+                and permissions.role_of(actor) == "rep"):
+            raise Conflict(_("Another colleague is answering this conversation."), code="chat_taken")
         before = session.status
         session.status = ChatStatus.CLOSED
         session.save(update_fields=["status"])
@@ -276,7 +272,7 @@ def chat_close(*, actor: Any, session: ChatSession) -> ChatSession:
 
 def chat_create_lead(*, actor: Any, session: ChatSession) -> CaptureResult:
     """A rep turns a conversation the bot did not finish into a lead, with what it collected."""
-    _require(may_answer_chats(actor), actor, "create_lead", "intake.chatsession", session.pk)
+    permissions.require(actor, "create_lead", session)
     with transaction.atomic():
         session = _locked(session.public_id)
         if session.lead_id:

@@ -16,22 +16,24 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from imbuto.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from imbuto.core.permissions import audit_denial, can_import_leads
+from imbuto.core import permissions
+from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 
 from ..models import ColumnMapping, ImportJob, ImportStatus
 from . import columns, reader, runner
 from .preview import preview_compute
 from .selectors import can_see_import
 
+NOT_ALLOWED = _lazy("You may not import leads.")
+
 
 def _require(actor: Any, job: ImportJob | None = None) -> None:
     """May import at all; and, for an existing job, may see it (else it does not exist for them)."""
-    if not can_import_leads(actor):
-        raise PermissionDenied(_("You may not import leads."))
-    if job is not None and not can_see_import(actor, job):
-        audit_denial(actor, "change", "intake.importjob", job.pk)
+    permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
+    if job is not None and actor is not None and not can_see_import(actor, job):
+        permissions.audit_denial(actor, "change", "intake.importjob", job.pk)
         raise NotFound(_("No such import."))
 
 
@@ -56,7 +58,7 @@ def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | Non
                    mapping: ColumnMapping | None = None) -> tuple[ImportJob, bool]:
     """(job, existing): a preview job for the upload, or the job that already imported this file
     into this campaign. Raises ValidationFailed with a clear message for unreadable files."""
-    _require(actor)
+    permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
     path, sha = upload_store(uploaded)
     try:
         campaign, channel = runner.import_target(actor=actor, campaign_id=campaign_id,

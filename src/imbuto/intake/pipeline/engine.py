@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
+from imbuto.leads.assignment import assignment
 from imbuto.leads.choices import Stage, Timeframe
 from imbuto.leads.lifecycle import temperature_for
 from imbuto.leads.models import Lead
@@ -47,27 +48,6 @@ class Item:
     lead: Lead | None = None
     filled: dict[str, list[Any]] = field(default_factory=dict)
     differing: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _check_actor(actor: Any, owner: Any) -> None:
-    """None is the system itself (public form, chat, tasks); a person needs the right to create, and a
-    sales rep creates leads for themselves only."""
-    if actor is not None and not permissions.can_create_lead(actor, owner=owner):
-        permissions.audit_denial(actor, "create", "leads.lead", None,
-                                 detail={"owner": getattr(owner, "pk", None)} if owner else None)
-        raise permissions.PermissionDenied(
-            _("A sales rep creates leads for themselves only.") if owner is not None
-            and permissions.can_create_lead(actor) else _("You may not create leads."))
-
-
-def _owner_and_team(actor: Any, owner: Any) -> tuple[Any, int | None]:
-    """A rep's leads are theirs; a manager's unassigned leads wait in the manager's team queue."""
-    role = permissions.role_of(actor)
-    if owner is None and role == "rep":
-        owner = actor
-    if owner is not None:
-        return owner, getattr(owner, "team_id", None)
-    return None, getattr(actor, "team_id", None) if role == "manager" else None
 
 
 def _values(item: Item, owner: Any, team_id: int | None) -> dict[str, Any]:
@@ -212,12 +192,13 @@ def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: li
     """Take a batch of raw records through the pipeline; one result per record, in input order.
 
     `memo` is what a caller ingesting many batches in a row (an import) carries from one to the next."""
-    _check_actor(actor, owner)
+    # Who may create, and who owns the batch's new leads: the one assignment rule, once per batch.
+    permissions.require(actor, "create", "leads.lead", message=_("You may not create leads."))
+    owner, team_id = assignment(actor=actor, owner=owner)
     if row_numbers is not None and len(row_numbers) != len(records):
         raise ValueError("row_numbers must have one entry per record")
     results: list[RecordResult | None] = [None] * len(records)
     items = _prepare(records, source, results)
-    owner, team_id = _owner_and_team(actor, owner)
     for item in items:
         item.values = _values(item, owner, team_id)
     if items:

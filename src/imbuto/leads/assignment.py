@@ -1,0 +1,128 @@
+"""Who owns a lead, and which team's queue it sits in: one rule, one writer.
+
+`assignment()` is the rule (who may hand a lead to whom, and which team follows), decided on users in
+memory so a batch of any size costs one call; `apply_assignment()` is the only code that sets a
+lead's owner and team; `lead_assign()` is the service for an existing lead. Creation (intake, the UI,
+`lead_create`), edits (`lead_update`, the API's PATCH) and bulk actions and routing later all go
+through here.
+
+- the system (actor None) may assign to anyone;
+- an admin may assign to anyone, or leave a lead unassigned;
+- a sales manager assigns within their own team (themselves, a member, or the team's unassigned
+  queue); handing a lead to another team is an admin's act;
+- a sales rep keeps their own leads: a lead a rep creates is theirs, and a rep can neither give one
+  away nor leave it unassigned;
+- a marketer hands leads to anyone (passing a lead to sales is their job).
+The team follows the owner's team; an unassigned lead keeps its team's queue (a manager's new
+unassigned lead goes to the manager's team).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from imbuto.core import events, history, permissions
+from imbuto.core.errors import PermissionDenied, ValidationFailed
+
+from .models import Lead
+
+UNCHANGED = object()
+
+
+def may_assign(actor: Any, owner: Any, *, keeping: Any = UNCHANGED) -> bool:
+    """May `actor` make `owner` (a user or None) the owner? `keeping` is the current owner on an edit."""
+    if actor is None:
+        return True
+    role = permissions.role_of(actor)
+    owner_id = getattr(owner, "pk", None)
+    if keeping is not UNCHANGED and owner_id == getattr(keeping, "pk", keeping):
+        return True  # not a change
+    if role in ("admin", "marketer"):
+        return True
+    if role == "manager":
+        if owner is None or owner_id == actor.pk:
+            return True
+        return bool(actor.team_id) and getattr(owner, "team_id", None) == actor.team_id
+    if role == "rep":
+        return owner_id == actor.pk
+    return False
+
+
+def denial_message(actor: Any, creating: bool) -> str:
+    role = permissions.role_of(actor)
+    if role == "rep":
+        return (_("A sales rep creates leads for themselves only.") if creating
+                else _("A sales rep keeps their own leads: a manager or an admin assigns them."))
+    if role == "manager":
+        return _("A sales manager assigns leads within their own team; handing a lead to another "
+                 "team is an administrator's act.")
+    return _("You may not assign leads.")
+
+
+def assignment(*, actor: Any, owner: Any, lead: Lead | None = None) -> tuple[Any, int | None]:
+    """(owner, team id) for a new lead (`lead` None) or an existing one, or an audited PermissionDenied.
+
+    Checked before any transaction opens, so the audit record of a refusal is kept."""
+    creating = lead is None
+    if creating and owner is None and permissions.role_of(actor) == "rep":
+        owner = actor
+    keeping = UNCHANGED if creating else lead.owner_id
+    if owner is not None and not getattr(owner, "is_active", True):
+        raise ValidationFailed(_("This user is not active."), fields={"owner": [_("Not active.")]})
+    if not may_assign(actor, owner, keeping=keeping):
+        permissions.audit_denial(actor, "assign", "leads.lead", getattr(lead, "pk", None),
+                                 detail={"owner": getattr(owner, "pk", None)})
+        raise PermissionDenied(denial_message(actor, creating))
+    if owner is not None and getattr(owner, "team_id", None):
+        return owner, owner.team_id
+    if not creating:
+        return owner, lead.team_id
+    role = permissions.role_of(actor)
+    return owner, actor.team_id if role == "manager" and actor.team_id else None
+
+
+def assignable_users(actor: Any) -> Any:
+    """The active users `actor` may hand a lead to (the choices a form offers), in one query."""
+    from imbuto.accounts.models import User
+
+    users = User.objects.filter(is_active=True).select_related("team")
+    role = permissions.role_of(actor)
+    if role in ("admin", "marketer"):
+        return users
+    if role == "manager":
+        return users.filter(team_id=actor.team_id) | users.filter(pk=actor.pk) if actor.team_id \
+            else users.filter(pk=actor.pk)
+    if role == "rep":
+        return users.filter(pk=actor.pk)
+    return users.none()
+
+
+def apply_assignment(lead: Lead, owner: Any, team_id: int | None) -> dict[str, list[Any]]:
+    """Set owner and team on `lead` (in memory); the {field: [old, new]} that changed."""
+    changes: dict[str, list[Any]] = {}
+    if lead.owner_id != getattr(owner, "pk", None):
+        changes["owner"] = [lead.owner_id, getattr(owner, "pk", None)]
+        lead.owner = owner
+    if lead.team_id != team_id:
+        changes["team"] = [lead.team_id, team_id]
+        lead.team_id = team_id
+    return changes
+
+
+def lead_assign(*, actor: Any, lead: Lead, owner: Any, reason: str = "") -> Lead:
+    """Give `lead` to `owner` (None: the team's unassigned queue), as `assignment` allows."""
+    permissions.require(actor, "change", lead)
+    owner, team_id = assignment(actor=actor, owner=owner, lead=lead)
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        changes = apply_assignment(locked, owner, team_id)
+        if not changes:
+            return locked
+        locked.save(update_fields=["owner", "team", "updated_at"])
+        history.record(locked, actor=actor, action="updated", changes=changes, reason=reason)
+        events.emit("lead.updated", lead_ids=[locked.pk], fields=sorted(changes),
+                    previous={f: old for f, (old, _new) in changes.items()})
+    return locked
