@@ -43,15 +43,15 @@ ROWS = [
     Row("POST", "intake:duplicate_dismiss", (302, 302, 302, 302, LOGIN, LOGIN), {"pk": "pair"}, form=True),
     Row("GET", "intake:merge_detail", (200, 200, 200, 200, LOGIN, LOGIN), {"pk": "merge"}),
     Row("GET", "intake:lead_merges", (200, 200, 200, 200, LOGIN, LOGIN), P),
-    # intake: imports
+    # intake: imports (the job is the marketer's: a manager of another team does not see it)
     Row("GET", "intake:imports", (200, 200, 403, 200, LOGIN, LOGIN)),
     Row("GET", "intake:import_new", (200, 200, 403, 200, LOGIN, LOGIN)),
-    Row("GET", "intake:import_detail", (200, 200, 403, 200, LOGIN, LOGIN), {"pk": "job"}),
-    Row("POST", "intake:import_mapping", (302, 302, 403, 302, LOGIN, LOGIN), {"pk": "job"}, form=True),
-    Row("POST", "intake:import_start", (302, 302, 403, 302, LOGIN, LOGIN), {"pk": "job"}, form=True),
-    Row("POST", "intake:import_resume", (409, 409, 403, 409, LOGIN, LOGIN), {"pk": "job"}, form=True),
-    Row("GET", "intake:import_progress", (200, 200, 403, 200, LOGIN, LOGIN), {"pk": "job"}),
-    Row("GET", "intake:import_errors", (200, 200, 403, 200, LOGIN, LOGIN), {"pk": "job"}),
+    Row("GET", "intake:import_detail", (200, 404, 403, 200, LOGIN, LOGIN), {"pk": "job"}),
+    Row("POST", "intake:import_mapping", (302, 404, 403, 302, LOGIN, LOGIN), {"pk": "job"}, form=True),
+    Row("POST", "intake:import_start", (302, 404, 403, 302, LOGIN, LOGIN), {"pk": "job"}, form=True),
+    Row("POST", "intake:import_resume", (409, 404, 403, 409, LOGIN, LOGIN), {"pk": "job"}, form=True),
+    Row("GET", "intake:import_progress", (200, 404, 403, 200, LOGIN, LOGIN), {"pk": "job"}),
+    Row("GET", "intake:import_errors", (200, 404, 403, 200, LOGIN, LOGIN), {"pk": "job"}),
     # intake: capture (public, then staff)
     Row("GET", "intake:form_embed_js", (200, 200, 200, 200, 200, 200)),
     Row("GET", "intake:public_form", (200, 200, 200, 200, 200, 200), {"form_key": "form_key"}),

@@ -11,10 +11,12 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from . import rows_api, rows_ui, world
+from . import rows_api, rows_notifications, rows_ui, world
 from .matrix import ROLES, Row, call
 
-TABLES: list[list[Row]] = [rows_api.ROWS, rows_ui.ROWS]  # a new app adds its rows module here
+TABLES: list[list[Row]] = [  # a new app adds its rows module here
+    rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS,
+]
 ALL = [row for table in TABLES for row in table]
 
 

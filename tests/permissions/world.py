@@ -15,6 +15,7 @@ from imbuto.accounts.models import ApiToken, User
 from imbuto.accounts.services import token_issue
 from imbuto.intake.models import ChatSession, DuplicateCandidate, ImportJob, LeadMerge, WebForm
 from imbuto.leads.models import Channel
+from imbuto.notifications.models import Notification
 from tests.factories import (
     AccountFactory,
     CampaignFactory,
@@ -61,10 +62,12 @@ def build(media_root: str) -> dict[str, Any]:
     form = WebForm.objects.create(name="Contact us", channel=Channel.objects.get(slug="web-form"))
     chat = ChatSession.objects.create(page_url="https://www.example.com/")
     token = users["rep"].api_tokens.first()
+    notification = Notification.objects.create(recipient=rep, code="lead.new_information",
+                                               params={"lead": rep_lead.pk}, link="/")
     return {
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,
         "south_account": south_account, "contact": contact, "merge": merge, "pair": pair,
         "campaign": campaign, "job": job, "form": form, "form_key": form.key, "chat": chat.public_id,
-        "token": token, "asset": "swagger-ui.css",
+        "token": token, "notification": notification, "asset": "swagger-ui.css",
     }

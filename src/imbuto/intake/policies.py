@@ -2,7 +2,8 @@
 
 Records that belong to a lead (its sources, match keys, engagement, referrals) are seen by whoever may
 see the lead; a possible duplicate by whoever may see both leads; a merge by whoever may see the
-surviving lead. Imports are scoped like the leads they create (ImportJobs); web forms are marketing and management work; chats are seen by every
+surviving lead. Imports are scoped like the leads they create (ImportJobs); web forms are marketing
+and management work; chats are seen by every
 role and answered by sales (admins, managers, reps).
 """
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import PermissionDenied, ValidationFailed
 
+from . import events as lead_events
 from .models import Lead
 
 UNCHANGED = object()
@@ -123,6 +124,7 @@ def lead_assign(*, actor: Any, lead: Lead, owner: Any, reason: str = "") -> Lead
             return locked
         locked.save(update_fields=["owner", "team", "updated_at"])
         history.record(locked, actor=actor, action="updated", changes=changes, reason=reason)
-        events.emit("lead.updated", lead_ids=[locked.pk], fields=sorted(changes),
-                    previous={f: old for f, (old, _new) in changes.items()})
+        events.emit(lead_events.LeadUpdated(
+            lead_ids=(locked.pk,), fields=tuple(sorted(changes)), actor_id=events.actor_id_of(actor),
+            previous={f: history.jsonable(old) for f, (old, _new) in changes.items()}))
     return locked
