@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
@@ -222,7 +223,8 @@ def test_message_limits_and_bad_requests():
     assert v.client.get("/chat/sessions/not-a-uuid/messages").status_code == 404
 
 
-@override_settings(IMBUTO_CHAT_RATE_LIMITS={"message_per_session": (3, 60), "start_per_ip": (2, 3600)})
+@override_settings(IMBUTO_CHAT_RATE_LIMITS={**settings.IMBUTO_CHAT_RATE_LIMITS,
+                                           "message_per_session": (3, 60), "start_per_ip": (2, 3600)})
 def test_rate_limits_per_session_and_per_ip():
     v = Visitor()
     v.start()

@@ -1,0 +1,41 @@
+"""Who is on the other end of a request: the one answer every rate limit, throttle and audit uses.
+
+`X-Forwarded-For` is a list the client starts and each proxy appends to, so only its last
+IMBUTO_TRUSTED_PROXIES entries were written by proxies we run; anything to their left is whatever
+the client sent. The client address is the entry the outermost trusted proxy wrote.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def _address(text: str) -> str | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [::1]:port
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # 1.2.3.4:port
+        text = text.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, or the direct peer's when there is no (trusted) proxy in between.
+
+    A header with fewer entries than the configured proxies means a request that did not pass
+    through all of them: the direct peer is used, so a forged header never picks the address.
+    """
+    peer = _address(str(request.META.get("REMOTE_ADDR") or "")) or ""
+    proxies = int(getattr(settings, "IMBUTO_TRUSTED_PROXIES", 0) or 0)
+    if proxies <= 0:
+        return peer
+    hops = [h for h in str(request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
+    if len(hops) < proxies:
+        return peer
+    return _address(hops[-proxies]) or peer
