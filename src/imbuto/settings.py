@@ -192,6 +192,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "imbuto.core.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "imbuto.accounts.throttle.lockout_response"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are enough; no log of every successful log-in
 AXES_ENABLE_ADMIN = False
 
 IMBUTO_DEFAULT_REGION = env_str("IMBUTO_DEFAULT_REGION", "IT").upper()

@@ -237,6 +237,16 @@ def test_rate_limits_per_session_and_per_ip():
     assert Visitor(ip="203.0.113.99").start().status_code == 201
 
 
+def test_a_body_over_16_kb_is_413_like_the_form():
+    v = Visitor()
+    big = json.dumps({"text": "x" * (17 * 1024)})
+    r = v.client.post("/chat/sessions", big, content_type="application/json")
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    v.start()
+    r = v.client.post(f"/chat/sessions/{v.id}/messages", big, content_type="application/json")
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+
+
 def test_the_widget_script_is_served_from_a_stable_url(client):
     r = client.get("/chat/widget.js")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/javascript")

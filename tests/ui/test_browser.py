@@ -69,7 +69,7 @@ def test_a_rep_works_leads_in_a_real_browser(browser, live_server, people):
     assert len(names) == 3 and not any("Nascosto" in n for n in names)
     page.evaluate("window.__sameDocument = true")
     page.locator("#id_search").press_sequentially("verd", delay=40)
-    expect(page.locator("#lead-results tbody tr")).to_have_count(2)  # no wait_for_function: the CSP forbids eval
+    expect(page.locator("#lead-results tbody tr")).to_have_count(2)  # not wait_for_function: CSP, no eval
     assert sorted(row_names(page)) == ["Beta Verdi", "Gamma Verdini"]
     assert page.evaluate("window.__sameDocument") is True
     assert "search=verd" in page.url

@@ -9,8 +9,8 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import expect
 from django.test import Client
+from playwright.sync_api import expect
 
 from imbuto.intake.models import ChatSession, WebForm
 from imbuto.leads.models import Channel
