@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "imbuto.core.middleware_security.SecureCookiesMiddleware",
+    "imbuto.core.net.ClientAddressMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "imbuto.core.middleware.ApiEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

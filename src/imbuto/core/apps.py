@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "imbuto.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from .models import AuditEvent
+        from .net import fill_audit_ip
+
+        pre_save.connect(fill_audit_ip, sender=AuditEvent, dispatch_uid="imbuto.core.audit_ip")

@@ -8,9 +8,12 @@ the client sent. The client address is the entry the outermost trusted proxy wro
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def _address(text: str) -> str | None:
@@ -39,3 +42,28 @@ def client_ip(request: HttpRequest) -> str:
     if len(hops) < proxies:
         return peer
     return _address(hops[-proxies]) or peer
+
+
+# The address of the request being handled in this thread or task, for audit rows written deep in
+# services that never see the request (core.apps fills AuditEvent.ip from it).
+current_client_ip: ContextVar[str | None] = ContextVar("imbuto_client_ip", default=None)
+
+
+class ClientAddressMiddleware:
+    """Remember client_ip(request) for the duration of the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_client_ip.set(client_ip(request) or None)
+        try:
+            return self.get_response(request)
+        finally:
+            current_client_ip.reset(token)
+
+
+def fill_audit_ip(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """pre_save of AuditEvent: an audit row written during a request records who sent it."""
+    if instance.ip is None and instance.pk is None:
+        instance.ip = current_client_ip.get()
