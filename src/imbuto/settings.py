@@ -1,4 +1,6 @@
-"""Settings come from environment variables, so a checkout runs as is on SQLite (Healthchecks style)."""
+"""Settings come from environment variables, read strictly (core.env: a value that cannot be read
+stops start-up), so a checkout runs as is on SQLite (Healthchecks style). docs/deployment.md lists
+them all."""
 
 import os
 import secrets
@@ -11,8 +13,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from imbuto.core.env import env_bool, env_float, env_int, env_limits, env_list, env_str
-
-__all__ = ["env_bool", "env_list"]  # also used by `imbuto serve`
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
