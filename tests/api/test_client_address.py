@@ -43,3 +43,14 @@ def test_audit_records_written_during_a_request_carry_the_client_address(rep, ot
     assert response.status_code == 404
     assert AuditEvent.objects.exists()
     assert set(AuditEvent.objects.values_list("ip", flat=True)) == {"198.51.100.23"}
+
+
+@pytest.mark.django_db
+def test_a_forwarded_header_without_trusted_proxies_is_logged_once(client, caplog, monkeypatch):
+    from imbuto.core.net import ClientAddressMiddleware
+
+    monkeypatch.setattr(ClientAddressMiddleware, "warned", False)
+    for _ in range(2):
+        client.get("/login/", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    warnings = [r for r in caplog.records if "IMBUTO_TRUSTED_PROXIES is 0" in r.getMessage()]
+    assert len(warnings) == 1

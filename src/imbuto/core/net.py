@@ -8,12 +8,15 @@ the client sent. The client address is the entry the outermost trusted proxy wro
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+log = logging.getLogger(__name__)
 
 
 def _address(text: str) -> str | None:
@@ -55,7 +58,15 @@ class ClientAddressMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    warned = False
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not ClientAddressMiddleware.warned and request.META.get("HTTP_X_FORWARDED_FOR") and not getattr(
+                settings, "IMBUTO_TRUSTED_PROXIES", 0):
+            ClientAddressMiddleware.warned = True
+            log.warning("Requests carry X-Forwarded-For but IMBUTO_TRUSTED_PROXIES is 0: behind a proxy "
+                        "every visitor shares its address (rate limits, login lockout). Set it to the "
+                        "number of proxies (docs/deployment.md).")
         token = current_client_ip.set(client_ip(request) or None)
         try:
             return self.get_response(request)
