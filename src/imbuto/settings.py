@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses while locked out; must come first
+    "imbuto.accounts.throttle.LoginThrottleBackend",  # axes: refuses while locked out; first
     "django.contrib.auth.backends.ModelBackend",
 ]
 

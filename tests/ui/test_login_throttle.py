@@ -74,3 +74,10 @@ def test_the_lockout_message_is_translated():
         login(client, "rita", f"wrong-{i}")
     page = login(client, "rita", PASSWORD).content.decode()
     assert "Troppi tentativi di accesso falliti" in page
+
+
+def test_authenticate_without_a_request_still_works_for_scripts():
+    from django.contrib.auth import authenticate
+
+    user = UserFactory(username="rita")
+    assert authenticate(username="rita", password=PASSWORD) == user

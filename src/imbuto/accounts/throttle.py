@@ -15,6 +15,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +29,18 @@ from imbuto.core.models import AuditEvent
 from imbuto.core.net import client_ip
 
 log = logging.getLogger(__name__)
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """axes' check, first in AUTHENTICATION_BACKENDS. A call without a request (the CLI, a script,
+    Django's test client) has no address to throttle and is left to the next backend, instead of
+    axes' AxesBackendRequestParameterRequired."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: Any) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 TOKEN_FAILURES = 20
 TOKEN_WINDOW = 600
