@@ -15,12 +15,17 @@ from .factories import LeadFactory, TeamFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches (channel ids, related objects of an answer) outlive a test's rolled-back
-    transaction: a cached id of a channel that no longer exists would break the next test."""
+    transaction: a cached id of a channel that no longer exists would break the next test.
+    Rate-limit counters too: every test client comes from 127.0.0.1, so one test's bad tokens or
+    chat messages would throttle the next test."""
+    from imbuto.core import ratelimit
     from imbuto.intake import api as intake_api
     from imbuto.intake.pipeline import refs
 
     refs.CHANNELS.clear()
     intake_api.RELATED.clear()
+    if not ratelimit.shared():
+        ratelimit.cache().clear()
     yield
 
 

@@ -42,6 +42,7 @@ DOCUMENTED_ERRORS = {
     "413": "Request body over the size limit.",
     "415": "Request body is not JSON.",
     "422": "Invalid input; `fields` names each offending field.",
+    "429": "Too many requests (for example repeated invalid tokens from one address); see Retry-After.",
 }
 
 DESCRIPTION = """
@@ -68,12 +69,25 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer imb_...`; tokens are stored hashed and can be revoked."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from imbuto.accounts import throttle
         from imbuto.accounts.services import token_authenticate
 
+        if wait := throttle.token_blocked(request):
+            raise TokenThrottled(wait)
         user = token_authenticate(token.strip())
         if user is not None:
             request.user = user
+        else:
+            throttle.token_failed(request)
         return user
+
+
+class TokenThrottled(Exception):
+    """Too many bad bearer tokens from one address (accounts.throttle): 429 with Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("throttled")
+        self.retry_after = retry_after
 
 
 class SessionAuth(APIKeyCookie):
@@ -246,6 +260,15 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         _("Authentication required: send 'Authorization: Bearer <token>' with a valid, unrevoked "
           "token, or log in."))
     response["WWW-Authenticate"] = 'Bearer realm="imbuto"'
+    return response
+
+
+@api.exception_handler(TokenThrottled)
+def _token_throttled(request: HttpRequest, exc: TokenThrottled) -> HttpResponse:
+    from imbuto.accounts.throttle import token_throttled_message
+
+    response = error_response(request, 429, "throttled", token_throttled_message())
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -1,27 +1,27 @@
-"""Settings come from environment variables, so a checkout runs as is on SQLite (Healthchecks style)."""
+"""Settings come from environment variables, read strictly (core.env: a value that cannot be read
+stops start-up), so a checkout runs as is on SQLite (Healthchecks style). docs/deployment.md lists
+them all."""
 
 import os
 import secrets
+import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from imbuto.core.env import env_bool, env_float, env_int, env_limits, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("IMBUTO_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR = Path(env_str("IMBUTO_VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
-
-
 def _secret_key() -> str:
-    if key := os.environ.get("IMBUTO_SECRET_KEY"):
+    if key := env_str("IMBUTO_SECRET_KEY", ""):
         return key
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "imbuto.core",
     "imbuto.accounts",
     "imbuto.leads",
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "imbuto.core.middleware_security.SecureCookiesMiddleware",
+    "imbuto.core.net.ClientAddressMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "imbuto.core.middleware.ApiEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +67,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "imbuto.accounts.throttle.LoginThrottleBackend",  # axes: refuses while locked out; first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "imbuto.urls"
@@ -83,13 +92,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
 ]
 
 # DATABASE_URL: sqlite:////abs/path.sqlite3 or postgres://user@host:5432/db
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'imbuto.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'imbuto.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -110,15 +120,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("IMBUTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("IMBUTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-if os.environ.get("IMBUTO_TASKS_IMMEDIATE"):
+if env_bool("IMBUTO_TASKS_IMMEDIATE"):
     TASKS["default"]["BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("IMBUTO_CACHE") == "redis":
+if env_str("IMBUTO_CACHE", "locmem", choices=("locmem", "redis")) == "redis":
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                          "LOCATION": REDIS_URL}
 
@@ -130,7 +140,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("it", "Italiano")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("IMBUTO_TIME_ZONE", "Europe/Rome")
+TIME_ZONE = env_str("IMBUTO_TIME_ZONE", "Europe/Rome")
+if TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(f"Environment variable IMBUTO_TIME_ZONE={TIME_ZONE!r} is not a time zone "
+                               "name such as Europe/Rome.")
 USE_I18N = True
 USE_TZ = True
 
@@ -145,27 +158,83 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 # A request body over this is refused with 413 before it is parsed.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("IMBUTO_MAX_BODY_BYTES", 5 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("IMBUTO_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Cookies get `Secure` on every request that arrived over HTTPS (core.middleware_security), so the
+# same install works on http://127.0.0.1 and behind a TLS proxy. HSTS is sent over HTTPS only.
+SECURE_HSTS_SECONDS = env_int("IMBUTO_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_REFERRER_POLICY = "same-origin"
+# A strict Content-Security-Policy for every page: scripts and styles from Imbuto itself or carrying
+# the request's nonce, nothing inline, no eval, no framing. Public form pages set their own
+# (embeddable) policy; see docs/security.md.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
-IMBUTO_DEFAULT_REGION = os.environ.get("IMBUTO_DEFAULT_REGION", "IT")
-IMBUTO_DEFAULT_CURRENCY = os.environ.get("IMBUTO_DEFAULT_CURRENCY", "EUR")
+# Login throttling (django-axes, counted in the database so every worker shares it): this many
+# failures for one username, or from one address, lock further attempts for the cool-off time.
+IMBUTO_LOGIN_FAILURE_LIMIT = env_int("IMBUTO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+IMBUTO_LOGIN_LOCKOUT_MINUTES = env_int("IMBUTO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = IMBUTO_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=IMBUTO_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "imbuto.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "imbuto.accounts.throttle.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are enough; no log of every successful log-in
+AXES_ENABLE_ADMIN = False
+
+IMBUTO_DEFAULT_REGION = env_str("IMBUTO_DEFAULT_REGION", "IT").upper()
+IMBUTO_DEFAULT_CURRENCY = env_str("IMBUTO_DEFAULT_CURRENCY", "EUR").upper()
 # Sites allowed to embed the website chat widget (CORS), comma-separated; "*" = any site (demo).
 IMBUTO_CHAT_ALLOWED_ORIGINS = env_list("IMBUTO_CHAT_ALLOWED_ORIGINS", "")
-# Behind a reverse proxy, the client address comes from X-Forwarded-For (rate limits per visitor).
-IMBUTO_TRUST_X_FORWARDED_FOR = env_bool("IMBUTO_TRUST_X_FORWARDED_FOR")
+# How many reverse proxies stand in front of Imbuto, each appending to X-Forwarded-For: the client
+# address is the one the outermost of them saw (core.net.client_ip), for every rate limit, login
+# throttle and audit record. 0 = no proxy: REMOTE_ADDR.
+IMBUTO_TRUSTED_PROXIES = env_int("IMBUTO_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
+if "IMBUTO_TRUST_X_FORWARDED_FOR" in os.environ:
+    raise ImproperlyConfigured("IMBUTO_TRUST_X_FORWARDED_FOR was replaced by IMBUTO_TRUSTED_PROXIES "
+                               "(the number of reverse proxies in front of Imbuto, usually 1).")
+# The cache that holds rate-limit counters. Only a shared one (IMBUTO_CACHE=redis) counts across
+# gunicorn workers; `imbuto serve` says so when it is not.
+IMBUTO_RATE_LIMIT_CACHE = env_str("IMBUTO_RATE_LIMIT_CACHE", "default")
+if IMBUTO_RATE_LIMIT_CACHE not in CACHES:
+    raise ImproperlyConfigured(f"Environment variable IMBUTO_RATE_LIMIT_CACHE={IMBUTO_RATE_LIMIT_CACHE!r} "
+                               f"names no cache: expected one of {', '.join(CACHES)}.")
+# Website chat limits, (requests, window seconds) per scope; IMBUTO_CHAT_RATE_LIMITS overrides
+# some, e.g. "message_per_session=30/60,poll_per_ip=0/60" (0 = no limit).
+IMBUTO_CHAT_RATE_LIMITS = env_limits("IMBUTO_CHAT_RATE_LIMITS", {
+    "start_per_ip": (20, 3600),
+    "message_per_session": (20, 60),
+    "message_per_ip": (60, 60),
+    "poll_per_ip": (600, 60),
+})
+# Duplicate thresholds (docs/matching.md); None keeps the matcher's own (0.9 and 0.5).
+IMBUTO_MATCH_AUTO_MERGE = env_float("IMBUTO_MATCH_AUTO_MERGE", None)
+IMBUTO_MATCH_REVIEW = env_float("IMBUTO_MATCH_REVIEW", None)
+if (IMBUTO_MATCH_AUTO_MERGE if IMBUTO_MATCH_AUTO_MERGE is not None else 0.9) < (
+        IMBUTO_MATCH_REVIEW if IMBUTO_MATCH_REVIEW is not None else 0.5):
+    raise ImproperlyConfigured("IMBUTO_MATCH_REVIEW must not be above IMBUTO_MATCH_AUTO_MERGE.")
 # Idempotency-Key answers are replayed for this long; `imbuto prune` (cron, hourly) deletes older ones.
-IMBUTO_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IMBUTO_IDEMPOTENCY_TTL_HOURS", 48))
-if IMBUTO_IDEMPOTENCY_TTL_HOURS < 1:
-    raise ValueError("IMBUTO_IDEMPOTENCY_TTL_HOURS must be at least 1 (hours)")
+IMBUTO_IDEMPOTENCY_TTL_HOURS = env_int("IMBUTO_IDEMPOTENCY_TTL_HOURS", 48, minimum=1)
 
+LOG_LEVEL = env_str("IMBUTO_LOG_LEVEL", "warning", choices=("debug", "info", "warning", "error", "critical"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("IMBUTO_LOG_LEVEL", "WARNING").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL.upper()},
 }

@@ -86,11 +86,13 @@ def test_with_redis_every_worker_shares_one_counter():
         caches["default"].delete(key)
 
 
-def test_client_ip_trusts_forwarded_for_only_when_told():
+def test_client_ip_trusts_forwarded_for_only_as_far_as_the_trusted_proxies():
     rf = RequestFactory()
     req = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
     assert spam.client_ip(req) == "127.0.0.1"
-    with override_settings(IMBUTO_TRUST_X_FORWARDED_FOR=True):
+    with override_settings(IMBUTO_TRUSTED_PROXIES=1):
+        assert spam.client_ip(req) == "10.0.0.1"
+    with override_settings(IMBUTO_TRUSTED_PROXIES=2):
         assert spam.client_ip(req) == "203.0.113.7"
     assert spam.ip_hash("1.2.3.4") != spam.ip_hash("1.2.3.5") and len(spam.ip_hash("1.2.3.4")) == 32
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
@@ -222,7 +223,8 @@ def test_message_limits_and_bad_requests():
     assert v.client.get("/chat/sessions/not-a-uuid/messages").status_code == 404
 
 
-@override_settings(IMBUTO_CHAT_RATE_LIMITS={"message_per_session": (3, 60), "start_per_ip": (2, 3600)})
+@override_settings(IMBUTO_CHAT_RATE_LIMITS={**settings.IMBUTO_CHAT_RATE_LIMITS,
+                                           "message_per_session": (3, 60), "start_per_ip": (2, 3600)})
 def test_rate_limits_per_session_and_per_ip():
     v = Visitor()
     v.start()
@@ -233,6 +235,16 @@ def test_rate_limits_per_session_and_per_ip():
     r = Visitor().start()
     assert r.status_code == 429 and r["Retry-After"]
     assert Visitor(ip="203.0.113.99").start().status_code == 201
+
+
+def test_a_body_over_16_kb_is_413_like_the_form():
+    v = Visitor()
+    big = json.dumps({"text": "x" * (17 * 1024)})
+    r = v.client.post("/chat/sessions", big, content_type="application/json")
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    v.start()
+    r = v.client.post(f"/chat/sessions/{v.id}/messages", big, content_type="application/json")
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
 
 def test_the_widget_script_is_served_from_a_stable_url(client):

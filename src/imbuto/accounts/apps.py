@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
         from .policies import register
 
         register()  # who may see and change users, teams and tokens (core.permissions)
+
+        from .throttle import connect
+
+        connect()

@@ -25,16 +25,11 @@ from .models import ChatSession, ChatStatus
 from .views_public import serve_script
 
 MAX_BODY = 16 * 1024
-LIMITS = {  # (limit, window seconds); IMBUTO_CHAT_RATE_LIMITS overrides
-    "start_per_ip": (20, 3600),
-    "message_per_session": (20, 60),
-    "message_per_ip": (60, 60),
-    "poll_per_ip": (600, 60),
-}
 
 
 def _limit(scope: str, ident: str) -> spam.Limit:
-    limit, window = {**LIMITS, **getattr(settings, "IMBUTO_CHAT_RATE_LIMITS", {})}[scope]
+    """(limit, window seconds) per scope from settings.IMBUTO_CHAT_RATE_LIMITS (environment)."""
+    limit, window = settings.IMBUTO_CHAT_RATE_LIMITS[scope]
     return spam.Limit(f"chat-{scope}", ident, limit, window)
 
 
@@ -56,9 +51,17 @@ def _error(request: HttpRequest, status: int, code: str, message: str, **extra: 
     return response
 
 
+class BodyTooLarge(ValueError):
+    """Over MAX_BODY: answered 413, as the public form does."""
+
+
 def _body(request: HttpRequest) -> dict[str, Any]:
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
-        raise ValueError("too large")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY:
+        raise BodyTooLarge
     if request.content_type in ("application/json", "text/plain"):
         data = json.loads(request.body or b"{}")
         if not isinstance(data, dict):
@@ -108,6 +111,8 @@ def chat_start(request: HttpRequest) -> HttpResponse:
         return cors.preflight(request, _origins(), methods="POST, OPTIONS")
     try:
         data = _body(request)
+    except BodyTooLarge:
+        return _error(request, 413, "too_large", _("The message is too large."))
     except (ValueError, UnicodeDecodeError):
         return _error(request, 400, "bad_request", _("The request could not be read."))
     ident = spam.ip_hash(spam.client_ip(request))
@@ -135,6 +140,8 @@ def chat_messages(request: HttpRequest, public_id: str) -> HttpResponse:
             return _json(request, _payload(session, _after(request.GET.get("after"))))
         try:
             data = _body(request)
+        except BodyTooLarge:
+            return _error(request, 413, "too_large", _("The message is too large."))
         except (ValueError, UnicodeDecodeError):
             return _error(request, 400, "bad_request", _("The request could not be read."))
         if limited := _rate_limited(request, [_limit("message_per_ip", ident),

@@ -6,13 +6,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.csp import CSP, build_policy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -169,8 +172,12 @@ def _submit(request: HttpRequest, webform: WebForm) -> HttpResponse:
     return _success(request, webform, lang)
 
 
-def _frame_ancestors(origins: list[str]) -> str:
-    return "frame-ancestors " + ("*" if "*" in origins else " ".join(["'self'", *origins]))
+def _public_csp(request: HttpRequest, origins: list[str]) -> str:
+    """The strict policy of every page, except that the sites listed on the form may frame it and
+    the form may send the visitor on to its thank-you page elsewhere (no form-action)."""
+    config = {key: value for key, value in settings.SECURE_CSP.items() if key != "form-action"}
+    config["frame-ancestors"] = ["*"] if "*" in origins else [CSP.SELF, *origins]
+    return build_policy(config, get_nonce(request))
 
 
 @csrf_exempt
@@ -196,7 +203,7 @@ def public_form(request: HttpRequest, form_key: str) -> HttpResponse:
         else:
             response = render(request, "intake/capture/public_form.html",
                               _form_context(request, webform, _language(request), {}, {}))
-    response["Content-Security-Policy"] = _frame_ancestors(origins)
+    response["Content-Security-Policy"] = _public_csp(request, origins)
     response["Cache-Control"] = "no-store"
     return cors.apply(response, cors.allowed_origin(request, origins))
 

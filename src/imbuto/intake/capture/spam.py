@@ -5,8 +5,9 @@
   (django.core.signing, so the server keeps no state and a token cannot be forged or moved to
   another form);
 - fixed-window rate counters per IP and per form/session, kept in the Django cache. The default
-  cache is in-process (locmem), so each gunicorn worker counts on its own; with IMBUTO_CACHE=redis
-  every worker shares one counter (docs/capture.md).
+  cache is in-process (locmem), so each gunicorn worker counts on its own (`imbuto serve` says so);
+  with IMBUTO_CACHE=redis every worker shares one counter (docs/capture.md). The visitor's address
+  is core.net.client_ip, which trusts X-Forwarded-For only as far as IMBUTO_TRUSTED_PROXIES says.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import caches
-from django.http import HttpRequest
+
+from imbuto.core.net import client_ip
+from imbuto.core.ratelimit import Limit, hit, hit_all
 
 HONEYPOT_FIELD = "homepage"
+__all__ = ["Limit", "check_token", "client_ip", "hit", "hit_all", "honeypot_filled", "ip_hash",
+           "issue_token"]
 TOKEN_FIELD = "_imbuto_t"
 TOKEN_SALT = "imbuto.capture.form"
 TOKEN_MAX_AGE = 2 * 24 * 3600  # a form left open over a weekend still works
@@ -58,56 +61,6 @@ def honeypot_filled(data: dict) -> bool:
     return bool(str(data.get(HONEYPOT_FIELD) or "").strip())
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address. Behind a reverse proxy set IMBUTO_TRUST_X_FORWARDED_FOR, or every
-    visitor shares the proxy's address and with it one rate limit."""
-    if getattr(settings, "IMBUTO_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
-    return str(request.META.get("REMOTE_ADDR") or "")[:64]
-
-
 def ip_hash(ip: str) -> str:
     """Addresses are personal data: store and count a keyed hash, never the address."""
     return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-@dataclass(frozen=True)
-class Limit:
-    scope: str
-    ident: str
-    limit: int
-    window: int  # seconds
-
-
-def hit(limit: Limit, *, now: float | None = None) -> tuple[bool, int]:
-    """Count one request in the current fixed window; (allowed, seconds until the window ends).
-
-    `add` + `incr` are atomic in locmem and Redis, so parallel requests never both get the last
-    slot. A limit of 0 means no limit.
-    """
-    if limit.limit <= 0:
-        return True, 0
-    now = time.time() if now is None else now
-    window_no = int(now // limit.window)
-    retry_after = int((window_no + 1) * limit.window - now) + 1
-    cache = caches[getattr(settings, "IMBUTO_RATE_LIMIT_CACHE", "default")]
-    key = f"imbuto:rl:{limit.scope}:{limit.ident}:{limit.window}:{window_no}"
-    cache.add(key, 0, timeout=limit.window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=limit.window + 60)
-        count = 1
-    return count <= limit.limit, retry_after
-
-
-def hit_all(limits: list[Limit], *, now: float | None = None) -> tuple[bool, int]:
-    """Count against every limit (so a blocked client keeps using up its window)."""
-    allowed, retry = True, 0
-    for limit in limits:
-        ok, after = hit(limit, now=now)
-        if not ok:
-            allowed, retry = False, max(retry, after)
-    return allowed, retry

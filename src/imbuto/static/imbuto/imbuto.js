@@ -1,4 +1,6 @@
 // Imbuto's own few lines of JavaScript: the phone menu, and a full reload when the session expired.
+// The Content-Security-Policy allows no inline script, no javascript: links and no eval (htmx's
+// hx-on): behaviour is attached here through data- attributes.
 document.addEventListener("click", function (event) {
   const toggle = event.target.closest("[data-toggle-nav]");
   if (!toggle) return;
@@ -20,5 +22,22 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
   // After search as you type changed the address, switching language returns to the same results.
   for (const input of document.querySelectorAll(".lang-switch input[name=next]")) {
     input.value = window.location.pathname + window.location.search;
+  }
+});
+
+document.addEventListener("click", function (event) {
+  // <a data-history-back href="/">: back where the person came from, the link's page otherwise.
+  const back = event.target.closest("[data-history-back]");
+  if (back && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
+
+document.addEventListener("htmx:afterRequest", function (event) {
+  // <form data-reset-on-success>: empty the form once htmx has sent it successfully.
+  const form = event.detail.elt;
+  if (form && form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful) {
+    form.reset();
   }
 });

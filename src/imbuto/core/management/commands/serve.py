@@ -3,6 +3,8 @@
 Also starts one background task worker (django-tasks-db) beside it, so imports and other tasks run
 without a second command; `--no-worker` when workers run elsewhere. Static files are served by
 WhiteNoise from inside the app. Defaults come from HOST, PORT, IMBUTO_WORKERS, IMBUTO_THREADS.
+gunicorn's own errors (a request line over 8190 bytes: 414) are answered in the API's JSON shape
+(core.gunicorn_worker).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from gunicorn.app.base import BaseApplication
 
-from imbuto.settings import env_bool
+from imbuto.core import ratelimit
+from imbuto.core.env import env_bool, env_int, env_str
+from imbuto.core.gunicorn_worker import MAX_REQUEST_LINE
 
 
 def port_number(text: str) -> int:
@@ -38,8 +42,16 @@ def port_number(text: str) -> int:
 
 def default_workers() -> int:
     """Two processes on a 2-core machine, at most four; threads make up the concurrency."""
-    env = os.environ.get("IMBUTO_WORKERS") or os.environ.get("WEB_CONCURRENCY")
-    return int(env) if env else min(max(os.cpu_count() or 1, 2), 4)
+    fallback = min(max(os.cpu_count() or 1, 2), 4)
+    return env_int("IMBUTO_WORKERS", env_int("WEB_CONCURRENCY", fallback, minimum=1), minimum=1)
+
+
+def rate_limit_note(workers: int) -> str:
+    """Say at start-up when rate limits and the token throttle count per process."""
+    if workers < 2 or ratelimit.shared():
+        return ""
+    return (f"  rate limits count per process: with {workers} workers a visitor gets up to {workers}x "
+            "the limits; set IMBUTO_CACHE=redis (and REDIS_URL) to share them")
 
 
 def display_url(host: str, port: int) -> str:
@@ -63,11 +75,12 @@ class ImbutoApplication(BaseApplication):
 
     def __init__(self, **options: Any) -> None:
         self.options = {
-            "worker_class": "gthread", "preload_app": True, "timeout": 60, "graceful_timeout": 20,
-            "keepalive": 5, "errorlog": "-", "loglevel": os.environ.get("IMBUTO_LOG_LEVEL", "info").lower(),
+            "worker_class": "imbuto.core.gunicorn_worker.JsonErrorWorker", "preload_app": True,
+            "limit_request_line": MAX_REQUEST_LINE, "timeout": 60, "graceful_timeout": 20,
+            "keepalive": 5, "errorlog": "-", "loglevel": env_str("IMBUTO_LOG_LEVEL", "info"),
             "accesslog": "-" if env_bool("IMBUTO_ACCESS_LOG", True) else None,
             "control_socket_disable": True,  # one per user home: would clash between instances
-            "forwarded_allow_ips": os.environ.get("IMBUTO_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            "forwarded_allow_ips": env_str("IMBUTO_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
             **options,
         }
         super().__init__()
@@ -87,13 +100,13 @@ class Command(BaseCommand):
     requires_migrations_checks = True
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1",
+        parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"),
                             help="address to listen on (default: HOST or 127.0.0.1)")
-        parser.add_argument("--port", type=port_number, default=os.environ.get("PORT") or "8000",
+        parser.add_argument("--port", type=port_number, default=env_str("PORT", "8000"),
                             help="port (default: PORT or 8000)")
         parser.add_argument("--workers", type=int, default=default_workers(),
                             help="processes (default: IMBUTO_WORKERS or 2 per 2 cores)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("IMBUTO_THREADS") or 4),
+        parser.add_argument("--threads", type=int, default=env_int("IMBUTO_THREADS", 4, minimum=1),
                             help="threads per process (default: IMBUTO_THREADS or 4)")
         parser.add_argument("--no-worker", action="store_true",
                             help="do not start the background task worker")
@@ -140,6 +153,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Imbuto is starting on {display_url(host, port)}")
         self.stdout.write(f"  database: {connections[DEFAULT_DB_ALIAS].vendor} {where}; "
                           f"{workers} worker(s) x {threads} thread(s)")
+        if note := rate_limit_note(workers):
+            self.stdout.write(note)
         if host in ("0.0.0.0", "::"):  # noqa: S104 - a hint, not a bind
             self.stdout.write("  listening on all interfaces: add your host name to IMBUTO_ALLOWED_HOSTS")
         present = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS], is_active=True)
