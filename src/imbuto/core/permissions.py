@@ -103,6 +103,11 @@ def can_manage_forms(user: Any) -> bool:
     return role_of(user) in ("admin", "manager", "marketer")
 
 
+def can_manage_users(user: Any) -> bool:
+    """Adding people, changing roles and teams, deactivating, resetting passwords: admins only."""
+    return role_of(user) == "admin"
+
+
 def can_view_chats(user: Any) -> bool:
     return role_of(user) is not None
 
