@@ -91,7 +91,8 @@ def test_patch_changes_role_team_and_leaves_history(api_as, admin, rep, south):
     res = api_as(admin).patch(f"/api/v1/users/{rep.pk}", {"role": "manager", "team": south.pk,
                                                           "first_name": "Rita"})
     assert res.status_code == 200, res.content
-    assert (res.json()["role"], res.json()["team_name"], res.json()["first_name"]) == ("manager", "South", "Rita")
+    body = res.json()
+    assert (body["role"], body["team_name"], body["first_name"]) == ("manager", "South", "Rita")
     assert history_of(rep).get(action="user_updated").actor == admin
     res = api_as(admin).patch(f"/api/v1/users/{rep.pk}", {"team": None})
     assert res.json()["team"] is None

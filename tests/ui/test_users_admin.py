@@ -29,7 +29,8 @@ def test_every_other_role_gets_403_on_every_admin_page(request, client_as, perso
         assert client.get(url).status_code == 403, url
     for url in (f"/users/{other_rep.pk}/deactivate/", f"/users/{other_rep.pk}/password/",
                 f"/users/{other_rep.pk}/reset-password/", "/users/new/", "/teams/"):
-        assert client.post(url, {"name": "x", "password1": PASSWORD, "password2": PASSWORD}).status_code == 403
+        data = {"name": "x", "password1": PASSWORD, "password2": PASSWORD}
+        assert client.post(url, data).status_code == 403
     other_rep.refresh_from_db()
     assert other_rep.is_active and Team.objects.count() == teams
     assert AuditEvent.objects.filter(action="denied").count() == 11
@@ -44,7 +45,7 @@ def test_the_list_shows_role_team_status_and_filters(client_as, admin, rep, othe
     page = client.get("/users/").content.decode()
     assert "rita" in page and "remo" in page and "otto" not in page and "North" in page
     assert "otto" in client.get("/users/?status=inactive").content.decode()
-    page = client.get("/users/?team=%d" % rep.team_id, headers={"HX-Request": "true"}).content.decode()
+    page = client.get(f"/users/?team={rep.team_id}", headers={"HX-Request": "true"}).content.decode()
     assert "rita" in page and "remo" not in page and "<html" not in page
 
 
