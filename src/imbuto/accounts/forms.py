@@ -43,7 +43,7 @@ class UserForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False,
                              help_text=_("Needed to reset the password by email."))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.REP)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False,
                                  help_text=_("The language of the emails Imbuto sends them."))
