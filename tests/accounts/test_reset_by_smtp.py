@@ -8,6 +8,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.test import Client
 
 from imbuto.core.email_url import parse_email_url
@@ -45,6 +46,7 @@ def smtp(settings):
 
 
 def test_forgot_password_through_smtp_in_the_users_language(smtp, rep):
+    cache.clear()
     rep.language = "it"
     rep.save()
     client = Client()

@@ -154,3 +154,10 @@ def test_the_openapi_document_describes_the_new_operations(api_as, admin):
     assert "post" in paths["/api/v1/users/{user_id}/password-reset"]
     assert "UserCreateIn" in schema["components"]["schemas"]
     assert paths["/api/v1/users/{user_id}"]["patch"]["responses"]["409"]["content"]
+
+
+def test_a_patch_is_all_or_nothing(api_as, admin, rep):
+    assert_error(api_as(admin).patch(f"/api/v1/users/{rep.pk}", {"role": "manager", "password": "123"}),
+                 422, field="password")
+    rep.refresh_from_db()
+    assert rep.role == "rep" and not history_of(rep).filter(action="user_updated").exists()

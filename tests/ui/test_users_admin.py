@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from imbuto.accounts.models import ApiToken, Team, User
@@ -160,6 +161,7 @@ def test_the_login_page_offers_forgot_password_in_italian(client):
 
 
 def test_forgot_password_never_tells_whether_an_account_exists(client, rep):
+    cache.clear()
     known = client.post("/password/forgot/", {"email": rep.email.upper()})
     unknown = client.post("/password/forgot/", {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
@@ -167,6 +169,13 @@ def test_forgot_password_never_tells_whether_an_account_exists(client, rep):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [rep.email]
     link = re.search(r"http://testserver(/password/reset/\S+)", mail.outbox[0].body).group(1)
     assert link
+
+
+def test_forgot_password_sends_at_most_one_email_a_minute(client, rep):
+    cache.clear()
+    for _ in range(3):
+        assert client.post("/password/forgot/", {"email": rep.email}).status_code == 302
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize("language", ["en", "it"])

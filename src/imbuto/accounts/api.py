@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -140,14 +141,16 @@ def user_update(request: HttpRequest, payload: UserPatchIn, user_id: int) -> Any
     if "is_active" in sent and payload.is_active is None:
         raise ValidationFailed(_("is_active must be true or false."),
                                fields={"is_active": [_("This field may not be null.")]})
-    if payload.is_active is True:
-        user = user_services.user_reactivate(actor=request.auth, user=user)
-    if values:
-        user = user_services.user_update(actor=request.auth, user=user, **values)
-    if payload.password is not None:
-        user = user_services.user_password_set(actor=request.auth, user=user, password=payload.password)
-    if payload.is_active is False:
-        user = user_services.user_deactivate(actor=request.auth, user=user)
+    with transaction.atomic():  # all of it or nothing (each service is a savepoint inside)
+        if payload.is_active is True:
+            user = user_services.user_reactivate(actor=request.auth, user=user)
+        if values:
+            user = user_services.user_update(actor=request.auth, user=user, **values)
+        if payload.password is not None:
+            user = user_services.user_password_set(actor=request.auth, user=user,
+                                                   password=payload.password)
+        if payload.is_active is False:
+            user = user_services.user_deactivate(actor=request.auth, user=user)
     user.refresh_from_db()
     return user
 

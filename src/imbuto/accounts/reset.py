@@ -17,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,7 @@ from imbuto.core.models import AuditEvent
 from .models import User
 
 logger = logging.getLogger(__name__)
+RESEND_AFTER_SECONDS = 60
 
 
 def reset_link(user: User, base_url: str) -> str:
@@ -62,6 +64,8 @@ class ForgotPasswordForm(PasswordResetForm):
     def save(self, *args: Any, request: Any = None, **kwargs: Any) -> None:  # noqa: ARG002
         base_url = request.build_absolute_uri("/")
         for user in self.get_users(self.cleaned_data["email"]):
+            if not cache.add(f"imbuto:reset-sent:{user.pk}", 1, RESEND_AFTER_SECONDS):
+                continue  # one email a minute at most: the page must not be a way to flood an inbox
             try:
                 send_reset_email(user, base_url=base_url)
             except (OSError, smtplib.SMTPException) as exc:  # the page must not tell, nor crash
