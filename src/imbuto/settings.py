@@ -238,3 +238,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL.upper()},
 }
+
+# ---- email (accounts: password reset) --------------------------------------------------------------
+# EMAIL_URL: console:// (default: printed on stdout), smtp://host:25, smtp+tls://user:pass@host:587,
+# smtp+ssl://user:pass@host:465 (see imbuto/core/email_url.py); a bad value stops the start-up.
+from imbuto.core.email_url import parse_email_url, parse_from_address  # noqa: E402
+
+MAILERS = {"default": parse_email_url(os.environ.get("EMAIL_URL", "console://"))}
+DEFAULT_FROM_EMAIL = parse_from_address(os.environ.get("IMBUTO_EMAIL_FROM", "Imbuto <imbuto@localhost>"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # a reset link works for three days, and only once

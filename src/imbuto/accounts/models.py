@@ -6,7 +6,9 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,12 @@ class Team(models.Model):
         return self.name
 
 
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Login ignores case, as uniqueness does: `Luca` logs in as `luca`."""
+        return self.get(username__iexact=username)
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REP)
     team = models.ForeignKey(
@@ -40,9 +48,16 @@ class User(AbstractUser):
     )
     language = models.CharField(_("language"), max_length=8, blank=True)
 
+    objects = UserManager()
+
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
+        constraints = [
+            # `Luca` and `luca` would be two logins for one person: unique whatever the case
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique",
+                                    violation_error_message=_("A user with this username already exists.")),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

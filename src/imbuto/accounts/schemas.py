@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
 
 from imbuto.core import permissions
+
+from .user_services import open_leads_of
+
+OPEN_LEADS_LISTED = 200
 
 
 class TeamOut(Schema):
@@ -54,3 +60,107 @@ class UserListOut(Schema):
 
 class TeamListOut(Schema):
     items: list[TeamOut]
+
+
+# ---- administration (admins only) ----------------------------------------------------------------
+
+class _Input(Schema):
+    """Unknown fields are an error; NUL characters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL characters (\\u0000) are not allowed.")
+        return value
+
+
+RoleName = Literal["admin", "manager", "rep", "marketer"]
+LanguageCode = Literal["", "en", "it"]
+
+
+class UserCreateIn(_Input):
+    """A new user. Without `password` they cannot log in until they choose one: send
+    `send_password_email: true` to email them a one-time link (needs `email`)."""
+
+    username: str = Field(..., min_length=1, max_length=150)
+    role: RoleName
+    team: int | None = Field(None, ge=1, le=2**63 - 1, description="Team id (see /api/v1/teams)")
+    email: str = Field("", max_length=254)
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+    language: LanguageCode = Field("", description="Language of the emails Imbuto sends them")
+    password: str | None = Field(None, min_length=1, max_length=4096,
+                                 description="Checked by the password rules")
+    send_password_email: bool = False
+
+
+class UserPatchIn(_Input):
+    """The fields to change. `is_active: false` deactivates (API tokens revoked, sessions ended;
+    leads and history kept), `true` reactivates; `team: null` takes them out of their team."""
+
+    username: str | None = Field(None, min_length=1, max_length=150)
+    role: RoleName | None = None
+    team: int | None = Field(None, ge=1, le=2**63 - 1)
+    email: str | None = Field(None, max_length=254)
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    language: LanguageCode | None = None
+    is_active: bool | None = None
+    password: str | None = Field(None, min_length=1, max_length=4096)
+
+
+class OpenLeadOut(Schema):
+    id: int
+    name: str
+    stage: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)
+
+
+class UserAdminOut(UserOut):
+    """What an admin sees of a user, with the open leads someone must take over when they leave."""
+
+    language: str
+    has_password: bool
+    last_login: datetime | None
+    date_joined: datetime
+    open_lead_count: int
+    open_leads: list[OpenLeadOut]
+
+    @staticmethod
+    def resolve_has_password(obj: Any) -> bool:
+        return obj.has_usable_password()
+
+    @staticmethod
+    def resolve_open_lead_count(obj: Any) -> int:
+        return open_leads_of(obj).count()
+
+    @staticmethod
+    def resolve_open_leads(obj: Any) -> list[Any]:
+        return list(open_leads_of(obj)[:OPEN_LEADS_LISTED])
+
+
+class PasswordResetOut(Schema):
+    sent: bool
+
+
+class TeamIn(_Input):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TeamDetailOut(TeamOut):
+    member_count: int
+    members: list[UserOut]
+
+    @staticmethod
+    def resolve_member_count(obj: Any) -> int:
+        return obj.members.filter(is_active=True).count()
+
+    @staticmethod
+    def resolve_members(obj: Any) -> list[Any]:
+        return list(obj.members.filter(is_active=True).select_related("team").order_by("username"))

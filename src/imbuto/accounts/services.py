@@ -7,12 +7,16 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from imbuto.core.errors import NotFound, ValidationFailed
+from imbuto.core import history, permissions
+from imbuto.core.errors import NotFound, ValidationFailed, from_django_validation
 from imbuto.core.models import AuditEvent
 
 from .models import ApiToken, Role, Team, User, hash_token
@@ -21,35 +25,77 @@ from .models import ApiToken, Role, Team, User, hash_token
 def team_get_or_create(*, name: str) -> Team:
     name = name.strip()
     if not name:
-        raise ValidationFailed("Team name is empty.", fields={"team": ["This field is required."]})
-    team, _ = Team.objects.get_or_create(slug=slugify(name)[:50], defaults={"name": name})
+        raise ValidationFailed(_("Team name is empty."), fields={"team": [_("This field is required.")]})
+    team = Team.objects.filter(name__iexact=name).first()
+    if team is None:
+        team, _created = Team.objects.get_or_create(slug=slugify(name)[:50], defaults={"name": name})
     return team
 
 
-@transaction.atomic
+def check_password_rules(password: str, user: User, field: str = "password") -> None:
+    """Django's password validators, their messages in the reader's language, as a domain error."""
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        messages = [str(m) for m in exc.messages]
+        raise ValidationFailed(" ".join(messages), fields={field: messages}) from exc
+
+
+def username_taken(username: str, *, exclude: int | None = None) -> bool:
+    """Usernames are unique whatever their case: `Luca` and `luca` are one person to a team."""
+    qs = User.objects.filter(username__iexact=username)
+    return qs.exclude(pk=exclude).exists() if exclude else qs.exists()
+
+
 def user_add(
-    *, username: str, role: str, team: str | None = None, password: str | None = None,
-    email: str = "", first_name: str = "", last_name: str = "", actor: Any = None,
+    *, username: str, role: str, team: str | Team | None = None, password: str | None = None,
+    email: str = "", first_name: str = "", last_name: str = "", language: str = "",
+    actor: Any = None, enforce_password_rules: bool = True,
 ) -> User:
-    """Create a user with a role; an admin role also gets Django's staff/superuser flags."""
+    """Create a user with a role; an admin role also gets Django's staff/superuser flags.
+
+    The CLI passes enforce_password_rules=False (it warns instead): the shell is the way back in."""
+    if actor is not None:  # checked outside the transaction, so that the refusal's audit stays
+        permissions.require(actor, "add", User())
+    with transaction.atomic():
+        return _user_add(username=username, role=role, team=team, password=password, email=email,
+                         first_name=first_name, last_name=last_name, language=language, actor=actor,
+                         enforce_password_rules=enforce_password_rules)
+
+
+def _user_add(*, username: str, role: str, team: str | Team | None, password: str | None, email: str,
+              first_name: str, last_name: str, language: str, actor: Any,
+              enforce_password_rules: bool) -> User:
+    username = username.strip()
     if role not in Role.values:
         raise ValidationFailed(
-            f"Unknown role {role!r}; use one of {', '.join(Role.values)}.",
-            fields={"role": ["Unknown role."]},
+            _("Unknown role %(role)r; use one of %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)},
+            fields={"role": [_("Unknown role.")]},
         )
-    if User.objects.filter(username=username).exists():
-        raise ValidationFailed(f"User {username!r} already exists.", fields={"username": ["Taken."]})
+    if username_taken(username):
+        raise ValidationFailed(_("User %(name)r already exists.") % {"name": username},
+                               fields={"username": [_("A user with this username already exists.")]})
+    if isinstance(team, str):
+        team = team_get_or_create(name=team) if team.strip() else None
     user = User(
-        username=username, role=role, email=email, first_name=first_name, last_name=last_name,
-        team=team_get_or_create(name=team) if team else None,
+        username=username, role=role, email=email.strip(), first_name=first_name.strip(),
+        last_name=last_name.strip(), team=team, language=language,
         is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
     )
     if password:
+        if enforce_password_rules:
+            check_password_rules(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    try:
+        user.full_clean(exclude=["password"])
+    except DjangoValidationError as exc:
+        raise from_django_validation(exc) from exc
     user.save()
+    history.record(user, actor=actor, action="user_added",
+                   data={"role": role, "team": user.team_id, "password_set": bool(password)})
     AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None,
                               action="user_added", object_type="accounts.user",
                               object_id=str(user.pk), detail={"role": role})

@@ -182,6 +182,11 @@ def can_manage_forms(user: Any) -> bool:
     return can(user, "change", "intake.webform")
 
 
+def can_manage_users(user: Any) -> bool:
+    """Adding people, changing roles and teams, deactivating, resetting passwords: admins only."""
+    return can(user, "change", "accounts.user")
+
+
 def can_view_chats(user: Any) -> bool:
     return can(user, "view", "intake.chatsession")
 

@@ -49,6 +49,14 @@ def safe_reverse(name: str, *args: Any) -> str:
         return ""
 
 
+@register.filter
+def can_manage_users(user: Any) -> bool:
+    """`{% if user|can_manage_users %}`: the Users and Teams menu is for admins only."""
+    from imbuto.core.permissions import can_manage_users as allowed
+
+    return allowed(user)
+
+
 @register.simple_tag
 def url_if_exists(name: str, *args: Any) -> str:
     """Like `{% url %}`, but an empty string when no such URL exists (apps land one at a time)."""

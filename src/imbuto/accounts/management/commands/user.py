@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from imbuto.accounts.models import Role, User
 from imbuto.accounts.services import user_add
@@ -67,8 +68,10 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 self.stderr.write("Warning: weak password: " + " ".join(exc.messages))
         try:
-            user = user_add(username=username, role=role, team=team, password=password, email=email,
-                            first_name=first_name, last_name=last_name)
+            with translation.override(None):  # the shell speaks English, whatever ran before
+                user = user_add(username=username, role=role, team=team, password=password,
+                                email=email, first_name=first_name, last_name=last_name,
+                                enforce_password_rules=False)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         where = f", team {user.team}" if user.team else ""
