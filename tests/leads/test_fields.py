@@ -84,3 +84,20 @@ def test_the_web_form_sizes_and_choices_come_from_the_specification():
         assert spec.max_length == lead.intake_length, name
         if lead.choices is not None:
             assert [c[0] for c in spec.choices] == list(lead.choices.values), name
+
+
+def test_the_openapi_document_of_post_leads_states_what_intake_accepts():
+    from imbuto.api import api
+
+    document = api.get_openapi_schema()
+    body = document["paths"]["/api/v1/leads"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["$ref"].endswith("/LeadCreateIn")
+    properties = document["components"]["schemas"]["LeadCreateIn"]["properties"]
+    for spec in fields.FIELDS:
+        variants = properties[spec.name]["anyOf"]
+        if spec.kind in ("choice", "datetime"):
+            continue
+        text = next(v for v in variants if v.get("type") == "string")
+        assert text["maxLength"] == spec.intake_length == validate.MAX_LENGTHS[spec.name], spec.name
+    assert properties["stage"]["anyOf"][0]["enum"] == [*fields.START_STAGES, ""]
+    assert "Italia" in properties["country"]["description"]

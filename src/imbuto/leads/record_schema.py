@@ -32,7 +32,8 @@ def _json_schema(f: LeadField) -> dict[str, Any]:
         return {"anyOf": [{"type": "string", "enum": [*values, ""]}, {"type": "null"}],
                 "description": f"One of: {', '.join(values)}."}
     if f.kind == "datetime":
-        return {"anyOf": [{"type": "string", "maxLength": f.intake_length}, {"type": "null"}],
+        return {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
+                          {"type": "string", "maxLength": 0}, {"type": "null"}],
                 "description": "ISO 8601 date-time or date; without a time zone, the server's."}
     if f.name == "campaign":
         return {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
