@@ -25,6 +25,9 @@ from stdnum.eu import vat as eu_vat
 from stdnum.it import codicefiscale, iva
 from stdnum.util import get_cc_module
 
+from imbuto.leads import fields as lead_fields
+from imbuto.leads.parsing import parse_language, parse_size_band, parse_timeframe
+
 from .matching.text import company_key, person_name_key, vat_key
 
 
@@ -37,13 +40,9 @@ __all__ = [
     "normalize_website",
 ]
 
-# Lead fields and their column sizes (leads.models.Lead): longer values are cut and flagged.
-MAX_LENGTHS: dict[str, int] = {
-    "first_name": 100, "last_name": 100, "job_title": 150, "email": 254, "phone": 40, "language": 8,
-    "company_name": 200, "website": 200, "vat_id": 30, "tax_code": 20, "industry": 100, "size_band": 10,
-    "street": 200, "postal_code": 20, "city": 100, "region": 100, "country": 2, "purchase_timeframe": 20,
-    "external_id": 100,
-}
+# Lead fields the normaliser cleans, and their column sizes (leads.fields, which the model's columns
+# use too): longer values are cut and flagged.
+MAX_LENGTHS: dict[str, int] = {f.name: f.max_length for f in lead_fields.FIELDS if f.column and f.normalised}
 KEY_FIELDS = ("email", "phone", "vat_id", "tax_code", "domain", "company_key", "name_key")
 # Control characters, zero-width marks, and lone surrogates (not encodable, e.g. from a broken file decode).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2028\u2029\ufeff\ud800-\udfff]")
@@ -472,27 +471,6 @@ def _cut(out: Normalized, name: str, text: str) -> str:
     return text
 
 
-_TIMEFRAMES = {"immediate": "immediate", "now": "immediate", "immediately": "immediate",
-               "asap": "immediate", "subito": "immediate", "within_2_months": "within_2_months",
-               "within 2 months": "within_2_months", "1-2 months": "within_2_months",
-               "entro 2 mesi": "within_2_months", "later": "later", "più avanti": "later",
-               "unknown": "unknown", "": "unknown"}
-_LANGUAGES = {"italiano": "it", "italian": "it", "english": "en", "inglese": "en", "deutsch": "de",
-              "german": "de", "tedesco": "de", "français": "fr", "french": "fr", "francese": "fr",
-              "español": "es", "spanish": "es", "spagnolo": "es"}
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,4})?$")
-
-
-def _size_band(text: str) -> str | None:
-    compact = text.replace(" ", "").replace("–", "-")
-    if compact in ("1-9", "10-49", "50-249", "250+"):
-        return compact
-    if compact.isdigit():
-        n = int(compact[:9])
-        return "1-9" if n < 10 else "10-49" if n < 50 else "50-249" if n < 250 else "250+"
-    return None
-
-
 def _plain(out: Normalized, raw: dict[str, Any], name: str) -> None:
     text = clean_text(raw.get(name), MAX_LENGTHS[name])
     if text:
@@ -502,21 +480,21 @@ def _plain(out: Normalized, raw: dict[str, Any], name: str) -> None:
 def _choice_fields(out: Normalized, raw: dict[str, Any]) -> None:
     text = clean_text(raw.get("language"), 40)
     if text:
-        code = _LANGUAGES.get(text.casefold(), text.lower().replace("_", "-"))
-        if _LANGUAGE_CODE.match(code):
-            out.values["language"] = code[:8]
+        code = parse_language(text)
+        if code:
+            out.values["language"] = code
         else:
             out.flags["language"] = f"unknown language: {text[:40]}"
     text = clean_text(raw.get("size_band"), 40)
     if text:
-        band = _size_band(text)
+        band = parse_size_band(text)
         if band:
             out.values["size_band"] = band
         else:
             out.flags["size_band"] = f"unknown size band: {text[:40]}"
     text = clean_text(raw.get("purchase_timeframe"), 40)
     if text:
-        frame = _TIMEFRAMES.get(text.casefold().replace("-", "_") if "_" in text else text.casefold())
+        frame = parse_timeframe(text)
         if frame:
             out.values["purchase_timeframe"] = frame
         else:

@@ -20,6 +20,7 @@ from imbuto.intake.schemas import LeadCreateOut, LeadNotShownOut
 
 from . import account_selectors, account_services, selectors, services
 from .models import Account, Campaign, Channel, Contact, Lead
+from .record_schema import LeadCreateIn
 from .schemas import (
     AccountIn,
     AccountOut,
@@ -109,9 +110,13 @@ def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
 
 @router.post("/leads", response={200: LeadCreateOut | LeadNotShownOut, 201: LeadCreateOut | LeadNotShownOut},
              tags=["leads"])
-def lead_create_endpoint(request: HttpRequest, payload: LeadIn,
+def lead_create_endpoint(request: HttpRequest, payload: LeadCreateIn,
                          idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
     """Create one lead through the intake pipeline (normalised, matched against existing leads).
+
+    The record is validated and normalised exactly as an item of /leads/batch or a row of an import:
+    "Italia" is stored as IT, "subito" as immediate; a value that cannot be read is kept as a quality
+    flag and reported in `warnings`.
 
     201 with `outcome` "created" (or "flagged" as a possible duplicate), 200 with `outcome` "merged"
     when it matched an existing lead, 422 with the reasons when rejected. A lead created by a sales

@@ -12,6 +12,7 @@ from imbuto.accounts.models import User
 from imbuto.core import permissions
 from imbuto.core.errors import DomainError
 
+from . import fields as lead_fields
 from . import lifecycle
 from .assignment import assignable_users
 from .choices import DiscardReason, ParkReason, Stage, Temperature
@@ -101,17 +102,16 @@ class LeadFilterForm(forms.Form):
         return sum(1 for k, v in self.params().items() if k not in skip)
 
 
-PERSON = ("first_name", "last_name", "job_title", "email", "phone", "language")
-ORGANISATION = ("company_name", "website", "vat_id", "tax_code", "industry", "size_band")
-ADDRESS = ("street", "postal_code", "city", "region", "country")
-SOURCE = ("channel", "campaign", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+# The form's groups follow the lead field specification; source and qualification add what a person
+# sets by hand (owner) and leave out what only intake writes (external id, stage).
+PERSON = lead_fields.names(group="person")
+ORGANISATION = lead_fields.names(group="organisation")
+ADDRESS = lead_fields.names(group="address")
+SOURCE = ("channel", "campaign", *lead_fields.names(group="source", kind="plain"))
 QUALIFICATION = ("owner", "purchase_timeframe", "temperature")
-CONSENT = ("consent_basis", "consent_at", "consent_channel")
-# Fields the model leaves without a translatable name.
-EXTRA_LABELS = {
-    "utm_source": _("UTM source"), "utm_medium": _("UTM medium"), "utm_campaign": _("UTM campaign"),
-    "utm_term": _("UTM term"), "utm_content": _("UTM content"),
-}
+CONSENT = lead_fields.names(group="consent")
+# Fields the model leaves without a translatable name: their label in the specification.
+EXTRA_LABELS = {name: lead_fields.label(name) for name in lead_fields.names(kind="plain", group="source")}
 LEAD_GROUPS = (
     (_("Person"), PERSON), (_("Organisation"), ORGANISATION), (_("Address"), ADDRESS),
     (_("Source"), SOURCE), (_("Qualification"), QUALIFICATION), (_("Consent"), CONSENT),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
+from .fields import size
 
 
 class Channel(models.Model):
@@ -60,11 +61,12 @@ class Campaign(models.Model):
 
 
 class AddressFields(models.Model):
-    street = models.CharField(_("street"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    region = models.CharField(_("province or region"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text="ISO 3166 alpha-2")
+    street = models.CharField(_("street"), max_length=size("street"), blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=size("postal_code"), blank=True)
+    city = models.CharField(_("city"), max_length=size("city"), blank=True)
+    region = models.CharField(_("province or region"), max_length=size("region"), blank=True)
+    country = models.CharField(_("country"), max_length=size("country"), blank=True,
+                               help_text="ISO 3166 alpha-2")
 
     class Meta:
         abstract = True
@@ -125,34 +127,35 @@ class Lead(AddressFields):
     """A person or organisation that showed interest; not yet a customer (brief B1, B3)."""
 
     # person
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    job_title = models.CharField(_("job title"), max_length=150, blank=True)
-    email = models.CharField(_("email"), max_length=254, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    language = models.CharField(_("language"), max_length=8, blank=True)
+    first_name = models.CharField(_("first name"), max_length=size("first_name"), blank=True)
+    last_name = models.CharField(_("last name"), max_length=size("last_name"), blank=True)
+    job_title = models.CharField(_("job title"), max_length=size("job_title"), blank=True)
+    email = models.CharField(_("email"), max_length=size("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=size("phone"), blank=True)
+    language = models.CharField(_("language"), max_length=size("language"), blank=True)
     # organisation
-    company_name = models.CharField(_("company"), max_length=200, blank=True)
-    website = models.CharField(_("website"), max_length=200, blank=True)
-    vat_id = models.CharField(_("VAT id"), max_length=30, blank=True)
-    tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
-    industry = models.CharField(_("industry"), max_length=100, blank=True)
-    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    company_name = models.CharField(_("company"), max_length=size("company_name"), blank=True)
+    website = models.CharField(_("website"), max_length=size("website"), blank=True)
+    vat_id = models.CharField(_("VAT id"), max_length=size("vat_id"), blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=size("tax_code"), blank=True)
+    industry = models.CharField(_("industry"), max_length=size("industry"), blank=True)
+    size_band = models.CharField(_("size"), max_length=size("size_band"), choices=SizeBand.choices,
+                                 blank=True)
     # where it came from
     channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="leads", verbose_name=_("channel"))
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="leads", verbose_name=_("campaign"))
-    utm_source = models.CharField(max_length=100, blank=True)
-    utm_medium = models.CharField(max_length=100, blank=True)
-    utm_campaign = models.CharField(max_length=100, blank=True)
-    utm_term = models.CharField(max_length=100, blank=True)
-    utm_content = models.CharField(max_length=100, blank=True)
+    utm_source = models.CharField(max_length=size("utm_source"), blank=True)
+    utm_medium = models.CharField(max_length=size("utm_medium"), blank=True)
+    utm_campaign = models.CharField(max_length=size("utm_campaign"), blank=True)
+    utm_term = models.CharField(max_length=size("utm_term"), blank=True)
+    utm_content = models.CharField(max_length=size("utm_content"), blank=True)
     referrer_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
                                          related_name="referred_leads", db_index=False)
     referrer_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL,
                                          related_name="referred_leads", db_index=False)
-    external_id = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=size("external_id"), blank=True)
     # who works it
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="owned_leads",
@@ -160,23 +163,24 @@ class Lead(AddressFields):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="leads", verbose_name=_("team"), db_index=False)
     # qualification
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
+    stage = models.CharField(_("stage"), max_length=size("stage"), choices=Stage.choices,
                              default=Stage.SUSPECT)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
-    temperature = models.CharField(_("temperature"), max_length=5, choices=Temperature.choices,
+    temperature = models.CharField(_("temperature"), max_length=size("temperature"),
+                                   choices=Temperature.choices,
                                    default=Temperature.COLD)
     temperature_overridden = models.BooleanField(default=False)
-    purchase_timeframe = models.CharField(_("purchase timeframe"), max_length=20,
+    purchase_timeframe = models.CharField(_("purchase timeframe"), max_length=size("purchase_timeframe"),
                                           choices=Timeframe.choices, default=Timeframe.UNKNOWN)
     score = models.IntegerField(_("score"), null=True, blank=True)
     disposition_reason = models.CharField(_("disposition reason"), max_length=40, blank=True)
     disposition_note = models.TextField(blank=True)
     parked_until = models.DateField(_("parked until"), null=True, blank=True)
     # consent (GDPR)
-    consent_basis = models.CharField(_("lawful basis"), max_length=30, blank=True,
+    consent_basis = models.CharField(_("lawful basis"), max_length=size("consent_basis"), blank=True,
                                      choices=LawfulBasis.choices)
     consent_at = models.DateTimeField(_("consent date"), null=True, blank=True)
-    consent_channel = models.CharField(_("consent channel"), max_length=50, blank=True)
+    consent_channel = models.CharField(_("consent channel"), max_length=size("consent_channel"), blank=True)
     # response time (routing issue)
     first_contacted_at = models.DateTimeField(null=True, blank=True)
     # matching keys and data quality (intake)

@@ -19,6 +19,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.it import codicefiscale, iva
 from stdnum.util import get_cc_module
 
+from imbuto.leads.parsing import parse_language, parse_size_band, parse_timeframe
+
 from .text import company_key, person_name_key, vat_key
 
 
@@ -321,25 +323,9 @@ def _cut(out: Normalized, name: str, text: str) -> str:
     return text
 
 
-_TIMEFRAMES = {"immediate": "immediate", "now": "immediate", "immediately": "immediate",
-               "asap": "immediate", "subito": "immediate", "within_2_months": "within_2_months",
-               "within 2 months": "within_2_months", "1-2 months": "within_2_months",
-               "entro 2 mesi": "within_2_months", "later": "later", "più avanti": "later",
-               "unknown": "unknown", "": "unknown"}
-_LANGUAGES = {"italiano": "it", "italian": "it", "english": "en", "inglese": "en", "deutsch": "de",
-              "german": "de", "tedesco": "de", "français": "fr", "french": "fr", "francese": "fr",
-              "español": "es", "spanish": "es", "spagnolo": "es"}
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,4})?$")
-
-
-def _size_band(text: str) -> str | None:
-    compact = text.replace(" ", "").replace("–", "-")
-    if compact in ("1-9", "10-49", "50-249", "250+"):
-        return compact
-    if compact.isdigit():
-        n = int(compact[:9])
-        return "1-9" if n < 10 else "10-49" if n < 50 else "50-249" if n < 250 else "250+"
-    return None
+# The concept rules (timeframe, size band, language) are not a fast path: since issue 9 they have one
+# parser, imbuto.leads.parsing, which the reference calls too.
+_size_band = parse_size_band
 
 
 def _plain(out: Normalized, raw: dict[str, Any], name: str) -> None:
@@ -351,9 +337,9 @@ def _plain(out: Normalized, raw: dict[str, Any], name: str) -> None:
 def _choice_fields(out: Normalized, raw: dict[str, Any]) -> None:
     text = clean_text(raw.get("language"), 40)
     if text:
-        code = _LANGUAGES.get(text.casefold(), text.lower().replace("_", "-"))
-        if _LANGUAGE_CODE.match(code):
-            out.values["language"] = code[:8]
+        code = parse_language(text)
+        if code:
+            out.values["language"] = code
         else:
             out.flags["language"] = f"unknown language: {text[:40]}"
     text = clean_text(raw.get("size_band"), 40)
@@ -365,7 +351,7 @@ def _choice_fields(out: Normalized, raw: dict[str, Any]) -> None:
             out.flags["size_band"] = f"unknown size band: {text[:40]}"
     text = clean_text(raw.get("purchase_timeframe"), 40)
     if text:
-        frame = _TIMEFRAMES.get(text.casefold().replace("-", "_") if "_" in text else text.casefold())
+        frame = parse_timeframe(text)
         if frame:
             out.values["purchase_timeframe"] = frame
         else:

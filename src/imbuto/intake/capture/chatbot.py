@@ -18,6 +18,9 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from imbuto.leads.parsing import parse_language, parse_yes_no
+from imbuto.leads.parsing import parse_timeframe as lead_parse_timeframe
+
 STEPS = ("need", "timeframe", "company", "name", "email", "phone", "consent", "done", "declined")
 FINAL = ("done", "declined")
 MAX_ANSWER = 500
@@ -106,7 +109,9 @@ class Turn:
 
 
 def language_of(lang: str | None) -> str:
-    return "it" if (lang or "").lower().startswith("it") else "en"
+    """The bot's language for a visitor's language (a code or a name: 'it-IT', 'Italiano')."""
+    code = parse_language((lang or "").strip()) or ""
+    return "it" if code.startswith("it") else "en"
 
 
 def say(key: str, lang: str, **values: str) -> str:
@@ -130,42 +135,10 @@ def prompt(step: str, answers: dict[str, Any], lang: str) -> list[QuickReply]:
 
 # --- parsing free answers ---------------------------------------------------------------------
 
-_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12,
-          "un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6,
-          "dodici": 12, "couple": 2, "paio": 2, "few": 3}
-_NOW = ("now", "asap", "immediately", "right away", "today", "urgent", "this week", "as soon as",
-        "subito", "adesso", "ora", "oggi", "immediatamente", "urgente", "questa settimana",
-        "prima possibile", "al più presto", "appena possibile")
-_UNKNOWN = ("don't know", "dont know", "not sure", "no idea", "unknown", "dunno", "depends",
-            "non so", "non lo so", "boh", "dipende", "forse", "vedremo")
-_LATER = ("later", "next year", "not yet", "future", "some day", "someday", "più avanti", "piu avanti",
-          "in futuro", "prossimo anno", "l'anno prossimo", "non ancora", "tra un po")
-_SOON = ("next month", "this month", "few weeks", "prossimo mese", "questo mese", "qualche settimana")
-_PERIOD = re.compile(r"\b(\d+|[a-zà]+)\s+(?:di\s+)?(day|days|week|weeks|month|months|year|years|"
-                     r"giorn[oi]|settiman[ae]|mes[ei]|ann[oi])\b")
-
-
 def parse_timeframe(text: str) -> str:
-    """'subito' -> immediate, 'in 6 weeks' -> within_2_months, 'tra tre mesi' -> later."""
-    t = " " + re.sub(r"\s+", " ", text.lower().replace("’", "'")) + " "
-    if t.strip() in ("immediate", "within_2_months", "later", "unknown"):
-        return t.strip()
-    if any(k in t for k in _UNKNOWN):
-        return "unknown"
-    for match in _PERIOD.finditer(t):
-        raw, unit = match.groups()
-        n = int(raw) if raw.isdigit() else _WORDS.get(raw)
-        if n is None:
-            continue
-        days = n * {"d": 1, "g": 1, "w": 7, "s": 7, "m": 30, "y": 365, "a": 365}[unit[0]]
-        return "immediate" if days <= 7 else "within_2_months" if days <= 62 else "later"
-    if any(f" {k} " in t or (len(k) > 4 and k in t) for k in _NOW):
-        return "immediate"
-    if any(k in t for k in _SOON):
-        return "within_2_months"
-    if any(k in t for k in _LATER):
-        return "later"
-    return "unknown"
+    """The visitor's answer as a purchase timeframe (leads.parsing, as every way in); 'unknown' when the
+    answer says nothing about it."""
+    return lead_parse_timeframe(text) or "unknown"
 
 
 _EMAIL = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
@@ -194,10 +167,6 @@ def parse_phone(text: str, region: str = "IT") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_YES = {"yes", "y", "ok", "okay", "sure", "agree", "i agree", "of course", "si", "sì", "certo",
-        "va bene", "accetto", "acconsento", "d'accordo", "daccordo", "yes i agree", "sì acconsento",
-        "si acconsento"}
-_NO = {"no", "n", "nope", "no thanks", "no grazie", "non acconsento", "rifiuto", "i don't agree"}
 _SKIP = {"skip", "salta", "no", "none", "nessuno", "-", "non ho", "preferisco di no"}
 _NO_COMPANY = {"none", "no", "-", "privato", "private", "sono un privato", "i'm a private person",
                "nessuna", "n/a"}
@@ -265,13 +234,14 @@ def advance(step: str, answers: dict[str, Any], text: str, *, lang: str, value: 
         answers["phone"] = phone
         return ask("consent", say("consent", lang))
     if step == "consent":
-        if choice in _YES or choice == "yes":
+        answer = parse_yes_no(choice)
+        if answer:
             answers["consent"] = True
             key = "done_soon" if answers.get("purchase_timeframe") == "immediate" else "done"
             turn = ask("done", say(key, lang, first=answers.get("first_name", "")))
             turn.complete = True
             return turn
-        if choice in _NO:
+        if answer is False:
             for k in ("first_name", "last_name", "email", "phone", "company_name"):
                 answers.pop(k, None)
             answers["consent"] = False

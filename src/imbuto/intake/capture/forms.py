@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 
-from imbuto.leads.choices import SizeBand, Timeframe
+from imbuto.leads import fields as lead_fields
+from imbuto.leads.parsing import parse_yes_no
 
 from . import spam
 
@@ -33,23 +34,29 @@ class FieldSpec:
     choices: tuple[tuple[str, Any], ...] = ()
 
 
+def _field(name: str, label: Any, type: str = "text", autocomplete: str = "") -> FieldSpec:
+    """A visitor-facing field: its size and choices come from the lead field specification."""
+    lead = lead_fields.spec(name)
+    choices = tuple(lead.choices.choices) if lead.choices is not None else ()
+    return FieldSpec(name, label, "select" if choices else type, lead.intake_length, autocomplete, choices)
+
+
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
-    FieldSpec("first_name", _("First name"), max_length=100, autocomplete="given-name"),
-    FieldSpec("last_name", _("Last name"), max_length=100, autocomplete="family-name"),
-    FieldSpec("email", _("Email"), "email", 254, "email"),
-    FieldSpec("phone", _("Phone"), "tel", 40, "tel"),
-    FieldSpec("company_name", _("Company"), max_length=200, autocomplete="organization"),
-    FieldSpec("job_title", _("Job title"), max_length=150, autocomplete="organization-title"),
-    FieldSpec("website", _("Website"), "url", 200, "url"),
-    FieldSpec("vat_id", _("VAT number"), max_length=30),
-    FieldSpec("city", _("City"), max_length=100, autocomplete="address-level2"),
-    FieldSpec("postal_code", _("Postal code"), max_length=20, autocomplete="postal-code"),
-    FieldSpec("country", _("Country"), max_length=60, autocomplete="country-name"),
-    FieldSpec("industry", _("Industry"), max_length=100),
-    FieldSpec("size_band", _("Company size"), "select", 10, choices=tuple(SizeBand.choices)),
-    FieldSpec("purchase_timeframe", _("When do you plan to buy?"), "select", 20,
-              choices=tuple(Timeframe.choices)),
-    FieldSpec("message", _("Message"), "textarea", 5000),
+    _field("first_name", _("First name"), autocomplete="given-name"),
+    _field("last_name", _("Last name"), autocomplete="family-name"),
+    _field("email", _("Email"), "email", "email"),
+    _field("phone", _("Phone"), "tel", "tel"),
+    _field("company_name", _("Company"), autocomplete="organization"),
+    _field("job_title", _("Job title"), autocomplete="organization-title"),
+    _field("website", _("Website"), "url", "url"),
+    _field("vat_id", _("VAT number")),
+    _field("city", _("City"), autocomplete="address-level2"),
+    _field("postal_code", _("Postal code"), autocomplete="postal-code"),
+    _field("country", _("Country"), autocomplete="country-name"),
+    _field("industry", _("Industry")),
+    _field("size_band", _("Company size")),
+    _field("purchase_timeframe", _("When do you plan to buy?")),
+    _field("message", _("Message"), "textarea"),
 ]}
 DEFAULT_FIELDS = [{"name": "first_name"}, {"name": "last_name"}, {"name": "email", "required": True},
                   {"name": "phone"}, {"name": "company_name"}, {"name": "message"}]
@@ -102,7 +109,7 @@ def consent_text(webform: Any) -> str:
 
 
 def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in {"1", "on", "true", "yes", "si", "sì", "y"}
+    return parse_yes_no(value) is True
 
 
 def _check(spec: FieldSpec, value: str, region: str) -> str | None:

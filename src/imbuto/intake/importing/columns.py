@@ -1,5 +1,7 @@
 """From file columns to lead fields: header aliases (English, HubSpot, Salesforce, Italian), manual
-mappings, full-name splitting and cell hygiene (formula neutralising, size limits).
+mappings, full-name splitting and cell hygiene (formula neutralising, size limits). Values go on as
+typed: what they mean (a timeframe, a size band, a country) is read by the normaliser, as for every
+other way in.
 
 Pure functions over plain data: no database here, so the mapping is tested and reused everywhere.
 """
@@ -13,72 +15,28 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from imbuto.leads import fields as lead_fields
+
+from ..normalize import normalize_country
+
 FULL_NAME = "full_name"
 IGNORE = ""
 MAX_CELL_CHARS = 10_000
 
-# Lead fields a list column may fill, in the order shown to people choosing a mapping.
-LEAD_FIELDS = (
-    "first_name", "last_name", FULL_NAME, "job_title", "email", "phone", "company_name", "website",
-    "vat_id", "tax_code", "industry", "size_band", "street", "postal_code", "city", "region", "country",
-    "language", "purchase_timeframe", "external_id", "message",
-)
+# Lead fields a list column may fill, in the order shown to people choosing a mapping (leads.fields).
+_IMPORTABLE = lead_fields.names(importable=True)
+LEAD_FIELDS = (*_IMPORTABLE[:2], FULL_NAME, *_IMPORTABLE[2:])
 IDENTITY_FIELDS = ("first_name", "last_name", FULL_NAME, "email", "phone", "company_name")
 
 # Aliases per field, most specific first; a later alias of the same field is a fallback column
-# (mobile when the phone is empty, region when the province is empty).
+# (mobile when the phone is empty, region when the province is empty). The full name is not a lead
+# field: it is split into first and last name here.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "first_name": ("First Name", "Firstname", "Given Name", "Forename", "First", "Contact First Name",
-                   "Nome", "Nome di battesimo", "Prénom", "Vorname", "Nombre"),
-    "last_name": ("Last Name", "Lastname", "Surname", "Family Name", "Last", "Contact Last Name",
-                  "Cognome", "Nom", "Nachname", "Apellido", "Apellidos"),
     FULL_NAME: ("Full Name", "Name", "Contact Name", "Contact Full Name", "Attendee Name", "Attendee",
                 "Registrant Name", "Participant", "Participant Name", "Nome e cognome", "Nome cognome",
                 "Cognome e nome", "Cognome nome", "Nominativo", "Referente", "Partecipante",
                 "Persona di contatto"),
-    "job_title": ("Job Title", "Title", "Jobtitle", "Position", "Role", "Job Role", "Job Function",
-                  "Ruolo", "Qualifica", "Mansione", "Posizione", "Carica", "Funzione",
-                  "Ruolo aziendale"),
-    "email": ("Email", "E-mail", "Email Address", "E-mail Address", "Mail", "Work Email",
-              "Business Email", "Indirizzo email", "Indirizzo e-mail", "Posta elettronica",
-              "Email aziendale", "PEC"),
-    "phone": ("Phone", "Phone Number", "Telephone", "Tel", "Tel.", "Business Phone", "Work Phone",
-              "Office Phone", "Telefono", "Telefono fisso", "Numero di telefono", "Recapito telefonico",
-              "Mobile Phone", "Mobile Phone Number", "Mobile", "Mobile Number", "Cell", "Cell Phone",
-              "Cellulare", "Telefono cellulare", "Cell."),
-    "company_name": ("Company", "Company Name", "Company / Account", "Account Name", "Account",
-                     "Associated Company",
-                     "Organization", "Organisation", "Organization Name", "Business Name", "Employer",
-                     "Azienda", "Ragione sociale", "Società", "Denominazione", "Nome azienda",
-                     "Impresa", "Ente", "Ditta"),
-    "website": ("Website", "Website URL", "Web Site", "Web", "URL", "Homepage", "Company Domain Name",
-                "Domain", "Sito", "Sito web", "Sito internet"),
-    "vat_id": ("VAT", "VAT ID", "VAT Number", "VAT No", "VAT Code", "VAT Registration Number",
-               "Partita IVA", "P.IVA", "P. IVA", "PIVA", "P.I.", "Partita I.V.A.", "Numero partita IVA",
-               "USt-IdNr"),
-    "tax_code": ("Codice fiscale", "Cod. fiscale", "C.F.", "CF", "Fiscal Code", "Tax Code"),
-    "industry": ("Industry", "Sector", "Settore", "Settore merceologico", "Settore di attività",
-                 "Codice ATECO", "ATECO"),
-    "size_band": ("Number of Employees", "No. of Employees", "Employees", "Company Size", "Headcount",
-                  "Numero dipendenti", "N. dipendenti", "Dipendenti"),
-    "street": ("Street", "Street Address", "Address", "Address 1", "Address Line 1", "Mailing Street",
-               "Billing Street", "Indirizzo", "Via", "Indirizzo sede", "Sede"),
-    "postal_code": ("Zip", "Zip Code", "Zipcode", "Postal Code", "Postcode", "Post Code",
-                    "Mailing Zip/Postal Code", "Zip/Postal Code", "Billing Zip/Postal Code", "CAP",
-                    "C.A.P.", "Codice postale"),
-    "city": ("City", "Town", "Mailing City", "Billing City", "Città", "Comune", "Località"),
-    "region": ("State", "State/Region", "State/Province", "Mailing State/Province",
-               "Billing State/Province", "Province", "Region", "County", "Provincia", "Prov", "Prov.",
-               "Sigla provincia", "Regione"),
-    "country": ("Country", "Country/Region", "Mailing Country", "Billing Country", "Country Code",
-                "Nation", "Nazione", "Paese", "Stato"),
-    "language": ("Language", "Preferred Language", "Lingua"),
-    "purchase_timeframe": ("Purchase Timeframe", "Timeframe", "Time Frame", "Buying Timeframe",
-                           "Tempi di acquisto", "Tempistica"),
-    "message": ("Message", "Notes", "Note", "Comments", "Comment", "Description", "Messaggio", "Note",
-                "Commenti", "Descrizione", "Richiesta"),
-    "external_id": ("Record ID", "Lead ID", "Contact ID", "ID", "External ID", "HubSpot ID",
-                    "Salesforce ID"),
+    **{f.name: f.aliases for f in lead_fields.FIELDS if f.importable},
 }
 
 
@@ -163,15 +121,6 @@ class ColumnPlan:
             if not (record.get("first_name") or record.get("last_name")):
                 first, last = split_full_name(full)
                 record.update({k: v for k, v in (("first_name", first), ("last_name", last)) if v})
-        for name, convert in _CONVERTED:
-            if name in record:
-                value = convert(record[name])
-                if value:
-                    record[name] = value
-                else:
-                    warnings.setdefault(name, []).append(
-                        _("“%(value)s” is not understood here; left empty.") % {"value": record[name][:60]})
-                    del record[name]
         if "postal_code" in record:
             record["postal_code"] = italian_cap(record["postal_code"], record.get("country", ""))
         return record, errors, warnings
@@ -234,44 +183,9 @@ def split_full_name(full: str) -> tuple[str, str]:
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
-def size_band(value: str) -> str:
-    """'120', '50-249', '11-50 employees' -> the lead's size band; '' when not understood."""
-    if value in ("1-9", "10-49", "50-249", "250+"):
-        return value
-    match = re.search(r"\d[\d.,]*", value)
-    if not match:
-        return ""
-    number = int(re.sub(r"[.,]", "", match.group()))
-    for limit, band in ((9, "1-9"), (49, "10-49"), (249, "50-249")):
-        if number <= limit:
-            return band
-    return "250+"
-
-
-_TIMEFRAMES = (
-    ("immediate", ("immediate", "immediately", "now", "asap", "urgent", "subito", "immediato", "urgente",
-                   "this month", "questo mese", "0-1 months", "0-1 mesi", "entro 1 mese", "within 1 month")),
-    ("within_2_months", ("within_2_months", "within 2 months", "1-2 months", "1-3 months", "entro 2 mesi",
-                         "1-2 mesi", "entro due mesi", "next month", "prossimo mese", "soon", "a breve")),
-    ("later", ("later", "3-6 months", "6-12 months", "6 months", "next year", "more than 2 months",
-               "oltre 2 mesi", "3-6 mesi", "6-12 mesi", "prossimo anno", "in futuro", "future")),
-    ("unknown", ("unknown", "not sure", "don't know", "non so", "non definito", "n/a", "nd", "n.d.")),
-)
-_TIMEFRAME_INDEX = {header_key(alias): value for value, aliases in _TIMEFRAMES for alias in aliases}
-
-
-def timeframe(value: str) -> str:
-    """Common ways to say when someone wants to buy -> the lead's timeframe; '' when not understood."""
-    return _TIMEFRAME_INDEX.get(header_key(value), "")
-
-
-_CONVERTED = (("size_band", size_band), ("purchase_timeframe", timeframe))
-_ITALY = ("", "it", "ita", "italy", "italia")
-
-
 def italian_cap(value: str, country: str) -> str:
     """Excel turns CAP 00184 into the number 184; Italian postal codes always have five digits."""
-    if 3 <= len(value) < 5 and value.isdigit() and header_key(country) in _ITALY:
+    if 3 <= len(value) < 5 and value.isdigit() and (not country or normalize_country(country)[0] == "IT"):
         return value.zfill(5)
     return value
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imbuto.leads import fields as lead_fields
 from imbuto.leads.models import Campaign, Channel
 
 from ..models import ColumnMapping
@@ -14,13 +15,12 @@ from .columns import FULL_NAME, LEAD_FIELDS
 
 
 def field_label(name: str) -> str:
-    from imbuto.leads.models import Lead
-
+    """The lead field's label from the field specification (leads.fields)."""
     if name == FULL_NAME:
         return str(_("full name (split into first and last)"))
     if name == "message":
         return str(_("message / notes (kept with the source)"))
-    return str(Lead._meta.get_field(name).verbose_name)
+    return str(lead_fields.label(name))
 
 
 class UploadForm(forms.Form):

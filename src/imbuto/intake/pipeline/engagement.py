@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from imbuto.core import events, permissions
 from imbuto.leads.events import EngagementRecorded
 from imbuto.leads.models import Lead
+from imbuto.leads.parsing import parse_when
 
 from ..models import EngagementEvent, EngagementKind, MatchKey, SourceKind
 from ..normalize import normalize_email
 from .engine import ingest
 from .refs import Refs
 from .types import SourceRef
-from .validate import _as_text, _clean, _parse_when
+from .validate import _as_text, _clean
 
 ALIASES = {"view": "content_view", "open": "email_open", "click": "email_click",
            "webinar": "webinar_attended", "chat": "chat_message", "social": "social_interaction",
@@ -115,7 +116,7 @@ def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]
             ev.person[name] = value
     when = raw.get("occurred_at")
     if when not in (None, ""):
-        ev.occurred_at = _parse_when(str(when)) if isinstance(when, str) else None
+        ev.occurred_at = parse_when(str(when)) if isinstance(when, str) else None
         if ev.occurred_at is None:
             errors["occurred_at"] = [_("Not an ISO 8601 date-time.")]
     props = raw.get("properties")

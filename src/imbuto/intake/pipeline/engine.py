@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
+from imbuto.leads import fields as lead_fields
 from imbuto.leads.assignment import assignment
 from imbuto.leads.choices import Stage, Timeframe
 from imbuto.leads.lifecycle import temperature_for
@@ -25,8 +26,7 @@ from .validate import LOOSE_CHOICES, Checked, check_record
 
 IDENTITY_KEYS = ("domain", "company_key", "name_key")
 # Text fields the normaliser does not touch: stored as validated (trimmed, NUL-free).
-PLAIN_TEXT = frozenset(("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-                        "consent_channel"))
+PLAIN_TEXT = frozenset(lead_fields.names(kind="plain"))
 
 
 @dataclass

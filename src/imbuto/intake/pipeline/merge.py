@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from imbuto.leads import fields as lead_fields
 from imbuto.leads.choices import Stage, Timeframe
 from imbuto.leads.models import Lead
 
@@ -24,13 +25,11 @@ from ..models import DuplicateCandidate, DuplicateStatus
 
 STAGE_RANK = {Stage.CUSTOMER: 8, Stage.OPPORTUNITY: 7, Stage.SQL: 6, Stage.MQL: 5, Stage.LEAD: 4,
               Stage.SUSPECT: 3, Stage.PARKED: 2, Stage.DISCARDED: 1}
-# Lead fields a merge may fill or report as differing.
+# Lead fields a merge may fill or report as differing: the record's columns (leads.fields) but the
+# stage and temperature, which the lifecycle owns, and the match keys intake derives.
 VALUE_FIELDS = (
-    "first_name", "last_name", "job_title", "email", "phone", "language", "company_name", "website",
-    "vat_id", "tax_code", "industry", "size_band", "street", "postal_code", "city", "region", "country",
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "external_id",
-    "purchase_timeframe", "consent_basis", "consent_at", "consent_channel", "domain", "company_key",
-    "name_key",
+    *(name for name in lead_fields.names(column=True) if name not in ("stage", "temperature")),
+    "domain", "company_key", "name_key",
 )
 REF_FIELDS = ("channel_id", "campaign_id", "owner_id", "team_id", "referrer_contact_id",
               "referrer_account_id")

@@ -12,40 +12,27 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from imbuto.leads.choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
-from imbuto.leads.models import Lead
+from imbuto.leads import fields as lead_fields
+from imbuto.leads.parsing import parse_when
 
-TEXT_FIELDS = (
-    "purchase_timeframe", "size_band", "first_name", "last_name", "job_title", "email", "phone",
-    "language", "company_name", "website",
-    "vat_id", "tax_code", "industry", "street", "postal_code", "city", "region", "country",
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "external_id",
-    "consent_channel",
-)
-START_STAGES = (Stage.SUSPECT, Stage.LEAD, Stage.MQL, Stage.SQL)
+# Every rule below comes from the lead field specification (leads.fields).
+TEXT_FIELDS = tuple(f.name for f in lead_fields.FIELDS
+                    if f.kind not in ("choice", "datetime", "ref", "payload"))
+START_STAGES = lead_fields.START_STAGES
 CHOICE_FIELDS: dict[str, tuple[str, ...]] = {
-    "stage": tuple(START_STAGES),
-    "temperature": tuple(Temperature.values),
-    "consent_basis": tuple(v for v in LawfulBasis.values if v),
-}
-# Normalised like text ("entro 2 mesi" -> within_2_months); an unknown value is kept in the flags.
-LOOSE_CHOICES = {"purchase_timeframe": tuple(Timeframe.values), "size_band": tuple(SizeBand.values)}
+    name: lead_fields.choice_values(name) for name in lead_fields.names(kind="choice")}
+# Read from common phrasings ("entro 2 mesi" -> within_2_months); an unknown value is kept in the flags.
+LOOSE_CHOICES = {name: lead_fields.choice_values(name) for name in lead_fields.names(kind="loose")}
 # Kept with the record's source (LeadSource.payload), not on the lead: what a form or chat asked.
-PAYLOAD_FIELDS = {"message": 5000}
-REF_FIELDS = ("channel", "campaign")
-DATE_FIELDS = ("consent_at",)
-ALLOWED = frozenset((*TEXT_FIELDS, *CHOICE_FIELDS, *PAYLOAD_FIELDS, *REF_FIELDS, *DATE_FIELDS))
+PAYLOAD_FIELDS = {name: lead_fields.spec(name).max_length for name in lead_fields.names(kind="payload")}
+REF_FIELDS = lead_fields.names(kind="ref")
+DATE_FIELDS = lead_fields.names(kind="datetime")
+ALLOWED = frozenset(lead_fields.BY_NAME)
 IDENTITY = ("first_name", "last_name", "email", "phone", "company_name")
-# Raw values may be longer than the stored one when normalisation shortens them ("Italia" -> "IT").
-RAW_LENGTH_OVERRIDES = {"country": 100, "phone": 60, "language": 40, "purchase_timeframe": 40,
-                        "size_band": 40}
-MAX_LENGTHS: dict[str, int] = {
-    name: RAW_LENGTH_OVERRIDES.get(name, Lead._meta.get_field(name).max_length) for name in TEXT_FIELDS
-}
-MAX_LENGTHS.update({"channel": 50, "campaign": 200})
+# The longest raw value per field: the column size, or more when normalisation shortens ("Italia" -> "IT").
+MAX_LENGTHS: dict[str, int] = {f.name: f.intake_length for f in lead_fields.FIELDS}
 
 
 @dataclass
@@ -131,7 +118,7 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
         elif key in REF_FIELDS:
             out.refs[key] = text
         elif key in DATE_FIELDS:
-            parsed = _parse_when(text)
+            parsed = parse_when(text)
             if parsed is None:
                 errors.setdefault(key, []).append(_("Not an ISO 8601 date or date-time."))
             else:
@@ -143,16 +130,3 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
     if not errors and not any(out.values.get(f) for f in IDENTITY):
         errors["__all__"] = [_("A record needs some identity: a name, an email, a phone or a company.")]
     return (None, errors) if errors else (out, {})
-
-
-def _parse_when(text: str) -> dt.datetime | None:
-    from django.utils import timezone
-
-    try:
-        value = parse_datetime(text)
-        if value is None:
-            day = dt.date.fromisoformat(text)
-            value = dt.datetime.combine(day, dt.time())
-    except ValueError:
-        return None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value

@@ -1,0 +1,85 @@
+"""The request body of POST /api/v1/leads: one intake record, as a batch item of /leads/batch.
+
+The record's fields are described here (for the OpenAPI document) from the lead field specification,
+but not judged here: the intake validator (intake.pipeline.validate.check_record) and normaliser decide
+for the single endpoint exactly as for a batch and an import, so the same record is accepted, flagged
+or refused the same way wherever it is sent ("Italia" -> IT, "subito" -> immediate). Only the fields
+that belong to a single request (`owner`, the referrers) are typed and checked by the schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
+
+from .fields import FIELDS, LeadField, choice_values
+from .schemas import Id, IdOrName, refuse_nul
+
+_SCALAR = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]
+_LOOSE_WORDS = {
+    "purchase_timeframe": "common phrasings in Italian or English are read too ('subito', '1-3 months', "
+                          "'entro 2 mesi', 'next year')",
+    "size_band": "a head count or a range is read too ('120', '11-50 employees')",
+}
+
+
+def _json_schema(f: LeadField) -> dict[str, Any]:
+    """What check_record accepts for the field, as JSON Schema (lengths count after trimming)."""
+    if f.kind == "choice":
+        values = list(choice_values(f.name))
+        return {"anyOf": [{"type": "string", "enum": [*values, ""]}, {"type": "null"}],
+                "description": f"One of: {', '.join(values)}."}
+    if f.kind == "datetime":
+        return {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
+                          {"type": "string", "maxLength": 0}, {"type": "null"}],
+                "description": "ISO 8601 date-time or date; without a time zone, the server's."}
+    if f.name == "campaign":
+        return {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                          {"type": "string", "maxLength": f.intake_length}, {"type": "null"}],
+                "description": "Campaign id or exact name."}
+    schema: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": f.intake_length}, *_SCALAR[1:]]}
+    if f.kind == "loose":
+        values = ", ".join(v for v in choice_values(f.name))
+        schema["description"] = (f"{values}; {_LOOSE_WORDS[f.name]}. A value not understood is kept as "
+                                 "a quality flag (warning), not stored.")
+    elif f.kind == "country":
+        schema["description"] = ("ISO 3166 alpha-2 code or a country name in English, Italian, German, "
+                                 "French or Spanish ('Italia'); stored as the code. An unknown one is "
+                                 "kept as a quality flag.")
+    elif f.kind == "language":
+        schema["description"] = "Language code or name ('it', 'en-GB', 'Italiano'); stored as the code."
+    elif f.name == "channel":
+        schema["description"] = "Channel slug, see /channels."
+    elif f.kind == "payload":
+        schema["description"] = "Kept with the lead's source (what the person wrote), not on the lead."
+    return schema
+
+
+def _record_field(f: LeadField) -> Any:
+    return (Annotated[Any, WithJsonSchema(_json_schema(f))], None)
+
+
+class _RecordBase(Schema):
+    """Unknown fields are an error. Record values are not refused for NUL characters: intake drops
+    them, as it does for a batch and an import."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner: IdOrName | None = Field(None, description="User id or username (this request only)")
+    referrer_contact: Id | None = Field(None, description="Contact who referred the lead")
+    referrer_account: Id | None = Field(None, description="Account (customer) that referred the lead")
+
+    @field_validator("owner", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
+
+
+LeadCreateIn = create_model(
+    "LeadCreateIn", __base__=_RecordBase, __module__=__name__,
+    __doc__=("A lead record, as an item of /leads/batch (validated and normalised the same way), plus "
+             "`owner` and the referrers."),
+    **{f.name: _record_field(f) for f in FIELDS},
+)
