@@ -23,8 +23,9 @@ def nothing_written():
 
 
 @pytest.mark.parametrize("raw", ['{"first_name": ', "{'first_name': 'single quotes'}", "not json",
-                                 "\xff\xfe", '{"a": 1}}', "[" * 100_000])
+                                 "\xff\xfe", '{"a": 1}}'])
 def test_malformed_json_is_400(client, raw):
+    """(Deeply nested JSON has a code of its own, json_too_deep: see test_json_depth.py.)"""
     assert_error(client.post("/api/v1/leads", raw=raw), 400, "malformed_json")
     nothing_written()
 
