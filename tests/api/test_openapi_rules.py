@@ -113,3 +113,11 @@ def test_an_integral_float_is_an_id_and_a_fraction_is_not(api_as, admin):
     assert response.json()["referrer_account"] == account.pk
     assert client.patch(f"/api/v1/leads/{lead.pk}", {"referrer_account": account.pk + 0.5}).status_code == 422
     assert client.patch(f"/api/v1/leads/{lead.pk}", {"referrer_account": True}).status_code == 422
+
+
+def test_any_rfc3339_offset_is_stored(api_as, admin):
+    """RFC 3339 (the document's date-time) allows +19:04; PostgreSQL refused it (422 invalid_data)."""
+    lead = LeadFactory(owner=admin)
+    response = api_as(admin).patch(f"/api/v1/leads/{lead.pk}", {"consent_at": "2020-01-02T03:04:05+19:04"})
+    assert response.status_code == 200, response.content
+    assert response.json()["consent_at"].startswith("2020-01-01T08:00:05")

@@ -80,7 +80,14 @@ class Input(Schema):
     @field_validator("consent_at", mode="after", check_fields=False)
     @classmethod
     def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        return timezone.make_aware(value) if value and timezone.is_naive(value) else value
+        """In UTC: RFC 3339 allows offsets up to +-23:59, PostgreSQL only up to +-15:59."""
+        if value is None:
+            return value
+        value = timezone.make_aware(value) if timezone.is_naive(value) else value
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValueError("Out of range.") from exc
 
 
 # ---- leads -------------------------------------------------------------------------------------
