@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from imbuto.core import jsonbody
 from imbuto.core.errors import DomainError, PermissionDenied, from_django_validation
 from imbuto.core.middleware import STATUS_CODES, error_payload, too_big_response
 
@@ -121,6 +123,13 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class BoundedJsonParser(Parser):
+    """Request bodies through jsonbody.loads: nesting is bounded before the parser runs."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return jsonbody.loads(request.body)
+
+
 class ImbutoAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> Any:
@@ -188,6 +197,7 @@ api = ImbutoAPI(
     version="1",
     description=DESCRIPTION.strip(),
     auth=[BearerToken(), SessionAuth()],
+    parser=BoundedJsonParser(),
     urls_namespace="api",
     docs=LocalSwagger(settings={"persistAuthorization": True, "displayRequestDuration": True}),
 )
@@ -276,7 +286,11 @@ def _token_throttled(request: HttpRequest, exc: TokenThrottled) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     code = STATUS_CODES.get(exc.status_code, "http_error")
-    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+    if exc.status_code == 400 and isinstance(exc.__cause__, jsonbody.JsonTooDeep):
+        code = "json_too_deep"
+        message = _("The request body nests arrays and objects more than %(limit)d levels deep "
+                    "(or its brackets do not pair up).") % {"limit": exc.__cause__.limit}
+    elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
         code, message = "malformed_json", _("The request body is not valid JSON.")
     return error_response(request, exc.status_code, code, message)
 

@@ -23,8 +23,9 @@ def nothing_written():
 
 
 @pytest.mark.parametrize("raw", ['{"first_name": ', "{'first_name': 'single quotes'}", "not json",
-                                 "\xff\xfe", '{"a": 1}}', "[" * 100_000])
+                                 "\xff\xfe", '{"a": 1}}'])
 def test_malformed_json_is_400(client, raw):
+    """(Deeply nested JSON has a code of its own, json_too_deep: see test_json_depth.py.)"""
     assert_error(client.post("/api/v1/leads", raw=raw), 400, "malformed_json")
     nothing_written()
 
@@ -186,10 +187,12 @@ def test_odd_but_valid_filters_answer_200(client, params):
     assert client.get("/api/v1/leads", **params).status_code == 200
 
 
-def test_dates_beyond_what_the_database_can_compare_are_422(client):
-    assert_error(client.get("/api/v1/leads", created_after="0001-01-01"), 422, field="created_after")
-    assert_error(client.get("/api/v1/leads", created_before="9999-12-31T23:59:59-12:00"), 422,
-                 field="created_before")
+def test_dates_beyond_what_utc_can_hold_are_no_bound(client, rep_lead):
+    """0001-01-01 in Rome is year 0 in UTC: the documented date format allows it, so it is no bound."""
+    for params in ({"created_after": "0001-01-01"}, {"created_before": "9999-12-31T23:59:59-12:00"}):
+        response = client.get("/api/v1/leads", **params)
+        assert response.status_code == 200, response.content
+        assert [item["id"] for item in response.json()["items"]] == [rep_lead.pk]
 
 
 def test_huge_ids_in_paths_are_404(client):

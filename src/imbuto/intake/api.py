@@ -22,7 +22,7 @@ from . import selectors, services
 from .models import SourceKind
 from .pipeline import SourceRef, bulk, ingest, summarize
 from .pipeline.engagement import record_events
-from .pipeline.idempotency import HEADER, run_once
+from .pipeline.idempotency import HEADER, KEY_SCHEMA, run_once
 from .pipeline.refs import as_id
 from .schemas import (
     MAX_BATCH,
@@ -82,7 +82,7 @@ def _json(status: int, body: Any, replayed: bool) -> JsonResponse:
 
 @router.post("/leads/batch", response={200: BatchOut}, summary="Create or merge up to 10,000 leads")
 def lead_batch(request: HttpRequest, payload: BatchIn,
-               idempotency_key: str | None = Header(None, alias=HEADER)) -> HttpResponse:
+               idempotency_key: str | None = Header(None, alias=HEADER, **KEY_SCHEMA)) -> HttpResponse:
     """Every record goes through the intake pipeline; the answer says, per record and in order, whether
     it was created, merged into an existing lead, flagged as a possible duplicate, or rejected (with
     the reasons per field). Good records go in even when others are rejected."""
@@ -257,7 +257,7 @@ def lead_reengage(request: HttpRequest, lead_id: int, payload: ReengageIn) -> An
 
 @router.post("/events", response={200: EventsOut})
 def events_create(request: HttpRequest, payload: EventsIn,
-                  idempotency_key: str | None = Header(None, alias=HEADER)) -> HttpResponse:
+                  idempotency_key: str | None = Header(None, alias=HEADER, **KEY_SCHEMA)) -> HttpResponse:
     """Engagement events (content views, likes, reactions, email opens/clicks, social interactions,
     webinar attendance, chat messages), matched to leads by `lead_id`, `email` or `external_id`.
     Unknown people become suspects. Events with an `id` already stored answer "duplicate"."""

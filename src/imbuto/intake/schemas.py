@@ -6,17 +6,21 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict
 
-from imbuto.leads.schemas import Input, LeadOut
+from imbuto.leads.schemas import Input, LeadOut, integral, state_no_nul
 
 from .models import DuplicateCandidate, EngagementEvent, LeadSource
 
 MAX_BATCH = 10_000
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1), BeforeValidator(integral)]
+# The server checks these bounds itself (413 over MAX_BATCH); the document states them.
+BATCH_ITEMS = {"minItems": 1, "maxItems": MAX_BATCH}
 
 
 class BatchIn(Input):
-    leads: list[Any] = Field(description=f"Up to {MAX_BATCH:,} lead records (the fields of POST /leads)")
+    leads: list[Any] = Field(description=f"Up to {MAX_BATCH:,} lead records (the fields of POST /leads)",
+                             json_schema_extra=BATCH_ITEMS)
 
 
 class RecordOut(Schema):
@@ -128,7 +132,8 @@ class EngagementListOut(Schema):
 
 
 class EventsIn(Input):
-    events: list[Any] = Field(description=f"Up to {MAX_BATCH:,} engagement events")
+    events: list[Any] = Field(description=f"Up to {MAX_BATCH:,} engagement events",
+                              json_schema_extra=BATCH_ITEMS)
 
 
 class EventResultOut(Schema):
@@ -244,6 +249,10 @@ class DuplicateResolvedOut(Schema):
 
 
 class ReferralIn(Input):
+    """Who referred the lead: at least one of a contact, an account or a lead."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _one_referrer(schema))
+
     referrer_contact: Id | None = None
     referrer_account: Id | None = None
     referrer_lead: Id | None = None
@@ -274,6 +283,12 @@ class ReferralOut(Schema):
     @staticmethod
     def resolve_referrer_lead(obj: Any) -> int | None:
         return obj.referrer_lead_id
+
+
+def _one_referrer(schema: dict[str, Any]) -> None:
+    state_no_nul(schema)
+    schema["anyOf"] = [{"required": [name], "properties": {name: {"type": "integer"}}}
+                       for name in ("referrer_contact", "referrer_account", "referrer_lead")]
 
 
 class ReengageIn(Input):

@@ -3,7 +3,6 @@ staff pages where a rep watches live conversations and takes one over. Thin adap
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from imbuto.core import jsonbody
 from imbuto.core.errors import DomainError
 from imbuto.core.htmx import is_partial, render_error, render_page_or_partial
 from imbuto.leads.selectors import lead_ref, lead_refs
@@ -63,7 +63,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     if length > MAX_BODY:
         raise BodyTooLarge
     if request.content_type in ("application/json", "text/plain"):
-        data = json.loads(request.body or b"{}")
+        data = jsonbody.loads(request.body or b"{}")
         if not isinstance(data, dict):
             raise ValueError("not an object")
         return data

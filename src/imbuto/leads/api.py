@@ -11,11 +11,12 @@ from django.db.models import CharField, Model, TextField
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator
 
 from imbuto.accounts.models import User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
+from imbuto.intake.pipeline.idempotency import HEADER, KEY_SCHEMA
 from imbuto.intake.schemas import LeadCreateOut, LeadNotShownOut
 
 from . import account_selectors, account_services, selectors, services
@@ -25,6 +26,7 @@ from .schemas import (
     AccountIn,
     AccountOut,
     AccountPageOut,
+    AccountUpdateIn,
     CampaignIn,
     CampaignOut,
     CampaignPageOut,
@@ -34,11 +36,13 @@ from .schemas import (
     ContactPageOut,
     HistoryPageOut,
     LeadFilters,
-    LeadIn,
     LeadOut,
     LeadPageOut,
+    LeadUpdateIn,
     TransitionIn,
+    cursor_field,
     refuse_nul,
+    state_no_nul,
 )
 
 router = Router()
@@ -111,7 +115,7 @@ def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
 @router.post("/leads", response={200: LeadCreateOut | LeadNotShownOut, 201: LeadCreateOut | LeadNotShownOut},
              tags=["leads"])
 def lead_create_endpoint(request: HttpRequest, payload: LeadCreateIn,
-                         idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
+                         idempotency_key: str | None = Header(None, alias=HEADER, **KEY_SCHEMA)) -> Any:
     """Create one lead through the intake pipeline (normalised, matched against existing leads).
 
     The record is validated and normalised exactly as an item of /leads/batch or a row of an import:
@@ -137,7 +141,7 @@ def lead_read(request: HttpRequest, lead_id: int) -> Any:
 
 
 @router.patch("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])
-def lead_update(request: HttpRequest, lead_id: int, payload: LeadIn) -> Any:
+def lead_update(request: HttpRequest, lead_id: int, payload: LeadUpdateIn) -> Any:
     """Change some fields; each change is kept in the history. The stage moves via /transition."""
     lead = selectors.lead_get(request.auth, lead_id)
     if "stage" in payload.model_fields_set:
@@ -169,7 +173,9 @@ def lead_history(request: HttpRequest, lead_id: int) -> Any:
 class ListParams(Schema):
     search: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=500)
-    cursor: str | None = Field(None, max_length=1000)
+    cursor: str | None = cursor_field()
+
+    model_config = ConfigDict(json_schema_extra=state_no_nul)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -204,7 +210,7 @@ def account_read(request: HttpRequest, account_id: int) -> Any:
 
 
 @router.patch("/accounts/{int:account_id}", response=AccountOut, tags=["accounts"])
-def account_update(request: HttpRequest, account_id: int, payload: AccountIn) -> Any:
+def account_update(request: HttpRequest, account_id: int, payload: AccountUpdateIn) -> Any:
     account = account_selectors.account_get(request.auth, account_id)
     return account_services.account_update(actor=request.auth, account=account,
                                            values=input_values(Account, payload))

@@ -14,19 +14,41 @@ from typing import Annotated, Any, Literal
 from django.db.models import Model
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
 from .models import Account, Campaign, Contact, Lead
 
 StageName = Literal[tuple(Stage.values)]
+# A new lead starts in marketing's part of the funnel (the intake pipeline's START_STAGES).
+StartStageName = Literal[Stage.SUSPECT.value, Stage.LEAD.value, Stage.MQL.value, Stage.SQL.value]
 TemperatureName = Literal[tuple(Temperature.values)]
 TimeframeName = Literal[tuple(Timeframe.values)]
 SizeBandName = Literal[("", *SizeBand.values)]
 LawfulBasisName = Literal[tuple(LawfulBasis.values)]
-Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
+
+
+def integral(value: Any) -> Any:
+    """5.0 is the integer 5 in JSON Schema (and in the OpenAPI document); 5.5 stays a float, refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**63 else value
+
+
+Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1), BeforeValidator(integral)]
 IdOrName = Id | Annotated[str, Field(min_length=1, max_length=200)]
 COUNTRY = r"^([A-Za-z]{2})?$"
+# What `refuse_nul` enforces, stated in the OpenAPI document (ECMA-262 syntax).
+NO_NUL = "^[^\\u0000]*$"
+CURSOR = r"^[A-Za-z0-9_-]*$"
+
+
+def state_no_nul(schema: dict[str, Any]) -> None:
+    """Every free-text property of the schema gets the NO_NUL pattern, so the document says what
+    `refuse_nul` refuses. Properties with a pattern, format or enum already exclude NUL."""
+    for prop in schema.get("properties", {}).values():
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(branch):
+                branch["pattern"] = NO_NUL
 
 
 def text(model: type[Model], name: str, **kwargs: Any) -> Any:
@@ -43,7 +65,7 @@ def refuse_nul(value: Any) -> Any:
 class Input(Schema):
     """Base of request bodies: unknown fields are an error, NUL characters are refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=state_no_nul)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -58,16 +80,24 @@ class Input(Schema):
     @field_validator("consent_at", mode="after", check_fields=False)
     @classmethod
     def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        return timezone.make_aware(value) if value and timezone.is_naive(value) else value
+        """In UTC: RFC 3339 allows offsets up to +-23:59, PostgreSQL only up to +-15:59."""
+        if value is None:
+            return value
+        value = timezone.make_aware(value) if timezone.is_naive(value) else value
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValueError("Out of range.") from exc
 
 
 # ---- leads -------------------------------------------------------------------------------------
 
-class LeadIn(Input):
-    """A lead to create, or the fields to change (PATCH sends only those it changes).
+class LeadUpdateIn(Input):
+    """The fields of a lead to change (PATCH sends only those it changes); the stage moves only
+    through /transition, so it is not one of them.
 
     `channel` is a channel slug, `campaign` a campaign id or exact name, `owner` a user id or
-    username. `stage` is accepted on create only; later it moves through /transition.
+    username.
     """
 
     first_name: str | None = text(Lead, "first_name")
@@ -97,14 +127,39 @@ class LeadIn(Input):
     referrer_contact: Id | None = None
     referrer_account: Id | None = None
     external_id: str | None = text(Lead, "external_id")
-    purchase_timeframe: TimeframeName | None = None
-    temperature: TemperatureName | None = Field(
+    # Not nullable here: a lead always has a timeframe and a temperature (null would blank them).
+    purchase_timeframe: TimeframeName = None
+    temperature: TemperatureName = Field(
         None, description="Set only to override the temperature derived from purchase_timeframe")
     consent_basis: LawfulBasisName | None = None
     consent_at: dt.datetime | None = None
     consent_channel: str | None = text(Lead, "consent_channel")
     owner: IdOrName | None = Field(None, description="User id or username")
-    stage: StageName | None = Field(None, description="Starting stage (create only)")
+    # Read only to answer "use /transition" by name; not part of the documented PATCH body.
+    stage: SkipJsonSchema[StageName | None] = None
+
+
+def _lead_identity(schema: dict[str, Any]) -> None:
+    """A new lead needs some identity: one of these fields with more than blanks."""
+    state_no_nul(schema)
+    schema["anyOf"] = [{"required": [name], "properties": {name: {"type": "string", "pattern": "\\S"}}}
+                       for name in IDENTITY_FIELDS]
+
+
+IDENTITY_FIELDS = ("first_name", "last_name", "email", "phone", "company_name")
+
+
+class LeadIn(LeadUpdateIn):
+    """A lead to create: the fields of a lead and its starting stage (null means "not given").
+    It needs some identity: a first or last name, an email, a phone or a company name."""
+
+    model_config = ConfigDict(json_schema_extra=_lead_identity)
+
+    purchase_timeframe: TimeframeName | None = None
+    temperature: TemperatureName | None = Field(
+        None, description="Set only to override the temperature derived from purchase_timeframe")
+
+    stage: StartStageName | None = Field(None, description="Starting stage (create only)")
 
 
 class LeadOut(Schema):
@@ -224,23 +279,49 @@ class LeadPageOut(Schema):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
 
 
+def choice_list(values: list[str]) -> str:
+    """A comma-separated list of these values (blanks around them and empty items allowed)."""
+    one = "(" + "|".join(values) + ")"
+    return f"^ *({one} *)?(, *({one} *)?)*$"
+
+
+def cursor_field() -> Any:
+    return Field(None, max_length=1000, pattern=CURSOR, description=(
+        "next_cursor of the previous page, as it was given (an opaque token; a forged one is refused "
+        "with 422)"))
+
+
+DATE_OR_DATETIME = {"anyOf": [{"type": "string", "format": "date"},
+                              {"type": "string", "format": "date-time"}]}
+OrderingName = Literal[tuple(f"{sign}{name}" for name in ("created_at", "updated_at", "last_name",
+                                                          "company_name", "score", "stage")
+                             for sign in ("", "-"))]
+
+
 class LeadFilters(Schema):
     """Query parameters of GET /leads. Lists of values are comma-separated (stage=lead,mql)."""
 
     search: str | None = Field(None, max_length=200, description="Name, company, email or phone")
-    stage: str | None = Field(None, max_length=200, description="One or more stages, comma-separated")
-    temperature: str | None = Field(None, max_length=50, description="hot, warm, cold (comma-separated)")
+    stage: str | None = Field(None, max_length=200, json_schema_extra={"pattern": choice_list(Stage.values)},
+                              description="One or more stages, comma-separated")
+    temperature: str | None = Field(None, max_length=50,
+                                    json_schema_extra={"pattern": choice_list(Temperature.values)},
+                                    description="hot, warm, cold (comma-separated)")
     owner: str | None = Field(None, max_length=150, description="User id, username or 'none'")
     channel: str | None = Field(None, max_length=500, description="Channel slugs, comma-separated")
     campaign: str | None = Field(None, max_length=200, description="Campaign id or exact name")
     country: str | None = Field(None, max_length=200, description="ISO alpha-2 codes, comma-separated")
-    created_after: str | None = Field(None, max_length=40, description="ISO date or datetime (inclusive)")
-    created_before: str | None = Field(None, max_length=40, description="ISO date or datetime (exclusive)")
-    ordering: str | None = Field(None, max_length=30, description=(
+    created_after: str | None = Field(None, max_length=40, json_schema_extra=DATE_OR_DATETIME,
+                                      description="ISO date or datetime (inclusive)")
+    created_before: str | None = Field(None, max_length=40, json_schema_extra=DATE_OR_DATETIME,
+                                       description="ISO date or datetime (exclusive)")
+    ordering: OrderingName | None = Field(None, description=(
         "created_at, updated_at, last_name, company_name, score or stage; prefix '-' for descending "
         "(default -created_at)"))
     limit: int = Field(50, ge=1, le=500)
-    cursor: str | None = Field(None, max_length=1000, description="next_cursor of the previous page")
+    cursor: str | None = cursor_field()
+
+    model_config = ConfigDict(json_schema_extra=state_no_nul)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -268,10 +349,25 @@ def _known(value: str | None, allowed: list[str], what: str) -> str | None:
 
 
 class TransitionIn(Input):
+    """Parking needs `parked_until` (a future date); discarding needs a `reason`."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _transition_rules(schema))
+
     to: StageName
     reason: str = Field("", max_length=2000, description=(
         "Why. Discarding needs one: no_purchase_intent, invalid, spam, duplicate or free text"))
     parked_until: dt.date | None = Field(None, description="Revisit date, required when parking")
+
+
+def _transition_rules(schema: dict[str, Any]) -> None:
+    state_no_nul(schema)
+    schema["allOf"] = [
+        {"if": {"properties": {"to": {"const": Stage.PARKED.value}}, "required": ["to"]},
+         "then": {"required": ["parked_until"], "properties": {"parked_until": {"type": "string"}}}},
+        {"if": {"properties": {"to": {"const": Stage.DISCARDED.value}}, "required": ["to"]},
+         "then": {"required": ["reason"], "properties": {"reason": {"minLength": 1,
+                                                                     "pattern": "\\S"}}}},
+    ]
 
 
 class HistoryOut(Schema):
@@ -299,8 +395,10 @@ class HistoryPageOut(Schema):
 
 # ---- accounts, contacts, campaigns, channels --------------------------------------------------
 
-class AccountIn(Input):
-    name: str | None = text(Account, "name")
+class AccountUpdateIn(Input):
+    """The fields of an account to change; the name may change but never become blank."""
+
+    name: str = Field(None, min_length=1, max_length=Account._meta.get_field("name").max_length)
     website: str | None = text(Account, "website")
     vat_id: str | None = text(Account, "vat_id")
     industry: str | None = text(Account, "industry")
@@ -311,6 +409,12 @@ class AccountIn(Input):
     region: str | None = text(Account, "region")
     country: str | None = Field(None, pattern=COUNTRY)
     owner: IdOrName | None = Field(None, description="User id or username")
+
+
+class AccountIn(AccountUpdateIn):
+    """A new company account: it needs a name."""
+
+    name: str = Field(min_length=1, max_length=Account._meta.get_field("name").max_length)
 
 
 class AccountOut(Schema):
@@ -389,7 +493,9 @@ class CampaignIn(Input):
     channel: str = Field(min_length=1, max_length=50, description="Channel slug")
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    cost: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    cost: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2, json_schema_extra={"anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 9_999_999_999.99, "multipleOf": 0.01},
+        {"type": "string", "pattern": "^[0-9]{1,10}(\\.[0-9]{1,2})?$"}]})
     currency: str = Field("EUR", pattern=r"^[A-Za-z]{3}$")
     owner: IdOrName | None = Field(None, description="User id or username")
 

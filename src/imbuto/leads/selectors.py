@@ -188,8 +188,10 @@ def _as_datetime(value: Any, field: str) -> dt.datetime:
     try:
         d = timezone.make_aware(d) if timezone.is_naive(d) else d
         d.astimezone(dt.UTC)  # the database compares in UTC: 0001-01-01 in Rome is year 0 there
-    except (OverflowError, ValueError) as exc:
-        raise ValidationFailed(f"{field} is out of range.", fields={field: ["Date out of range."]}) from exc
+    except (OverflowError, ValueError):
+        # A valid date beyond what UTC holds (the documented `date`/`date-time` formats allow it):
+        # the earliest or latest instant, i.e. no bound on that side.
+        d = dt.datetime.min.replace(tzinfo=dt.UTC) if d.year == 1 else dt.datetime.max.replace(tzinfo=dt.UTC)
     return d
 
 

@@ -187,11 +187,12 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def submitted_data(request: HttpRequest) -> dict[str, Any]:
-    """Form-encoded or JSON body as a flat dict; raises ValueError on a body that is neither."""
+    """Form-encoded or JSON body as a flat dict; raises ValueError on a body that is neither (or one
+    nested too deeply to read safely)."""
     if request.content_type == "application/json":
-        import json
+        from imbuto.core import jsonbody
 
-        data = json.loads(request.body or b"{}")
+        data = jsonbody.loads(request.body or b"{}")
         if not isinstance(data, dict):
             raise ValueError("JSON body must be an object")
         return data

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.core import events, permissions
+from imbuto.core import events, jsonbody, permissions
 from imbuto.leads.events import EngagementRecorded
 from imbuto.leads.models import Lead
 from imbuto.leads.parsing import parse_when
@@ -123,6 +123,8 @@ def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]
     if props is not None:
         if not isinstance(props, dict) or len(json.dumps(props, default=str)) > MAX_PROPERTIES:
             errors["properties"] = [_("Must be an object of at most %(n)d bytes.") % {"n": MAX_PROPERTIES}]
+        elif jsonbody.too_deep(props):
+            errors["properties"] = [jsonbody.too_deep_message()]
         else:
             ev.properties = json.loads(json.dumps(props, default=str).replace("\\u0000", ""))
     if ev.email:

@@ -24,6 +24,9 @@ from ..models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+# The header as the OpenAPI document states it: visible ASCII, inner spaces allowed (check_key
+# accepts any printable text; HTTP headers are ASCII).
+KEY_SCHEMA = {"min_length": 1, "max_length": MAX_KEY_LENGTH, "pattern": "^[!-~]([ -~]*[!-~])?$"}
 
 
 def request_hash(body: Any) -> str:

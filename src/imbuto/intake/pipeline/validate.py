@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from imbuto.core import jsonbody
 from imbuto.leads import fields as lead_fields
 from imbuto.leads.parsing import parse_when
 
@@ -70,7 +71,7 @@ def _as_text(value: Any) -> str | None:
 
 
 def _safe_payload(value: Any) -> Any:
-    """The record as sent, minus characters no database can store."""
+    """The record as sent, minus characters no database can store (its depth is checked first)."""
     if isinstance(value, str):
         return _clean(value)
     if isinstance(value, dict):
@@ -84,6 +85,8 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
     """(checked record, None) or (None, errors by field)."""
     if not isinstance(raw, dict):
         return None, {"__all__": [_("A record must be an object of lead fields.")]}
+    if jsonbody.too_deep(raw):
+        return None, {"__all__": [jsonbody.too_deep_message()]}
     errors: dict[str, list[str]] = {}
     out = Checked(payload=_safe_payload(raw))
     for name, value in raw.items():

@@ -136,8 +136,10 @@ def _update_targets(targets: dict[int, Lead], touched: dict[int, set[str]], now:
     changed = [targets[pk] for pk, fields in touched.items() if fields]
     for lead in changed:
         lead.updated_at = now
+    # Touched names may be attnames (owner_id): the field's name, not a cut suffix (external_id is a
+    # text field of its own).
     bulk.update(Lead, changed,
-                lambda lead: {f[:-3] if f.endswith("_id") else f for f in touched[lead.pk]} | {"updated_at"})
+                lambda lead: {Lead._meta.get_field(f).name for f in touched[lead.pk]} | {"updated_at"})
 
 
 def _match_keys(items: list[Item], targets: dict[int, Lead], indexed: set[int],
