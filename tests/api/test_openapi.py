@@ -43,7 +43,7 @@ def test_the_lead_schema_names_the_contract_fields(spec):
     for name in ("id", "first_name", "country", "channel", "campaign", "stage", "temperature",
                  "purchase_timeframe", "owner", "score", "created_at", "updated_at"):
         assert name in lead
-    lead_in = spec["components"]["schemas"]["LeadIn"]
+    lead_in = spec["components"]["schemas"]["LeadCreateIn"]
     assert lead_in.get("additionalProperties") is False
 
 

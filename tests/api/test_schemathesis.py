@@ -66,9 +66,11 @@ class World:
             "owner": admin.username, "channel": "web-form", "campaign": self.campaign.pk,
             "account": self.account.pk, "referrer_account": self.account.pk,
             "referrer_contact": self.contact.pk, "referrer_lead": self.leads[2].pk,
+            "team": rep.team_id,
         }
         self.path_refs = {"lead_id": self.leads[0].pk, "account_id": self.account.pk,
-                          "contact_id": self.contact.pk, "campaign_id": self.campaign.pk}
+                          "contact_id": self.contact.pk, "campaign_id": self.campaign.pk,
+                          "user_id": rep.pk, "team_id": rep.team_id}
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -90,6 +92,7 @@ class World:
             if case.operation.path == "/api/v1/campaigns" and case.body.get("name"):
                 self.serial += 1
                 case.body["name"] = f"{case.body['name'][:180]} #{self.serial}"
+            self.people_rules(case)
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
             start, end = case.body.get("starts_on"), case.body.get("ends_on")
             if start and end and end < start:
@@ -101,6 +104,23 @@ class World:
             # IETF Idempotency-Key draft says), so each generated request gets its own.
             self.serial += 1
             case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:180]}-{self.serial}"
+
+
+    def people_rules(self, case: Any) -> None:
+        """Users and teams: a name not taken (whatever the case), a password the password rules
+        accept (Django's list of common passwords cannot be a schema), an address that exists, and an
+        address whenever the welcome email is asked for (JSON Schema cannot tie two fields)."""
+        path, body = case.operation.path, case.body
+        if not path.startswith(("/api/v1/users", "/api/v1/teams")):
+            return
+        self.serial += 1
+        for name in ("username", "name"):
+            if body.get(name):
+                body[name] = f"{body[name][:90]}{self.serial}x"
+        if body.get("password"):
+            body["password"] = f"Schemathesis-{self.serial}-pass"
+        if body.get("email") or body.get("send_password_email"):
+            body["email"] = f"person{self.serial}@example.com"
 
 
 @pytest.fixture

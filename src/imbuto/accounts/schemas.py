@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from imbuto.core import permissions
+from imbuto.core.schema_rules import refuse_nul, state_no_nul
 
 from .user_services import open_leads_of
 
@@ -67,16 +68,16 @@ class TeamListOut(Schema):
 class _Input(Schema):
     """Unknown fields are an error; NUL characters are refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=state_no_nul)
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters (\\u0000) are not allowed.")
-        return value
+        return refuse_nul(value)
 
 
+# Django's username rule (UnicodeUsernameValidator), stated for the document (ASCII \w: narrower).
+USERNAME = r"^[\w.@+-]+$"
 RoleName = Literal["admin", "manager", "rep", "marketer"]
 LanguageCode = Literal["", "en", "it"]
 
@@ -85,7 +86,8 @@ class UserCreateIn(_Input):
     """A new user. Without `password` they cannot log in until they choose one: send
     `send_password_email: true` to email them a one-time link (needs `email`)."""
 
-    username: str = Field(..., min_length=1, max_length=150)
+    username: str = Field(..., min_length=1, max_length=150, pattern=USERNAME,
+                          description="Letters, digits and @ . + - _ (unique whatever the case)")
     role: RoleName
     team: int | None = Field(None, ge=1, le=2**63 - 1, description="Team id (see /api/v1/teams)")
     email: str = Field("", max_length=254)
@@ -101,14 +103,15 @@ class UserPatchIn(_Input):
     """The fields to change. `is_active: false` deactivates (API tokens revoked, sessions ended;
     leads and history kept), `true` reactivates; `team: null` takes them out of their team."""
 
-    username: str | None = Field(None, min_length=1, max_length=150)
-    role: RoleName | None = None
+    # Not nullable: a user always has a username, a role, a language and a status (null would blank them).
+    username: str = Field(None, min_length=1, max_length=150, pattern=USERNAME)
+    role: RoleName = None  # type: ignore[assignment]
     team: int | None = Field(None, ge=1, le=2**63 - 1)
     email: str | None = Field(None, max_length=254)
     first_name: str | None = Field(None, max_length=150)
     last_name: str | None = Field(None, max_length=150)
-    language: LanguageCode | None = None
-    is_active: bool | None = None
+    language: LanguageCode = None  # type: ignore[assignment]
+    is_active: bool = None  # type: ignore[assignment]
     password: str | None = Field(None, min_length=1, max_length=4096)
 
 

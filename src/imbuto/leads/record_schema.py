@@ -15,7 +15,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 
 from .fields import FIELDS, LeadField, choice_values
-from .schemas import Id, IdOrName, refuse_nul
+from .schemas import IDENTITY_FIELDS, Id, IdOrName, refuse_nul
 
 _SCALAR = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]
 _LOOSE_WORDS = {
@@ -61,11 +61,17 @@ def _record_field(f: LeadField) -> Any:
     return (Annotated[Any, WithJsonSchema(_json_schema(f))], None)
 
 
+def _needs_identity(schema: dict[str, Any]) -> None:
+    """A new lead needs some identity: one of these fields with more than blanks (as check_record)."""
+    schema["anyOf"] = [{"required": [name], "properties": {name: {"type": "string", "pattern": "\\S"}}}
+                       for name in IDENTITY_FIELDS]
+
+
 class _RecordBase(Schema):
     """Unknown fields are an error. Record values are not refused for NUL characters: intake drops
     them, as it does for a batch and an import."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_needs_identity)
 
     owner: IdOrName | None = Field(None, description="User id or username (this request only)")
     referrer_contact: Id | None = Field(None, description="Contact who referred the lead")

@@ -17,6 +17,8 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from imbuto.core.schema_rules import NO_NUL, refuse_nul, state_no_nul  # noqa: F401 (re-exported)
+
 from .choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
 from .models import Account, Campaign, Contact, Lead
 
@@ -37,29 +39,12 @@ def integral(value: Any) -> Any:
 Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1), BeforeValidator(integral)]
 IdOrName = Id | Annotated[str, Field(min_length=1, max_length=200)]
 COUNTRY = r"^([A-Za-z]{2})?$"
-# What `refuse_nul` enforces, stated in the OpenAPI document (ECMA-262 syntax).
-NO_NUL = "^[^\\u0000]*$"
 CURSOR = r"^[A-Za-z0-9_-]*$"
-
-
-def state_no_nul(schema: dict[str, Any]) -> None:
-    """Every free-text property of the schema gets the NO_NUL pattern, so the document says what
-    `refuse_nul` refuses. Properties with a pattern, format or enum already exclude NUL."""
-    for prop in schema.get("properties", {}).values():
-        for branch in prop.get("anyOf", [prop]):
-            if branch.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(branch):
-                branch["pattern"] = NO_NUL
 
 
 def text(model: type[Model], name: str, **kwargs: Any) -> Any:
     """An optional string field as long as the model column allows."""
     return Field(None, max_length=model._meta.get_field(name).max_length, **kwargs)
-
-
-def refuse_nul(value: Any) -> Any:
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("NUL characters (\\u0000) are not allowed.")
-    return value
 
 
 class Input(Schema):
