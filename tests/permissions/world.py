@@ -69,5 +69,6 @@ def build(media_root: str) -> dict[str, Any]:
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,
         "south_account": south_account, "contact": contact, "merge": merge, "pair": pair,
         "campaign": campaign, "job": job, "form": form, "form_key": form.key, "chat": chat.public_id,
-        "token": token, "notification": notification, "asset": "swagger-ui.css",
+        "token": token, "notification": notification, "rep_user": rep, "team_north": north,
+        "uidb64": "MQ", "reset_token": "set-password", "asset": "swagger-ui.css",
     }
