@@ -41,7 +41,7 @@ def _private_imports() -> list[str]:
         tree = ast.parse(path.read_text())
         modules = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("", "imbuto"):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("imbuto")):
                 for alias in node.names:
                     if alias.name.startswith("_") and not alias.name.startswith("__"):
                         found.append(f"{path.relative_to(SRC)}:{node.lineno} imports {alias.name}")
