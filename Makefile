@@ -44,12 +44,13 @@ run: install
 	@$(BIN)/imbuto demo --if-empty
 	@exec $(BIN)/imbuto serve --host $(HOST) --port $(PORT)
 
-# ruff, then the suite on SQLite and on PostgreSQL (see scripts/test.sh).
+# ruff and mypy, then the suite on SQLite and on PostgreSQL (see scripts/test.sh).
 test: install-test
 	@bash scripts/test.sh
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # All scenarios in bench/scenarios, or one: make bench BENCH=name
 bench: install-test

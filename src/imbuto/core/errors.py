@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
 
 class DomainError(Exception):
     """A request the domain refuses. `fields` maps field names to messages."""
@@ -44,7 +49,7 @@ class NotFound(DomainError):
     code = "not_found"
 
 
-def from_django_validation(exc) -> ValidationFailed:  # noqa: ANN001 - django ValidationError
+def from_django_validation(exc: DjangoValidationError) -> ValidationFailed:
     """Turn django's ValidationError (from full_clean) into our error with field messages."""
     if hasattr(exc, "message_dict"):
         fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
