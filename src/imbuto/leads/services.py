@@ -18,7 +18,7 @@ from imbuto.core.types import Actor
 from . import events as lead_events
 from . import lifecycle
 from .assignment import apply_assignment, assignment
-from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
+from .choices import DiscardReason, ParkReason, Stage, Temperature
 from .models import Lead
 
 # Fields a person may edit directly; stage only moves through lead_transition.
@@ -220,7 +220,3 @@ def stage_options(lead: Lead) -> list[tuple[str, str]]:
     """The legal next stages with their labels, for buttons that only offer legal moves."""
     labels = dict(Stage.choices)
     return [(s, str(labels[s])) for s in lifecycle.allowed_targets(lead.stage)]
-
-
-def timeframe_labels() -> dict[str, str]:
-    return {k: str(v) for k, v in Timeframe.choices}
