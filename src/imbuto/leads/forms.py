@@ -214,11 +214,12 @@ class TransitionForm(forms.Form):
         return list(ParkReason.choices)
 
     def reason(self) -> str:
-        """The reason text lead_transition parses: a known code, or the note (then "other")."""
-        code, note = self.cleaned_data.get("reason_code") or "", self.cleaned_data.get("note") or ""
-        if code and code != "other":
-            return code
-        return note.strip() or code
+        """The chosen reason code (empty if none: the service then asks for one)."""
+        return self.cleaned_data.get("reason_code") or ""
+
+    def typed_note(self) -> str:
+        """What the person typed; kept whatever the reason (it used to be lost unless "other")."""
+        return (self.cleaned_data.get("note") or "").strip()
 
     def parked_date(self) -> dt.date | None:
         return self.cleaned_data.get("parked_until")

@@ -270,7 +270,10 @@ def _known(value: str | None, allowed: list[str], what: str) -> str | None:
 class TransitionIn(Input):
     to: StageName
     reason: str = Field("", max_length=2000, description=(
-        "Why. Discarding needs one: no_purchase_intent, invalid, spam, duplicate or free text"))
+        "Why. Discarding and parking need a reason code (discard: no_purchase_intent, invalid, spam, "
+        "duplicate, other; park: bought_from_competitor, not_ready, no_budget, other); free text is "
+        "taken as reason other with that text as the note"))
+    note: str = Field("", max_length=500, description="Free note kept with the reason, whatever its code")
     parked_until: dt.date | None = Field(None, description="Revisit date, required when parking")
 
 
