@@ -48,6 +48,13 @@ def visible_leads(user: Any, action: str = "view") -> QuerySet[Lead]:
     return permissions.restrict(user, qs, action)
 
 
+def unassigned_leads(user: Any) -> QuerySet[Lead]:
+    """The unassigned queue `user` may work: open leads with no owner, newest first (until routing)."""
+    closed = ("discarded", "customer")
+    return (visible_leads(user, "change").filter(owner__isnull=True).exclude(stage__in=closed)
+            .select_related("channel", "team").order_by("-created_at", "-id"))
+
+
 @dataclass(frozen=True)
 class LeadRef:
     """Another lead as one viewer may see it: its name and a link when they may open it, else only
