@@ -236,7 +236,7 @@ def form_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         webform = selectors.webform(request.user, pk) if pk else None
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
-    form = WebFormForm(request.POST or None, instance=webform)
+    form = WebFormForm(request.POST or None, instance=webform, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.webform_save(actor=request.user, data=form.to_data(), form=webform)

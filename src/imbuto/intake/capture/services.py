@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from imbuto.core import history, permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
+from imbuto.leads.assignment import check_defaults
 from imbuto.leads.models import Channel
 
 from ..models import (
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 1000
 WEBFORM_FIELDS = ("name", "channel", "campaign", "fields", "allowed_origins", "thank_you_url",
                   "consent_text", "min_fill_seconds", "rate_limit_per_ip", "rate_limit_per_form",
-                  "is_active")
+                  "is_active", "default_owner", "default_team")
 
 
 # --- who may do what: the rules live in core.permissions ------------------------------------------
@@ -44,10 +45,11 @@ may_view_chats = permissions.can_view_chats
 may_answer_chats = permissions.can_answer_chats
 
 
-def _ingest(record: dict[str, Any], *, actor: Any, source: Any) -> Any:
+def _ingest(record: dict[str, Any], *, actor: Any, source: Any, owner: Any = None,
+            team_id: int | None = None) -> Any:
     from imbuto.intake.pipeline import ingest
 
-    return ingest([record], actor=actor, source=source)[0]
+    return ingest([record], actor=actor, source=source, owner=owner, team_id=team_id)[0]
 
 
 def engagement_store(rows: list[EngagementEvent], *, actor: Any) -> Any:
@@ -70,6 +72,7 @@ def webform_save(*, actor: Any, data: dict[str, Any], form: WebForm | None = Non
     unknown = set(data) - set(WEBFORM_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown settings."), fields={k: [_("Unknown.")] for k in unknown})
+    check_defaults(actor, data.get("default_owner"), data.get("default_team"))
     with transaction.atomic():
         obj = WebForm.objects.select_for_update().get(pk=form.pk) if form else WebForm(owner=actor)
         before = {k: getattr(obj, k) for k in WEBFORM_FIELDS} if form else {}
@@ -107,7 +110,8 @@ def form_submit(*, webform: WebForm, submission: Submission) -> CaptureResult:
     source = _source(kind=SourceKind.FORM, channel=webform.channel.slug,
                      campaign_id=webform.campaign_id, reference=webform.key)
     with transaction.atomic():
-        result = _ingest(record, actor=None, source=source)
+        owner = webform.default_owner if webform.default_owner and webform.default_owner.is_active else None
+        result = _ingest(record, actor=None, source=source, owner=owner, team_id=webform.default_team_id)
         if result.outcome == "rejected" or not result.lead_id:
             return CaptureResult(False, None, "rejected", result.errors)
         engagement_store([EngagementEvent(
