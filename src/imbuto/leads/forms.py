@@ -71,6 +71,7 @@ class LeadFilterForm(forms.Form):
                               widget=forms.TextInput(attrs={"placeholder": "IT", "size": 3}))
     created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
     created_before = forms.DateField(label=_("Created before"), required=False, widget=DateInput())
+    needs_checking = forms.BooleanField(label=_("Needs checking"), required=False)
     ordering = forms.ChoiceField(required=False, widget=forms.HiddenInput(attrs={"id": "ordering-input"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -236,6 +236,8 @@ class LeadFilters(Schema):
     country: str | None = Field(None, max_length=200, description="ISO alpha-2 codes, comma-separated")
     created_after: str | None = Field(None, max_length=40, description="ISO date or datetime (inclusive)")
     created_before: str | None = Field(None, max_length=40, description="ISO date or datetime (exclusive)")
+    needs_checking: bool | None = Field(None, description=(
+        "true: only leads with a value that failed validation (quality_flags not empty)"))
     ordering: str | None = Field(None, max_length=30, description=(
         "created_at, updated_at, last_name, company_name, score or stage; prefix '-' for descending "
         "(default -created_at)"))

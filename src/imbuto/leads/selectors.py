@@ -167,6 +167,8 @@ def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
             qs = qs.filter(owner_id=_as_id(owner))
         else:
             qs = qs.filter(owner__username=owner)
+    if p.get("needs_checking") in (True, "true", "1", "on", "yes"):
+        qs = qs.exclude(quality_flags={})  # a value failed validation at intake
     if "channel" in p:
         qs = qs.filter(channel__slug__in=str(p["channel"]).split(","))
     if "campaign" in p:
