@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from imbuto.core.errors import ValidationFailed
 from imbuto.intake.capture import services as capture
@@ -14,7 +15,6 @@ from imbuto.intake.models import WebForm
 from imbuto.leads.models import Lead
 from tests.factories import channel
 from tests.intake.test_import_runner import make_csv, people
-from tests.ui.conftest import client_as  # noqa: F401 - the logged-in client fixture
 
 pytestmark = pytest.mark.django_db
 SHOP = "https://shop.example.com"
@@ -27,6 +27,15 @@ def _fresh_counters():
     cache.clear()
 
 
+@pytest.fixture
+def client_as():
+    def make(user):
+        staff = Client()
+        staff.force_login(user)
+        return staff
+    return make
+
+
 def _form(**extra):
     return WebForm.objects.create(name="Contact us", channel=channel("web-form"), allowed_origins=SHOP,
                                   fields=[{"name": "email", "required": True}], min_fill_seconds=0,
@@ -34,7 +43,8 @@ def _form(**extra):
 
 
 def _submit(client, form, email):
-    data = {"email": email, "consent": "1", spam.TOKEN_FIELD: spam.issue_token(form.key, now=time.time() - 10)}
+    data = {"email": email, "consent": "1",
+            spam.TOKEN_FIELD: spam.issue_token(form.key, now=time.time() - 10)}
     response = client.post(f"/f/{form.key}", data, headers={"Origin": SHOP})
     assert response.status_code in (200, 201, 302), response.content.decode()[-1500:]
     return Lead.objects.get(email=email)
