@@ -71,4 +71,5 @@ ROWS = [
     Row("POST", "intake:chat_send", (409, 409, 409, 403, LOGIN, LOGIN), C, body={"text": "Hello"}, form=True),
     Row("POST", "intake:chat_close", (302, 302, 302, 403, LOGIN, LOGIN), C, form=True),
     Row("POST", "intake:chat_lead", (422, 422, 422, 403, LOGIN, LOGIN), C, form=True),
+    Row("GET", "intake:chat_lead", (200, 200, 200, 403, LOGIN, LOGIN), C),
 ]

@@ -184,10 +184,12 @@ def chat_visitor_message(*, public_id: Any, text: Any, value: Any = None) -> Cha
     return session
 
 
-def _chat_lead(session: ChatSession, *, actor: Any) -> CaptureResult:
-    """Hand what the conversation collected to the intake pipeline and link the transcript."""
+def _chat_lead(session: ChatSession, *, actor: Any, details: dict[str, Any] | None = None) -> CaptureResult:
+    """Hand what the conversation collected (plus what a rep typed) to the intake pipeline and link
+    the transcript."""
     answers = session.answers or {}
     record = chatbot.lead_record(answers, session.language)
+    record.update({k: v for k, v in (details or {}).items() if k in CHAT_DETAILS and v})
     for key, value in utm_from_url(session.page_url).items():
         record.setdefault(key, value)
     if answers.get("need"):
@@ -274,14 +276,19 @@ def chat_close(*, actor: Any, session: ChatSession) -> ChatSession:
     return session
 
 
-def chat_create_lead(*, actor: Any, session: ChatSession) -> CaptureResult:
-    """A rep turns a conversation the bot did not finish into a lead, with what it collected."""
+CHAT_DETAILS = ("first_name", "last_name", "email", "phone", "company_name")
+
+
+def chat_create_lead(*, actor: Any, session: ChatSession, details: dict[str, Any] | None = None
+                     ) -> CaptureResult:
+    """A rep turns a conversation the bot did not finish into a lead, with what it collected and
+    what the rep typed (`details`: name, email, phone, company the visitor gave in free text)."""
     permissions.require(actor, "create_lead", session)
     with transaction.atomic():
         session = _locked(session.public_id)
         if session.lead_id:
             return CaptureResult(True, session.lead_id, "linked")
-        result = _chat_lead(session, actor=actor)
+        result = _chat_lead(session, actor=actor, details=details)
         if not result.ok:
             raise ValidationFailed(_("The conversation has no name, email, phone or company yet."),
                                    fields=result.errors)
