@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed, from_django_validation
 
+from . import conversion, lifecycle
 from . import events as lead_events
-from . import lifecycle
 from .assignment import apply_assignment, assignment
 from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
 from .models import Lead
@@ -220,8 +220,9 @@ def _lead_transition(
         said = " ".join(part for part in (reason.strip(), said) if part)
     lead.stage = to
     lead.stage_changed_at = timezone.now()
+    linked = conversion.link_customer(lead, actor=actor) if to == Stage.CUSTOMER else {}
     lead.save()
-    changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)}
+    changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)} | linked
     # The code is in the changes (rendered by its label); the history's reason is the person's words.
     history.record(lead, actor=actor, action="transition", changes=changes, reason=said)
     events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=old["stage"], to_stage=to,
