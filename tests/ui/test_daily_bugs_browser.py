@@ -104,3 +104,20 @@ def test_park_needs_a_reason_and_keeps_the_note(browser, live_server, world):
     lead.refresh_from_db()
     assert (lead.stage, lead.disposition_reason, lead.disposition_note) == (
         "parked", "no_budget", "richiamare a gennaio")
+
+
+def test_a_value_that_failed_validation_is_marked_not_linked(browser, live_server, world):
+    lead = LeadFactory(owner=world["mara"], first_name="Dubbio", last_name="Dati", email="mario@@example",
+                       phone="12", quality_flags={"email": "invalid", "phone": "invalid"})
+    for language, width in (("it-IT", 390), ("en-US", 1280)):
+        page = browser.new_context(locale=language, viewport={"width": width, "height": 900}).new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, live_server.url, "mara")
+        page.goto(f"{live_server.url}/leads/{lead.pk}/")
+        expect(page.locator("#quality-flags")).to_be_visible()
+        expect(page.locator('a[href^="mailto:mario"]')).to_have_count(0)
+        expect(page.locator(".flag-check")).to_have_count(2)
+        shot(page, f"quality-flags-{language[:2]}-{width}")
+        page.goto(f"{live_server.url}/leads/?needs_checking=on")
+        expect(page.locator("#lead-results .row-link")).to_have_count(1)
+        shot(page, f"needs-checking-list-{language[:2]}-{width}")
