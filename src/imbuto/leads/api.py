@@ -5,7 +5,7 @@ turned into objects here; every rule lives in the services and in imbuto.core.pe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import CharField, Model, TextField
 from django.http import HttpRequest
@@ -18,10 +18,11 @@ from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
 from imbuto.intake.schemas import LeadCreateOut, LeadNotShownOut
 
-from . import account_selectors, account_services, selectors, services
+from . import account_selectors, account_services, export, selectors, services
 from .models import Account, Campaign, Channel, Contact, Lead
 from .record_schema import LeadCreateIn
 from .schemas import (
+    LIST_ONLY,
     AccountIn,
     AccountOut,
     AccountPageOut,
@@ -102,10 +103,32 @@ def input_values(model: type[Model], payload: Schema) -> dict[str, Any]:
 
 @router.get("/leads", response=LeadPageOut, tags=["leads"])
 def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
-    """Leads you may see, filtered, ordered and paged with a keyset cursor."""
-    params = filters.model_dump(exclude={"limit", "cursor"})
-    page = selectors.lead_list(request.auth, params, limit=filters.limit, cursor=filters.cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    """Leads you may see, filtered, ordered and paged with a keyset cursor: `cursor` (next_cursor)
+    goes forward, `before` (previous_cursor) back; `with_total=true` adds the count of the set."""
+    params = filters.model_dump(exclude=LIST_ONLY)
+    page = selectors.lead_list(request.auth, params, limit=filters.limit,
+                               cursor=filters.before or filters.cursor, backwards=bool(filters.before))
+    total = selectors.lead_count(request.auth, params) if filters.with_total else None
+    return {"items": page.items, "next_cursor": page.next_cursor,
+            "previous_cursor": page.previous_cursor, "total": total}
+
+
+class ExportFormat(Schema):
+    format: Literal["csv", "xlsx"] = Field("csv", description="csv (`;` and a BOM for Italian readers, "
+                                           "`,` otherwise) or xlsx")
+
+
+@router.get("/leads/export", tags=["leads"], response={200: None},
+            openapi_extra={"responses": {200: {"description": "The file", "content": {
+                "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}})
+def lead_export(request: HttpRequest, filters: Query[LeadFilters], fmt: Query[ExportFormat]) -> Any:
+    """The leads of the list with the same filters and ordering, as a file with the list's columns.
+
+    Only the leads you may see; at most 100,000 rows (a larger set answers 422: narrow the filters).
+    Cells that begin like a formula (= + - @, tab, CR) are prefixed with an apostrophe. The column
+    names follow your language (Accept-Language or your profile)."""
+    params = filters.model_dump(exclude=LIST_ONLY)
+    return export.response(export.lead_export(request.auth, params), fmt.format)
 
 
 @router.post("/leads", response={200: LeadCreateOut | LeadNotShownOut, 201: LeadCreateOut | LeadNotShownOut},
@@ -192,6 +215,12 @@ def account_list(request: HttpRequest, params: Query[ListParams]) -> Any:
                                           cursor=params.cursor)
 
 
+@router.get("/accounts/export", tags=["accounts"], response={200: None})
+def account_export(request: HttpRequest, params: Query[ListParams], fmt: Query[ExportFormat]) -> Any:
+    """The accounts you may see (with `search`) as CSV or XLSX, as GET /leads/export."""
+    return export.response(export.account_export(request.auth, params.search), fmt.format)
+
+
 @router.post("/accounts", response={201: AccountOut}, tags=["accounts"])
 def account_create(request: HttpRequest, payload: AccountIn) -> Any:
     data = input_values(Account, payload)
@@ -215,6 +244,12 @@ def contact_list(request: HttpRequest, params: Query[ContactParams]) -> Any:
     """Contacts by last name; `search` matches names, email, phone or the account's name."""
     return account_selectors.contact_list(request.auth, search=params.search, account=params.account,
                                           limit=params.limit, cursor=params.cursor)
+
+
+@router.get("/contacts/export", tags=["contacts"], response={200: None})
+def contact_export(request: HttpRequest, params: Query[ContactParams], fmt: Query[ExportFormat]) -> Any:
+    """The contacts you may see (with `search`, `account`) as CSV or XLSX, as GET /leads/export."""
+    return export.response(export.contact_export(request.auth, params.search, params.account), fmt.format)
 
 
 @router.post("/contacts", response={201: ContactOut}, tags=["contacts"])

@@ -222,6 +222,12 @@ class LeadOut(Schema):
 class LeadPageOut(Schema):
     items: list[LeadOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+    previous_cursor: str | None = Field(None, description=(
+        "Pass as `before` for the previous page; null on the first page"))
+    total: int | None = Field(None, description="How many leads match the filters (with `with_total=true`)")
+
+
+LIST_ONLY = {"limit", "cursor", "before", "with_total"}
 
 
 class LeadFilters(Schema):
@@ -237,10 +243,13 @@ class LeadFilters(Schema):
     created_after: str | None = Field(None, max_length=40, description="ISO date or datetime (inclusive)")
     created_before: str | None = Field(None, max_length=40, description="ISO date or datetime (exclusive)")
     ordering: str | None = Field(None, max_length=30, description=(
-        "created_at, updated_at, last_name, company_name, score or stage; prefix '-' for descending "
-        "(default -created_at)"))
+        "created_at, updated_at, last_name, company_name, score, stage, owner, temperature or channel; "
+        "prefix '-' for descending (default -created_at)"))
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = Field(None, max_length=1000, description="next_cursor of the previous page")
+    before: str | None = Field(None, max_length=1000, description=(
+        "previous_cursor of the current page: the page before it"))
+    with_total: bool = Field(False, description="Also count the matching leads (`total`)")
 
     @field_validator("*", mode="after")
     @classmethod

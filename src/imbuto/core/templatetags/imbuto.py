@@ -119,3 +119,19 @@ def page_url(context: template.Context, cursor: str | None) -> str:
     if cursor:
         params["cursor"] = cursor
     return "?" + params.urlencode()
+
+
+@register.filter
+def phone(value: Any) -> str:
+    """A phone number formatted for reading (core.phones)."""
+    from imbuto.core.phones import display
+
+    return display(str(value) if value else "")
+
+
+@register.filter
+def tel(value: Any) -> str:
+    """The tel: link of a phone number, "" when it is not a number."""
+    from imbuto.core.phones import tel_uri
+
+    return tel_uri(str(value) if value else "")
