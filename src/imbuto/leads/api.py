@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from imbuto.accounts.models import User
+from imbuto.accounts.models import Team, User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
 from imbuto.intake.schemas import LeadCreateOut, LeadNotShownOut
 
-from . import account_selectors, account_services, export, selectors, services
+from . import account_selectors, account_services, bulk, export, selectors, services
+from .bulk_schemas import BulkIn, BulkOut
 from .models import Account, Campaign, Channel, Contact, Lead
 from .record_schema import LeadCreateIn
 from .schemas import (
@@ -151,6 +152,52 @@ def lead_create_endpoint(request: HttpRequest, payload: LeadCreateIn,
     from imbuto.intake.api import lead_create_one
 
     return lead_create_one(request, payload, idempotency_key)
+
+
+@router.post("/leads/bulk", response=BulkOut, tags=["leads"])
+def lead_bulk(request: HttpRequest, payload: BulkIn) -> Any:
+    """One action on many leads: `ids`, or every lead matching `filter` (the names of GET /leads).
+
+    `assign` (owner, or team with owner null), `transition` (to, reason, parked_until),
+    `add_to_campaign` (campaign), `discard` (reason). Each lead goes through the service a single
+    change uses, with its permission check and its history; the answer says per lead whether it was
+    done, unchanged, refused (with the reason) or not found. At most 2,000 leads per call."""
+    options = bulk_options(payload)
+    filters = payload.filter.model_dump(exclude=LIST_ONLY | {"ordering"}) if payload.filter else None
+    leads, missing = bulk.bulk_selection(request.auth, ids=payload.ids, filters=filters)
+    outcomes = bulk.leads_bulk(actor=request.auth, leads=leads, action=payload.action, **options)
+    outcomes += [bulk.Outcome(i, bulk.NOT_FOUND) for i in missing]
+    summary = bulk.Summary(payload.action, outcomes)
+    return {"action": payload.action, "counts": summary.counts, "items": summary.outcomes}
+
+
+def bulk_options(payload: BulkIn) -> dict[str, Any]:
+    """The action's arguments with names turned into objects (an unknown one is a 422)."""
+    options: dict[str, Any] = {"to": payload.to or "", "reason": payload.reason,
+                               "parked_until": payload.parked_until}
+    if payload.action == "assign":
+        if payload.owner is None and payload.team is None:
+            message = _("Name the owner, or the team whose queue takes the leads.")
+            raise ValidationFailed(message, fields={"owner": [message]})
+        if payload.owner is not None:
+            options["owner"] = _reference("owner", payload.owner)
+        else:
+            team = _by_name_or_id(Team.objects.all(), "slug", payload.team)
+            if team is None:
+                raise ValidationFailed(_("No team with id or slug %(v)r.") % {"v": payload.team},
+                                       fields={"team": [_("Unknown team.")]})
+            options["team"] = team
+    if payload.action == "add_to_campaign" and payload.campaign is not None:
+        options["campaign"] = _reference("campaign", payload.campaign)
+    return options
+
+
+def _reference(name: str, value: Any) -> Any:
+    find, missing = REFERENCES[name]
+    found = find(value)
+    if found is None:
+        raise ValidationFailed(missing(value), fields={name: [missing(value)]})
+    return found
 
 
 @router.get("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])
