@@ -97,6 +97,7 @@ def sort_url(context: template.Context, key: str) -> str:
     current = context.get("ordering") or ""
     params = request.GET.copy()
     params.pop("cursor", None)
+    params.pop("before", None)
     params["ordering"] = key if current == f"-{key}" else f"-{key}"
     return "?" + params.urlencode()
 
@@ -112,13 +113,24 @@ def sort_mark(context: template.Context, key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context: template.Context, cursor: str | None) -> str:
-    """The current filters with another page cursor (None -> first page)."""
+def page_url(context: template.Context, cursor: str | None, direction: str = "cursor") -> str:
+    """The current filters with another page cursor (None -> first page); `direction` "before" for
+    the page before the cursor."""
     params = context["request"].GET.copy()
     params.pop("cursor", None)
+    params.pop("before", None)
     if cursor:
-        params["cursor"] = cursor
+        params[direction if direction in ("cursor", "before") else "cursor"] = cursor
     return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def filter_query(context: template.Context) -> str:
+    """The current filters alone (no page, no sort), as a query string: for exports and bulk actions."""
+    params = context["request"].GET.copy()
+    for key in ("cursor", "before"):
+        params.pop(key, None)
+    return params.urlencode()
 
 
 @register.filter
