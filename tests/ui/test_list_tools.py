@@ -134,3 +134,20 @@ def test_saved_views_are_per_user_and_keep_only_filters(client_as, admin, rep):
     assert client_as(admin).post(f"/leads/views/{view.pk}/delete/").status_code == 404
     client.post(f"/leads/views/{view.pk}/delete/")
     assert not SavedView.objects.exists()
+
+
+def test_phones_read_in_the_national_format_and_call_on_tap(client_as, admin, rep, settings):
+    settings.IMBUTO_DEFAULT_REGION = "IT"
+    lead = LeadFactory(owner=rep, phone="+390212345678", email="a@b.it")
+    foreign = LeadFactory(owner=rep, phone="+442071234567")
+    page = client_as(admin).get(f"/leads/{lead.pk}/").content.decode()
+    assert '<a href="tel:+390212345678">02 1234 5678</a>' in page
+    assert 'id="contact-quick"' in page and page.index('id="contact-quick"') < page.index("stage-panel")
+    page = client_as(admin).get(f"/leads/{foreign.pk}/").content.decode()
+    assert '<a href="tel:+442071234567">+44 20 7123 4567</a>' in page
+
+
+def test_a_phone_that_is_not_a_number_is_not_linked(client_as, admin, rep):
+    lead = LeadFactory(owner=rep, phone="chiedere in portineria")
+    page = client_as(admin).get(f"/leads/{lead.pk}/").content.decode()
+    assert "chiedere in portineria" in page and 'href="tel:' not in page

@@ -20,6 +20,7 @@ from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 
 from .models import Lead
+from .search_words import search_words
 
 ORDERINGS = {
     # public name: the field (or annotation of SORT_KEYS) ordered on, never NULL so a cursor holds it
@@ -135,14 +136,14 @@ def lead_get(user: Any, lead_id: int, action: str = "view") -> Lead:
 
 
 def search_q(text: str) -> Q:
-    """Name, company, email or phone; every word must match somewhere."""
+    """Name, company, email or phone; every word must match somewhere (a legal form need not)."""
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= 4 and all(ch.isdigit() or ch in " +-./()" for ch in text.strip()):
         # A phone number as typed ("+39 02 1234 567", "02 1234567"): match its digits.
         q = Q(phone__contains=digits)
         return q | Q(phone__contains=digits.lstrip("0")) if digits.startswith("0") else q
     q = Q()
-    for word in text.split()[:6]:
+    for word in search_words(text):
         digits = "".join(ch for ch in word if ch.isdigit())
         w = (Q(first_name__icontains=word) | Q(last_name__icontains=word)
              | Q(company_name__icontains=word) | Q(email__icontains=word))
