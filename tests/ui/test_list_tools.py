@@ -151,3 +151,11 @@ def test_a_phone_that_is_not_a_number_is_not_linked(client_as, admin, rep):
     lead = LeadFactory(owner=rep, phone="chiedere in portineria")
     page = client_as(admin).get(f"/leads/{lead.pk}/").content.decode()
     assert "chiedere in portineria" in page and 'href="tel:' not in page
+
+
+def test_the_timeline_names_a_bulk_change_in_the_readers_language(client_as, admin, rep):
+    lead = LeadFactory(owner=rep)
+    client_as(admin).post("/leads/bulk/", {"action": "assign", "assignee": f"user:{admin.pk}",
+                                           "ids": [lead.pk]})
+    page = client_as(admin, "it").get(f"/leads/{lead.pk}/").content.decode()
+    assert "Azione multipla" in page and "“bulk”" not in page

@@ -20,7 +20,8 @@ class BulkForm(forms.Form):
         ("add_to_campaign", _("Add to campaign")), ("discard", _("Discard"))])
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     to = forms.ChoiceField(label=_("Stage"), required=False)
-    campaign = forms.ModelChoiceField(label=_("Campaign"), required=False, queryset=Campaign.objects.none())
+    campaign = forms.ModelChoiceField(label=_("Campaign"), required=False, queryset=Campaign.objects.none(),
+                                      empty_label="—")
     reason = forms.ChoiceField(label=_("Reason"), required=False)
     all_matching = forms.BooleanField(required=False, label=_("All leads matching the filters"))
 

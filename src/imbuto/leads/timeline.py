@@ -126,6 +126,10 @@ def _date(value: str) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
+# Reasons the system stores as codes (leads.bulk), shown in the reader's language.
+REASON_CODES = {"bulk": _("Bulk action")}
+
+
 def timeline_for(lead: Lead, user: Any) -> list[Entry]:
     """Newest first: who, when, what changed from what to what, and why, as `user` may see it."""
     rows = list(history_of(lead).order_by("-at", "-id")[:MAX_ENTRIES])
@@ -141,5 +145,5 @@ def timeline_for(lead: Lead, user: Any) -> list[Entry]:
         label = ACTIONS.get(row.action) or row.action.replace("_", " ").capitalize()
         actor = str(row.actor) if row.actor_id and row.actor else row.actor_label or "system"
         entries.append(Entry(at=row.at, actor=actor, action=row.action, action_label=str(label),
-                             reason=row.reason, changes=changes))
+                             reason=str(REASON_CODES.get(row.reason, row.reason)), changes=changes))
     return entries
