@@ -3,6 +3,8 @@ country (IMBUTO_DEFAULT_REGION) and in the international format otherwise."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from django.conf import settings
 
@@ -19,11 +21,16 @@ def display(value: str | None) -> str:
     A value that is not a number comes back as it was."""
     if not value:
         return ""
+    return _display(value, settings.IMBUTO_DEFAULT_REGION)
+
+
+@lru_cache(maxsize=4096)  # an export formats the same switchboard numbers many times
+def _display(value: str, home: str) -> str:
     number = _parse(value)
     if number is None or not phonenumbers.is_possible_number(number):
         return value
     region = phonenumbers.region_code_for_number(number)
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if region == settings.IMBUTO_DEFAULT_REGION
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if region == home
            else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return phonenumbers.format_number(number, fmt)
 

@@ -92,6 +92,7 @@ class Export:
     name: str
     columns: tuple[Column, ...]
     rows: QuerySet[Any]
+    title: Any = ""  # the sheet's name, lazily translated
 
     def header(self) -> list[str]:
         return [str(c.label) for c in self.columns]
@@ -114,17 +115,17 @@ def lead_export(user: Any, params: dict[str, Any]) -> Export:
     ordering = params.get("ordering") or selectors.DEFAULT_ORDERING
     qs = selectors.ordered(selectors.filter_leads(selectors.visible_leads(user), params), ordering)
     qs = qs.select_related("owner", "team", "channel", "campaign")
-    return Export("leads", LEAD_COLUMNS, _bounded(qs))
+    return Export("leads", LEAD_COLUMNS, _bounded(qs), gettext_lazy("Leads"))
 
 
 def account_export(user: Any, search: str | None = None) -> Export:
     qs = account_selectors.account_search(user, search).select_related("owner").order_by("name", "id")
-    return Export("accounts", ACCOUNT_COLUMNS, _bounded(qs))
+    return Export("accounts", ACCOUNT_COLUMNS, _bounded(qs), gettext_lazy("Accounts"))
 
 
 def contact_export(user: Any, search: str | None = None, account: int | None = None) -> Export:
     qs = account_selectors.contact_search(user, search, account=account).order_by("last_name", "id")
-    return Export("contacts", CONTACT_COLUMNS, _bounded(qs))
+    return Export("contacts", CONTACT_COLUMNS, _bounded(qs), gettext_lazy("Contacts"))
 
 
 def response(export: Export, fmt: str) -> Any:
@@ -143,7 +144,8 @@ def response(export: Export, fmt: str) -> Any:
 
         resp: Any = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:
-        resp = FileResponse(tabular.xlsx_file(export.header(), export.values(), sheet=str(_(export.name))),
+        sheet = str(export.title or export.name)
+        resp = FileResponse(tabular.xlsx_file(export.header(), export.values(), sheet=sheet),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp["X-Content-Type-Options"] = "nosniff"
