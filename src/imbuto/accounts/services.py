@@ -119,7 +119,7 @@ def token_issue(*, user: User, name: str = "", expires_at: Any = None, actor: An
 def token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

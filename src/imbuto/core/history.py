@@ -36,8 +36,10 @@ def record(
     action: str,
     changes: dict[str, Sequence[Any]] | None = None,
     reason: str = "",
+    why: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> HistoryEntry:
+    """`reason` is what a person typed; `why` what the system says (core.explain.explanation)."""
     return HistoryEntry.objects.create(
         object_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -47,6 +49,8 @@ def record(
         at=timezone.now(),
         changes={k: [jsonable(v[0]), jsonable(v[1])] for k, v in (changes or {}).items()},
         reason=reason,
+        reason_code=(why or {}).get("code", ""),
+        reason_params=(why or {}).get("params", {}),
         data=data or {},
     )
 
@@ -57,6 +61,7 @@ def record_many(
     actor: Any,
     action: str,
     reason: str = "",
+    why: dict[str, Any] | None = None,
     data_for: Any = None,
     changes_for: Any = None,
 ) -> int:
@@ -77,6 +82,8 @@ def record_many(
                 at=now,
                 changes={k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()},
                 reason=reason,
+                reason_code=(why or {}).get("code", ""),
+                reason_params=(why or {}).get("params", {}),
                 data=data_for(obj) if data_for else {},
             )
         )

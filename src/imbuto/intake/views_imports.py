@@ -193,7 +193,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
     total = job.created + job.merged + job.flagged + job.rejected
     percent = 100 if job.status == ImportStatus.DONE else (
         min(99, int(job.bytes_done * 100 / job.file_size)) if job.file_size else 0)
-    delimiter = {"\t": _("tab"), ",": _("comma"), ";": _("semicolon")}.get(job.delimiter, job.delimiter)
+    delimiter = reader.delimiter_name(job.delimiter)
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
     report_ = None if running else _row_report(job)  # polled every second while running: kept light
     return {"job": job, "percent": percent, "rows": total, "delimiter": delimiter, "running": running,

@@ -118,6 +118,7 @@ class Plan:
     leads: list[LeadPlan]
     legacy: list[dict[str, Any]]  # pre-existing customers: account values + "contacts" list
     campaigns: list[dict[str, Any]]
+    language: str = "en"  # "it": the texts were turned into Italian (demo_italian.py)
 
 
 def ascii_slug(text: str, sep: str = "") -> str:
@@ -385,8 +386,10 @@ def _lead(b: _Builder, i: int, orders: tuple[list[str], list[str]], by_channel: 
                     steps=steps, customer=stage == Stage.CUSTOMER)
 
 
-def build_plan(n: int, seed: int, now: dt.datetime, taken_emails: set[str] | None = None) -> Plan:
-    """The whole demo as plain records. Same seed -> same people, companies, channels and stages."""
+def build_plan(n: int, seed: int, now: dt.datetime, taken_emails: set[str] | None = None,
+               language: str = "en") -> Plan:
+    """The whole demo as plain records. Same seed -> same people, companies, channels and stages; in
+    Italian (`language="it"`) the campaigns, industries, job titles, teams and notes are Italian."""
     b = _Builder(seed, now, taken_emails or set())
     campaigns = b.campaigns()
     legacy = b.legacy(max(6, n // 25))
@@ -397,4 +400,10 @@ def build_plan(n: int, seed: int, now: dt.datetime, taken_emails: set[str] | Non
     b.rng.shuffle(channels)
     b.rng.shuffle(stages)
     leads = [_lead(b, i, (channels, stages), by_channel, len(legacy)) for i in range(n)]
-    return Plan(seed=seed, leads=leads, legacy=legacy, campaigns=campaigns)
+    plan = Plan(seed=seed, leads=leads, legacy=legacy, campaigns=campaigns)
+    if language == "it":
+        from .demo_italian import localise_plan
+
+        localise_plan(plan)
+        plan.language = "it"
+    return plan

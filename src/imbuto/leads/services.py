@@ -157,16 +157,24 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str,
 
 
 def lead_transition(
-    *, actor: Any, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None
+    *, actor: Any, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None,
+    why: dict[str, Any] | None = None,
 ) -> Lead:
-    """Move a lead to another lifecycle stage, refusing moves the rules do not allow."""
+    """Move a lead to another lifecycle stage, refusing moves the rules do not allow. `reason` is what
+    a person typed (a disposition code, a note or both); `why` a note of the system (core.explain)."""
     permissions.require(actor, "change", lead)
-    return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, parked_until=parked_until)
+    return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, parked_until=parked_until,
+                            why=why)
+
+
+def _stage_name(code: str) -> str:
+    return str(Stage(code).label) if code in Stage.values else code
 
 
 @transaction.atomic
 def _lead_transition(
-    *, actor: Any, lead: Lead, to: str, reason: str, parked_until: dt.date | None
+    *, actor: Any, lead: Lead, to: str, reason: str, parked_until: dt.date | None,
+    why: dict[str, Any] | None,
 ) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if to not in Stage.values:
@@ -175,8 +183,8 @@ def _lead_transition(
     if lead.merged_into_id:
         raise InvalidTransition(_("This lead was merged into another one; work that lead instead."))
     if not lifecycle.is_allowed(lead.stage, to):
-        allowed = ", ".join(lifecycle.allowed_targets(lead.stage)) or _("none")
-        names = {"from": lead.stage, "to": to, "allowed": allowed}
+        allowed = ", ".join(map(_stage_name, lifecycle.allowed_targets(lead.stage))) or _("none")
+        names = {"from": _stage_name(lead.stage), "to": _stage_name(to), "allowed": allowed}
         raise InvalidTransition(
             _("A lead cannot move from %(from)s to %(to)s. Allowed from %(from)s: %(allowed)s.") % names,
             fields={"to": [_("Not allowed from %(from)s.") % names]},
@@ -188,13 +196,14 @@ def _lead_transition(
         if not code:
             raise ValidationFailed(
                 _("Discarding a lead needs a reason: %(reasons)s.")
-                % {"reasons": ", ".join(DiscardReason.values)},
+                % {"reasons": ", ".join(str(label) for label in DiscardReason.labels)},
                 fields={"reason": [_("Required when discarding.")]},
             )
         lead.disposition_reason, lead.disposition_note, lead.parked_until = code, note, None
+        reason = note  # the code is in the changes, named in the reader's language
     elif to == Stage.PARKED:
         if parked_until is None:
-            raise ValidationFailed(_("Parking a lead needs a revisit date (parked_until)."),
+            raise ValidationFailed(_("Parking a lead needs a revisit date."),
                                    fields={"parked_until": [_("Required when parking.")]})
         if parked_until <= timezone.localdate():
             raise ValidationFailed(_("The revisit date must be in the future."),
@@ -202,13 +211,14 @@ def _lead_transition(
         code, note = lifecycle.parse_reason(reason, ParkReason)
         lead.disposition_reason = code or ParkReason.BOUGHT_FROM_COMPETITOR
         lead.disposition_note, lead.parked_until = note, parked_until
+        reason = note if code else reason
     else:
         lead.disposition_reason, lead.disposition_note, lead.parked_until = "", "", None
     lead.stage = to
     lead.stage_changed_at = timezone.now()
     lead.save()
     changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)}
-    history.record(lead, actor=actor, action="transition", changes=changes, reason=reason)
+    history.record(lead, actor=actor, action="transition", changes=changes, reason=reason, why=why)
     events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=old["stage"], to_stage=to,
                                              actor_id=events.actor_id_of(actor)))
     return lead

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob, RowLevel
@@ -41,12 +42,18 @@ class _Echo:
 
 def stream_job_report(job: ImportJob) -> Iterator[str]:
     """CSV text of a job's report, row by row (for a StreamingHttpResponse), with a BOM for Excel."""
+    from ..explanations import message_text
+
     writer = csv.writer(_Echo())
+    language = get_language()  # streamed after the view returned: the reader's language, kept
     yield "\ufeff"
     lines = (job.row_errors.order_by("row_number", "id")
-             .values_list("row_number", "field", "message", "raw", "level"))
-    for row in report_rows(lines.iterator(chunk_size=2000)):
-        yield writer.writerow(row)
+             .values_list("row_number", "field", "message", "raw", "level", "code", "params"))
+    with override(language):
+        texts = ((row, field, message_text(code, params, message), raw, level)
+                 for row, field, message, raw, level, code, params in lines.iterator(chunk_size=2000))
+        for row in report_rows(texts):
+            yield writer.writerow(row)
 
 
 def write_job_report(job: ImportJob, out: IO[str]) -> int:

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
@@ -26,7 +26,7 @@ from . import columns, reader, runner
 from .preview import preview_compute
 from .selectors import can_see_import
 
-NOT_ALLOWED = _lazy("You may not import leads.")
+NOT_ALLOWED = gettext_lazy("You may not import leads.")
 
 
 def _require(actor: Any, job: ImportJob | None = None) -> None:
