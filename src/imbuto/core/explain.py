@@ -9,9 +9,11 @@ Rows written before this rule hold plain text: `render` shows such text as it is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 _CATALOGUE: dict[str, Any] = {}
@@ -65,14 +67,25 @@ class Coded(str):
     params: dict[str, Any]
 
 
+_AS_TEXT = re.compile(r"%\((\w+)\)s")
+
+
+def _fill(template: str, params: dict[str, Any]) -> str:
+    """`template % params`, numbers shown as %(name)s grouped for the reader ("1,048,576", "1.048.576")."""
+    shown = set(_AS_TEXT.findall(template))
+    values = {k: number_format(v, force_grouping=True) if k in shown and isinstance(v, int)
+              and not isinstance(v, bool) else v for k, v in params.items()}
+    return template % values
+
+
 def coded(msgid: str, /, **params: Any) -> Coded:
     """`coded(gettext_noop("At most %(limit)d characters."), limit=5)`: the text now, the code kept."""
     text = _(msgid)
     if params:
         try:
-            text = text % params
+            text = _fill(text, params)
         except (KeyError, TypeError, ValueError):
-            text = msgid % params
+            text = _fill(msgid, params)
     out = Coded(text)
     out.code, out.params = msgid, {k: v if isinstance(v, int | float | str) else str(v)
                                    for k, v in params.items()}
@@ -92,6 +105,6 @@ def render_msgid(code: str, params: dict[str, Any] | None, fallback: str = "") -
         return fallback
     text = _(code)
     try:
-        return text % params if params else text
+        return _fill(text, params) if params else text
     except (KeyError, TypeError, ValueError):
         return fallback or code

@@ -355,7 +355,8 @@ def _lead(b: _Builder, i: int, orders: tuple[list[str], list[str]], by_channel: 
             changes["disposition_reason"] = [reason, new_reason]
         if new_parked != parked:
             changes["parked_until"] = [parked, new_parked]
-        why = new_note or new_reason or rng.choice(STEP_REASONS.get(to, ("",)))
+        # An exit's code is in the changes (named in the reader's language); only a note is quoted.
+        why = new_note if new_reason else rng.choice(STEP_REASONS.get(to, ("",)))
         actor = owner if owner and (to not in (Stage.LEAD, Stage.MQL) or rng.random() < 0.7) else "marta"
         steps.append(Step(at=at, actor=actor, to=to, reason=why, changes=changes))
         stage, reason, note, parked = to, new_reason, new_note, new_parked

@@ -49,6 +49,8 @@ def _shown(lead: Lead, name: str) -> Shown:
         return Shown(label, str(value) if value else None)
     if name == "language" and value:
         return Shown(label, language_name(value))
+    if name == "country" and value:
+        return Shown(label, country_name(value))
     if name == "consent_channel" and value:
         return Shown(label, consent_channel_name(value))
     return Shown(label, value, KINDS.get(name, "text"))
@@ -69,6 +71,18 @@ def language_name(code: str) -> str:
         return gettext_now(get_language_info(code)["name"])
     except KeyError:
         return code
+
+
+def country_name(code: str) -> str:
+    """"DE" -> "Germania" to an Italian reader, "Germany" to an English one (phonenumbers' names)."""
+    from django.utils.translation import get_language
+
+    try:
+        from phonenumbers.geocoder import _region_display_name
+    except ImportError:  # pragma: no cover - phonenumbers is a dependency
+        return code
+    lang = (get_language() or "en")[:2]
+    return _region_display_name(code.upper(), lang) or _region_display_name(code.upper(), "en") or code
 
 
 def consent_channel_name(value: str) -> str:

@@ -144,6 +144,8 @@ def timeline_for(lead: Lead, user: Any) -> list[Entry]:
         label = ACTIONS.get(row.action) or _("Changed")
         actor = str(row.actor) if row.actor_id and row.actor else _actor_label(row.actor_label)
         reason, note = row.reason, explain.render(row.reason_code, row.reason_params or {})
+        if reason in CHOICES["disposition_reason"]:
+            reason = ""  # older rows quoted the reason's code: the changes name it in words
         if not note and (legacy := _legacy_note(reason)):
             reason, note = "", legacy
         entries.append(Entry(at=row.at, actor=actor, action=row.action, action_label=str(label),
