@@ -39,8 +39,18 @@ CODE_FIELDS = {"slug", "key", "code", "action", "outcome", "kind", "status", "se
 
 
 def data_words() -> set[str]:
-    """Every word of what people typed (names, emails, notes...): the page may show these as is."""
+    """Every word of what people typed (names, emails, notes...): the page may show these as is; and
+    country names in Italian, which come from phonenumbers' data rather than our catalogue."""
+    from django.utils import translation
+
+    from imbuto.leads.models import Account, Lead
+    from imbuto.leads.presenters import country_name
+
     words = set(ALWAYS)
+    with translation.override("it"):
+        for model in (Lead, Account):
+            for code in model.objects.exclude(country="").values_list("country", flat=True).distinct():
+                words |= {w.casefold() for w in ascii_words(country_name(code))}
     for model in apps.get_models():
         if model is Channel:
             words |= {w.casefold() for c in Channel.objects.all() for w in ascii_words(c.name_it or c.name)}

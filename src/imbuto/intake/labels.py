@@ -34,11 +34,28 @@ def field_name(name: str) -> str:
         return capfirst(base.replace("_", " "))
 
 
+# Agreement levels, where a pair stored them instead of weights (intake.matching.compare.level).
+LEVELS = {"eq": _("same"), "hi": _("very similar"), "mid": _("similar"), "lo": _("slightly similar"),
+          "no": _("different")}
+
+
+def _weight(value: Any) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def match_reasons(reasons: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(label, signed weight, "for" | "against") per compared field, strongest first."""
+    """(label, signed weight or agreement in words, "for" | "against" | "neutral") per compared
+    field, strongest first."""
     rows = []
-    for name, weight in sorted((reasons or {}).items(), key=lambda kv: -abs(float(kv[1] or 0))):
-        value = float(weight or 0)
+    for name, raw in sorted((reasons or {}).items(), key=lambda kv: -abs(_weight(kv[1]))):
+        if isinstance(raw, str) and not raw.replace(".", "", 1).lstrip("-").isdigit():
+            way = "for" if raw in ("eq", "hi") else "against" if raw in ("lo", "no") else "neutral"
+            rows.append((field_name(name), str(LEVELS.get(raw, "")), way))
+            continue
+        value = _weight(raw)
         sign = "+" if value > 0 else ("−" if value < 0 else "±")
         rows.append((field_name(name), f"{sign}{number_format(abs(value), decimal_pos=1)}",
                      "for" if value > 0 else "against" if value < 0 else "neutral"))
