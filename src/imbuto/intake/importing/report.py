@@ -49,11 +49,15 @@ def stream_job_report(job: ImportJob) -> Iterator[str]:
     yield "\ufeff"
     lines = (job.row_errors.order_by("row_number", "id")
              .values_list("row_number", "field", "message", "raw", "level", "code", "params"))
-    with override(language):
-        texts = ((row, field, message_text(code, params, message), raw, level)
-                 for row, field, message, raw, level, code, params in lines.iterator(chunk_size=2000))
-        for row in report_rows(texts):
-            yield writer.writerow(row)
+
+    def texts() -> Iterator[tuple[Any, ...]]:
+        for row, field, message, raw, level, code, params in lines.iterator(chunk_size=2000):
+            with override(language):  # never held across a yield: the thread's language stays its own
+                text = message_text(code, params, message)
+            yield row, field, text, raw, level
+
+    for row in report_rows(texts()):
+        yield writer.writerow(row)
 
 
 def write_job_report(job: ImportJob, out: IO[str]) -> int:
