@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
 
 from imbuto.core import permissions
-from imbuto.core.schema_rules import refuse_nul, state_no_nul
+from imbuto.core.schema_rules import StrictInput
 
 from .user_services import open_leads_of
 
@@ -65,15 +64,8 @@ class TeamListOut(Schema):
 
 # ---- administration (admins only) ----------------------------------------------------------------
 
-class _Input(Schema):
+class _Input(StrictInput):
     """Unknown fields are an error; NUL characters are refused."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=state_no_nul)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        return refuse_nul(value)
 
 
 # Django's username rule (UnicodeUsernameValidator), stated for the document (ASCII \w: narrower).

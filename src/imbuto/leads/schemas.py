@@ -17,7 +17,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from imbuto.core.schema_rules import NO_NUL, refuse_nul, state_no_nul  # noqa: F401 (re-exported)
+from imbuto.core.schema_rules import NO_NUL, StrictInput, refuse_nul, state_no_nul  # noqa: F401 (re-exported)
 
 from .choices import LawfulBasis, SizeBand, Stage, Temperature, Timeframe
 from .models import Account, Campaign, Contact, Lead
@@ -47,15 +47,8 @@ def text(model: type[Model], name: str, **kwargs: Any) -> Any:
     return Field(None, max_length=model._meta.get_field(name).max_length, **kwargs)
 
 
-class Input(Schema):
+class Input(StrictInput):
     """Base of request bodies: unknown fields are an error, NUL characters are refused."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=state_no_nul)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        return refuse_nul(value)
 
     @field_validator("country", mode="after", check_fields=False)
     @classmethod
