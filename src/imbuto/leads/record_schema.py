@@ -39,7 +39,12 @@ def _json_schema(f: LeadField) -> dict[str, Any]:
         return {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                           {"type": "string", "maxLength": f.intake_length}, {"type": "null"}],
                 "description": "Campaign id or exact name."}
-    schema: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": f.intake_length}, *_SCALAR[1:]]}
+    # A number or a boolean is read as its text, so its text must fit too: whole numbers of at most
+    # 15 digits (and fewer for short fields); booleans ("true"/"false").
+    bound = 10 ** max(1, min(15, f.intake_length - 1)) - 1
+    schema: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": f.intake_length},
+                                        {"type": "integer", "minimum": -bound, "maximum": bound},
+                                        *_SCALAR[2:]]}
     if f.kind == "loose":
         values = ", ".join(v for v in choice_values(f.name))
         schema["description"] = (f"{values}; {_LOOSE_WORDS[f.name]}. A value not understood is kept as "
