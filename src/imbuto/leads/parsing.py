@@ -159,4 +159,5 @@ def parse_when(text: str) -> dt.datetime | None:
             value = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
     except ValueError:
         return None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    # In UTC: RFC 3339 allows offsets up to +-23:59, PostgreSQL only up to +-15:59.
+    return timezone.make_aware(value) if timezone.is_naive(value) else value.astimezone(dt.UTC)
