@@ -48,8 +48,10 @@ run: install
 test: install-test
 	@bash scripts/test.sh
 
+# ruff, then the import contracts (pyproject.toml [tool.importlinter]: apps depend one way, no cycles).
 lint: install-test
 	$(BIN)/ruff check .
+	PYTHONPATH=src $(BIN)/lint-imports --no-logo
 
 # All scenarios in bench/scenarios, or one: make bench BENCH=name
 bench: install-test

@@ -314,22 +314,13 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    """Each domain app exposes `router` in its api module."""
+    """Mount the routers the installed apps registered in their ready() (core.registry.API_ROUTERS)."""
     from importlib import import_module
 
-    for path, module in [
-        ("/", "imbuto.leads.api"),
-        ("/", "imbuto.accounts.api"),
-        ("/", "imbuto.intake.api"),
-        ("/", "imbuto.notifications.api"),
-    ]:
-        try:
-            mod = import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(path, mod.router)
+    from imbuto.core.registry import API_ROUTERS
+
+    for entry in API_ROUTERS:
+        api.add_router(entry.prefix, import_module(entry.module).router)
 
 
 _register_routers()

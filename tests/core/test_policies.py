@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from imbuto.core import permissions
 from imbuto.core.errors import PermissionDenied
 from imbuto.core.models import AuditEvent
-from imbuto.intake.importing import uploads
+from imbuto.intake import import_services
 from imbuto.leads.models import Lead
 from tests.factories import LeadFactory, UserFactory
 
@@ -76,7 +76,7 @@ def test_a_refused_import_is_audited_like_every_other_refusal(rep):
     """The import's own check raised without an audit record."""
     upload = SimpleUploadedFile("list.csv", b"first_name\nAda\n", content_type="text/csv")
     with pytest.raises(PermissionDenied):
-        uploads.import_prepare(actor=rep, uploaded=upload)
+        import_services.import_prepare(actor=rep, uploaded=upload)
     denial = AuditEvent.objects.get(action="denied")
     assert denial.actor == rep and denial.object_type == "intake.importjob"
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from imbuto.core.errors import NotFound
 from imbuto.core.models import AuditEvent
-from imbuto.intake.importing import uploads
+from imbuto.intake import import_services
 from imbuto.intake.importing.selectors import visible_imports
 from imbuto.intake.models import ImportJob
 from imbuto.leads.models import Channel
@@ -92,9 +92,10 @@ def test_every_page_and_action_of_an_unseen_import_answers_404(people, jobs, url
 @pytest.mark.django_db
 def test_an_unseen_preview_cannot_be_started_or_remapped_through_the_services(people):
     preview = job_of(people["sara"], "sara-preview.csv", dry_run=True, status="queued")
-    for call in (lambda: uploads.import_start(actor=people["mara"], job=preview),
-                 lambda: uploads.import_remap(actor=people["marco"], job=preview, mapping={"Email": "phone"}),
-                 lambda: uploads.import_resume(actor=people["mia"], job=preview)):
+    for call in (lambda: import_services.import_start(actor=people["mara"], job=preview),
+                 lambda: import_services.import_remap(actor=people["marco"], job=preview,
+                                                      mapping={"Email": "phone"}),
+                 lambda: import_services.import_resume(actor=people["mia"], job=preview)):
         with pytest.raises(NotFound):
             call()
     preview.refresh_from_db()

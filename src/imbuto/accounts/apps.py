@@ -11,6 +11,15 @@ class AccountsConfig(AppConfig):
 
         register()  # who may see and change users, teams and tokens (core.permissions)
 
+        from django.utils.translation import gettext_lazy as _
+
+        from imbuto.core import registry
+        from imbuto.core.permissions import can_manage_users
+
+        registry.API_ROUTERS.add(registry.Router("imbuto.accounts.api"), order=20)
+        registry.NAV.add(registry.NavEntry(_("Users"), "accounts:user_list", visible=can_manage_users),
+                         order=900)
+
         from .throttle import connect
 
         connect()

@@ -15,9 +15,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from imbuto.core.errors import DomainError
+from imbuto.core.errors import DomainError, apply_domain_error
 from imbuto.core.models import AuditEvent
-from imbuto.leads.forms import apply_domain_error
 
 from .forms import ChangePasswordForm, ResetSetPasswordForm
 from .models import ApiToken

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imbuto.core import permissions
-from imbuto.core.errors import DomainError
+from imbuto.core.errors import DomainError, apply_domain_error
 from imbuto.core.history import history_of
 from imbuto.core.htmx import render_error, render_page_or_partial
-from imbuto.leads.forms import apply_domain_error
 
 from . import user_services
 from .forms import SetPasswordForm, TeamForm, UserAddForm, UserFilterForm, UserForm, user_initial

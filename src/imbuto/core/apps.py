@@ -7,9 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from . import events, tasks
         from .policies import register
 
         register()
+        events.RETRY.provide(tasks.redeliver.enqueue)  # a failed receiver is retried by a task
 
         from django.db.models.signals import pre_save
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A request the domain refuses. `fields` maps field names to messages."""
@@ -52,3 +54,20 @@ def from_django_validation(exc) -> ValidationFailed:  # noqa: ANN001 - django Va
         fields = {"__all__": [str(m) for m in exc.messages]}
     first = next(iter(fields.values()))[0] if fields else "Invalid data."
     return ValidationFailed(first, fields=fields)
+
+
+def apply_domain_error(form: Any, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationFailed.fields on the form fields; the rest on the form itself."""
+    aliases = aliases or {}
+    placed: list[str] = []
+    leftover = False
+    for name, messages in (exc.fields or {}).items():
+        field = aliases.get(name, name)
+        if field in form.fields:
+            for message in messages:
+                form.add_error(field, str(message))
+            placed.extend(str(m) for m in messages)
+        else:
+            leftover = True
+    if leftover or exc.message not in placed:
+        form.add_error(None, exc.message)

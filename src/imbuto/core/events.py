@@ -22,6 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from .registry import Hook
+
 logger = logging.getLogger(__name__)
 
 
@@ -94,12 +96,15 @@ def path_of(receiver: Receiver) -> str:
     return f"{receiver.__module__}.{receiver.__qualname__}"
 
 
+# Enqueues one more try: core.tasks.redeliver.enqueue, provided by CoreConfig.ready() (the task module
+# imports this one, so this one does not import it back).
+RETRY: Hook[Callable[[str, str, dict[str, Any], int], Any]] = Hook("core.events.retry")
+
+
 def schedule_retry(receiver: Receiver, event: Event, *, attempt: int) -> None:
     """Enqueue one more try; if even the queue is unreachable, the failure stays in the log."""
-    from .tasks import redeliver
-
     try:
-        redeliver.enqueue(path_of(receiver), event.name, event.payload(), attempt)
+        RETRY.func(path_of(receiver), event.name, event.payload(), attempt)
     except Exception:
         logger.exception("could not enqueue a retry of %s for %s", path_of(receiver), event.name)
 

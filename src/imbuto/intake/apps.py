@@ -15,3 +15,7 @@ class IntakeConfig(AppConfig):
 
         register_edit_normaliser()  # person edits of a lead are normalised as intake normalises records
         receivers.connect()
+
+        from .extensions import register as register_extensions
+
+        register_extensions()  # pages, API router, lead panels, lead capture, demo data (core.registry)

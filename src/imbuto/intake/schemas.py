@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 
-from imbuto.leads.schemas import Input, LeadOut, integral, state_no_nul
+from imbuto.leads.schemas import Input, integral, state_no_nul
 
 from .models import DuplicateCandidate, EngagementEvent, LeadSource
 
@@ -45,25 +45,6 @@ class SummaryOut(Schema):
 class BatchOut(Schema):
     results: list[RecordOut]
     summary: SummaryOut
-
-
-class LeadCreateOut(LeadOut):
-    outcome: str = Field(description="created | flagged (201) or merged (200)")
-    duplicate_of: int | None = Field(None, description="The lead this one may duplicate; null if you may "
-                                     "not see that lead (then `message` says so)")
-    warnings: dict[str, list[str]] = Field(default_factory=dict)
-    message: str | None = None
-
-
-class LeadNotShownOut(Schema):
-    """The answer when the record went to a lead the caller may not see (another owner's, another
-    team's): the record was merged into it (one person, one lead) or created for an owner outside the
-    caller's scope, and neither its id nor its values are shown."""
-
-    outcome: str = Field(description="merged (200), or created | flagged (201) for an owner you may not see")
-    lead: None = Field(description="Always null: the lead is in someone else's care")
-    message: str = Field(description="Says the person is already a lead in someone else's care")
-    warnings: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class SourceOut(Schema):

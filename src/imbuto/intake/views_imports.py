@@ -1,6 +1,6 @@
 """Imports in the web UI: list, upload, preview (dry run), live progress, row report download.
 
-Thin adapters: the work is in intake.importing (uploads/runner) and the background task."""
+Thin adapters: the work is in import_services.py over intake.importing and the background task."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from imbuto.core.errors import DomainError, NotFound
 from imbuto.core.htmx import render_error
 from imbuto.core.permissions import can_import_leads
 
-from .importing import columns, preview, reader, report, uploads
+from . import import_services
+from .importing import columns, preview, reader, report
 from .importing.forms import UploadForm, field_label, mapping_choices
 from .importing.selectors import can_see_import, import_get, visible_imports
 from .models import ImportJob, ImportStatus, RowLevel
@@ -68,7 +69,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            job, existing = uploads.import_prepare(
+            job, existing = import_services.import_prepare(
                 actor=request.user, uploaded=data["file"],
                 campaign_id=data["campaign"].pk if data["campaign"] else None,
                 campaign_name=data["new_campaign"],
@@ -118,7 +119,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     mapping = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(headers)}
     save_as = request.POST.get("save_as", "").strip()
     try:
-        uploads.import_remap(actor=request.user, job=job, mapping=mapping, save_as=save_as)
+        import_services.import_remap(actor=request.user, job=job, mapping=mapping, save_as=save_as)
     except columns.MappingError as exc:
         messages.error(request, str(exc))
     except DomainError as exc:
@@ -134,7 +135,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def import_start(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_get(request.user, pk)
     try:
-        started = uploads.import_start(actor=request.user, job=job)
+        started = import_services.import_start(actor=request.user, job=job)
     except reader.FileProblem as exc:
         messages.error(request, str(exc))
         return redirect("intake:import_detail", job.pk)
@@ -150,7 +151,7 @@ def import_start(request: HttpRequest, pk: int) -> HttpResponse:
 def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_get(request.user, pk)
     try:
-        uploads.import_resume(actor=request.user, job=job)
+        import_services.import_resume(actor=request.user, job=job)
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
     return redirect("intake:import_detail", job.pk)

@@ -13,7 +13,7 @@ from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 
 from .models import Account, Campaign, Channel, Contact
-from .selectors import _decode_cursor, _encode_cursor
+from .selectors import decode_cursor, encode_cursor
 
 MAX_LIMIT = 500
 
@@ -29,13 +29,13 @@ def keyset_page(qs: QuerySet, field: str, *, limit: int, cursor: str | None) -> 
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed("limit must be between 1 and 500.", fields={"limit": ["Out of range."]})
     if cursor:
-        value, last_id = _decode_cursor(cursor)
+        value, last_id = decode_cursor(cursor)
         qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "id__gt": last_id}))
     items = list(qs.order_by(field, "id")[: limit + 1])
     next_cursor = None
     if len(items) > limit:
         items = items[:limit]
-        next_cursor = _encode_cursor([getattr(items[-1], field), items[-1].pk])
+        next_cursor = encode_cursor([getattr(items[-1], field), items[-1].pk])
     return Page(items=items, next_cursor=next_cursor)
 
 

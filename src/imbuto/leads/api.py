@@ -16,12 +16,12 @@ from pydantic import ConfigDict, field_validator
 from imbuto.accounts.models import User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
-from imbuto.intake.pipeline.idempotency import HEADER, KEY_SCHEMA
-from imbuto.intake.schemas import LeadCreateOut, LeadNotShownOut
+from imbuto.core.idempotency import HEADER, KEY_SCHEMA
 
 from . import account_selectors, account_services, selectors, services
+from .extensions import CAPTURE_API
 from .models import Account, Campaign, Channel, Contact, Lead
-from .record_schema import LeadCreateIn
+from .record_schema import LeadCreateIn, LeadCreateOut, LeadNotShownOut
 from .schemas import (
     AccountIn,
     AccountOut,
@@ -129,9 +129,7 @@ def lead_create_endpoint(request: HttpRequest, payload: LeadCreateIn,
     still merged into it, but neither its id nor its values are shown. With an `Idempotency-Key`
     header a retry gets the first answer again.
     """
-    from imbuto.intake.api import lead_create_one
-
-    return lead_create_one(request, payload, idempotency_key)
+    return CAPTURE_API.func(request, payload, idempotency_key)  # intake's pipeline (leads.extensions)
 
 
 @router.get("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])

@@ -15,7 +15,9 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
+        from . import extensions
         from .policies import register
 
         register()  # who may see and change leads, accounts, contacts... (core.permissions)
+        extensions.register()  # pages, API router, panels on the user page (core.registry)
         post_migrate.connect(_seed_channels, sender=self, dispatch_uid="imbuto.leads.seed_channels")

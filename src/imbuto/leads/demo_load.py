@@ -1,16 +1,16 @@
 """Writes a demo plan (see demo.py) in one transaction, with bulk inserts for volume.
 
 Users and teams go through accounts.services (so they get their audit rows and role flags); the
-leads, accounts, contacts, history and sources are bulk-inserted, their invariants having been
+leads, accounts, contacts and history are bulk-inserted, their invariants having been
 checked by the planner (legal lifecycle paths, temperature from the time frame, ordered history).
+The apps above leads add their part through leads.extensions.DEMO_PARTS (intake: normal forms, match
+keys, sources).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -25,13 +25,13 @@ from imbuto.core.models import HistoryEntry
 
 from .demo import DEMO_PASSWORD, DEMO_USERS, Plan
 from .events import VIA_DEMO, LeadCreated
+from .extensions import DEMO_PARTS
 from .models import Account, Campaign, Channel, Contact, Lead
 
 ACCOUNT_FIELDS = ("website", "domain", "vat_id", "industry", "size_band", "street", "postal_code", "city",
                   "region", "country")
 CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "language")
 BATCH = 500
-logger = logging.getLogger(__name__)
 PLAIN_FIELDS = (CharField, TextField, IntegerField, ForeignKey)
 NORMALIZED_FIELDS = ("first_name", "last_name", "email", "phone", "vat_id", "company_name", "website",
                      "country", "street", "postal_code", "city", "region", "job_title", "language",
@@ -113,9 +113,9 @@ def load_plan(plan: Plan) -> dict[str, int]:
         if id(lp) in converted:
             lead.account, lead.contact = converted[id(lp)]
         leads.append(lead)
-    match_keys = _intake_normalize(leads)
+    # what the apps above add (intake: normal forms, match keys, sources), leads.extensions.DEMO_PARTS
+    prepared = [(part, part.prepare(leads)) for part in DEMO_PARTS]
     Lead.objects.bulk_create(leads, batch_size=BATCH)
-    _store_match_keys(leads, match_keys)
 
     ct = ContentType.objects.get_for_model(Lead).pk
     user_ids = {name: u.pk for name, u in users.items()}
@@ -129,62 +129,17 @@ def load_plan(plan: Plan) -> dict[str, int]:
                             step.actor or "system", step.at, changes, step.reason, {}))
     insert_rows(HistoryEntry, ("object_type", "object_id", "action", "actor", "actor_label", "at",
                                "changes", "reason", "data"), entries)
-    sources = _sources(plan, leads)
+    added: dict[str, int] = {}
+    for part, state in prepared:
+        for name, count in part.store(plan, leads, state).items():
+            added[name] = added.get(name, 0) + count
     # after commit, like any created lead; intake need not index them again
-    events.emit(LeadCreated(lead_ids=tuple(lead.pk for lead in leads), indexed=bool(match_keys),
+    events.emit(LeadCreated(lead_ids=tuple(lead.pk for lead in leads), indexed=bool(added.get("indexed")),
                             via=VIA_DEMO))
     return {"leads": len(leads), "history": len(entries), "campaigns": len(campaigns),
             "accounts": len(legacy_accounts) + len(customer_accounts),
             "contacts": sum(map(len, legacy_contacts)) + len(customer_contacts),
-            "users": len(users), "sources": sources}
-
-
-def _intake_normalize(leads: list[Lead]) -> list[set[str]]:
-    """Demo leads look as if they came through intake: its normal forms, identity keys, match keys.
-
-    So importing a list that contains a demo person finds the demo lead, as it would a real one.
-    """
-    if not apps.is_installed("imbuto.intake"):
-        return []
-    try:
-        from imbuto.intake.pipeline import matcher
-    except ImportError as exc:  # intake half-installed: demo data still loads, unindexed
-        logger.warning("Demo leads get no match keys: %s", exc)
-        return []
-
-    keys = []
-    for lead in leads:
-        norm = matcher.normalize({f: getattr(lead, f) for f in NORMALIZED_FIELDS})
-        for name, value in norm.values.items():
-            if name in NORMALIZED_FIELDS and value:
-                setattr(lead, name, value)
-        for name in ("domain", "company_key", "name_key"):
-            setattr(lead, name, norm.keys.get(name, ""))
-        lead.quality_flags = dict(norm.flags)
-        keys.append(matcher.keys_of(norm))
-    return keys
-
-
-def _store_match_keys(leads: list[Lead], keys: list[set[str]]) -> None:
-    if keys:
-        from imbuto.intake.models import MatchKey
-
-        insert_rows(MatchKey, ("lead", "key"),
-                    [(lead.pk, k) for lead, ks in zip(leads, keys, strict=True) for k in sorted(ks)])
-
-
-def _sources(plan: Plan, leads: list[Lead]) -> int:
-    """Where each demo lead came from, so attribution reports see demo leads like real ones."""
-    if not apps.is_installed("imbuto.intake"):
-        return 0
-    from imbuto.intake.models import LeadSource, SourceKind
-
-    reference = f"imbuto demo --seed {plan.seed}"
-    rows = [(lead.pk, lead.pk, SourceKind.DEMO.value, lead.channel_id, lead.campaign_id, reference,
-             "created", lead.created_at) for lead in leads]
-    insert_rows(LeadSource, ("lead", "original_lead_id", "kind", "channel", "campaign", "reference",
-                             "outcome", "received_at"), rows)
-    return len(rows)
+            "users": len(users), "sources": added.get("sources", 0)}
 
 
 def insert_rows(model: type[Model], names: tuple[str, ...], rows: list[tuple], chunk: int = 10_000) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imbuto.accounts.models import User
 from imbuto.core import permissions
-from imbuto.core.errors import DomainError
+from imbuto.core.errors import apply_domain_error as apply_domain_error  # moved to core; kept here
 
 from . import fields as lead_fields
 from . import lifecycle
@@ -18,23 +18,6 @@ from .assignment import assignable_users
 from .choices import DiscardReason, ParkReason, Stage, Temperature
 from .models import Campaign, Channel, Lead
 from .selectors import ORDERINGS
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationFailed.fields on the form fields; the rest on the form itself."""
-    aliases = aliases or {}
-    placed: list[str] = []
-    leftover = False
-    for name, messages in (exc.fields or {}).items():
-        field = aliases.get(name, name)
-        if field in form.fields:
-            for message in messages:
-                form.add_error(field, str(message))
-            placed.extend(str(m) for m in messages)
-        else:
-            leftover = True
-    if leftover or exc.message not in placed:
-        form.add_error(None, exc.message)
 
 
 class DateInput(forms.DateInput):

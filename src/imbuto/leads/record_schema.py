@@ -1,4 +1,4 @@
-"""The request body of POST /api/v1/leads: one intake record, as a batch item of /leads/batch.
+"""The request and answer bodies of POST /api/v1/leads: one intake record, as a batch item of /leads/batch.
 
 The record's fields are described here (for the OpenAPI document) from the lead field specification,
 but not judged here: the intake validator (intake.pipeline.validate.check_record) and normaliser decide
@@ -15,7 +15,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 
 from .fields import FIELDS, LeadField, choice_values
-from .schemas import IDENTITY_FIELDS, Id, IdOrName, refuse_nul
+from .schemas import IDENTITY_FIELDS, Id, IdOrName, LeadOut, refuse_nul
 
 _SCALAR = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]
 _LOOSE_WORDS = {
@@ -94,3 +94,23 @@ LeadCreateIn = create_model(
              "`owner` and the referrers."),
     **{f.name: _record_field(f) for f in FIELDS},
 )
+
+
+# The answers of POST /api/v1/leads (given by intake's pipeline, leads.extensions.CAPTURE_API).
+class LeadCreateOut(LeadOut):
+    outcome: str = Field(description="created | flagged (201) or merged (200)")
+    duplicate_of: int | None = Field(None, description="The lead this one may duplicate; null if you may "
+                                     "not see that lead (then `message` says so)")
+    warnings: dict[str, list[str]] = Field(default_factory=dict)
+    message: str | None = None
+
+
+class LeadNotShownOut(Schema):
+    """The answer when the record went to a lead the caller may not see (another owner's, another
+    team's): the record was merged into it (one person, one lead) or created for an owner outside the
+    caller's scope, and neither its id nor its values are shown."""
+
+    outcome: str = Field(description="merged (200), or created | flagged (201) for an owner you may not see")
+    lead: None = Field(description="Always null: the lead is in someone else's care")
+    message: str = Field(description="Says the person is already a lead in someone else's care")
+    warnings: dict[str, list[str]] = Field(default_factory=dict)

@@ -195,12 +195,12 @@ def _as_datetime(value: Any, field: str) -> dt.datetime:
     return d
 
 
-def _encode_cursor(values: list[Any]) -> str:
+def encode_cursor(values: list[Any]) -> str:
     raw = json.dumps([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, value_type: type | tuple[type, ...] = (str, int)) -> list[Any]:
+def decode_cursor(cursor: str, value_type: type | tuple[type, ...] = (str, int)) -> list[Any]:
     """[value, id] back from a cursor; anything a client forged into another shape is a 422."""
     invalid = ValidationFailed("The cursor is not valid.", fields={"cursor": ["Invalid."]})
     try:
@@ -238,7 +238,7 @@ def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
         qs = qs.annotate(score_key=Coalesce("score", Value(NO_SCORE)))
         field = "score_key"
     if cursor:
-        value, last_id = _decode_cursor(cursor, int if field == "score_key" else str)
+        value, last_id = decode_cursor(cursor, int if field == "score_key" else str)
         if field in ("created_at", "updated_at"):
             value = _as_datetime(value, "cursor")
         op = "lt" if desc else "gt"
@@ -251,5 +251,5 @@ def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
     if len(items) > limit:
         items = items[:limit]
         last = items[-1]
-        next_cursor = _encode_cursor([getattr(last, field), last.pk])
+        next_cursor = encode_cursor([getattr(last, field), last.pk])
     return LeadPage(items=items, next_cursor=next_cursor, ordering=ordering)

@@ -21,6 +21,7 @@ from imbuto.core.htmx import is_partial, render_error, render_page_or_partial
 
 from . import selectors, services
 from .choices import Stage
+from .extensions import CAPTURE_TYPED
 from .forms import LeadFilterForm, LeadForm, TransitionForm, apply_domain_error
 from .models import Lead
 from .presenters import lead_groups
@@ -144,11 +145,10 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         return render_error(request, status=403, message=_("You may not create leads."))
     form = LeadForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        # Typed-in leads go through the one intake path, as API, form and import records do.
-        from imbuto.intake.services import lead_capture
-
+        # Typed-in leads go through the one intake path, as API, form and import records do
+        # (provided by intake: leads.extensions).
         try:
-            lead, outcome, _duplicate_of = lead_capture(actor=request.user, data=form.create_data())
+            lead, outcome, _duplicate_of = CAPTURE_TYPED.func(actor=request.user, data=form.create_data())
         except PermissionDenied as exc:
             return render_error(request, exc, status=403)
         except ValidationFailed as exc:

@@ -12,3 +12,7 @@ class NotificationsConfig(AppConfig):
 
         register()  # who may see notifications (core.permissions)
         receivers.connect()
+
+        from imbuto.core import registry
+
+        registry.API_ROUTERS.add(registry.Router("imbuto.notifications.api"), order=40)

@@ -1,4 +1,5 @@
-"""Template helpers shared by every app: money, safe URL reversing, optional nav items and panels."""
+"""Template helpers shared by every app: money, safe URL reversing, the registered nav entries, stylesheets
+and panels (core.registry)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from imbuto.core import registry
 
 register = template.Library()
 
@@ -81,13 +86,28 @@ def nav_item(context: template.Context, label: str, *names: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def optional_include(context: template.Context, name: str) -> str:
-    """Render template `name` with the current context if some app provides it, else nothing."""
-    try:
-        tpl = get_template(name)
-    except template.TemplateDoesNotExist:
-        return ""
-    return tpl.render(context.flatten(), context.get("request"))
+def nav_entries(context: template.Context) -> str:
+    """The top-navigation links the installed apps registered (core.registry.NAV), in order."""
+    user = getattr(context.get("request"), "user", None)
+    return format_html_join("\n", "{}", ((nav_item(context, entry.label, entry.url_name),)
+                                       for entry in registry.NAV
+                                       if entry.visible is None or entry.visible(user)))
+
+
+@register.simple_tag
+def stylesheets() -> str:
+    """The stylesheets the installed apps registered (core.registry.STYLESHEETS)."""
+    return format_html_join("\n  ", '<link rel="stylesheet" href="{}">',
+                            ((static(path),) for path in registry.STYLESHEETS))
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, page: str) -> str:
+    """Render the panels the installed apps registered for `page`, each with the page's context."""
+    flat = context.flatten()
+    request = context.get("request")
+    return mark_safe("".join(get_template(panel.template).render(flat, request)  # noqa: S308
+                             for panel in registry.panels(page)))
 
 
 @register.simple_tag(takes_context=True)

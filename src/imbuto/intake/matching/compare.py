@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
-from .text import _MAX_KEY_INPUT, company_tokens, fold, vat_key
+from .text import MAX_KEY_INPUT, company_tokens, fold, vat_key
 
 
 def _wordlist(text: str) -> list[str]:
@@ -97,7 +97,7 @@ def _squash(value: str) -> str:
     if not value:
         return ""
     if value.isascii():  # fold() of ASCII text is its lower-case form
-        folded = value[:_MAX_KEY_INPUT].lower()
+        folded = value[:MAX_KEY_INPUT].lower()
         return folded if folded.isalnum() else _NON_ALNUM.sub("", folded)
     folded = fold(value)
     return folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)

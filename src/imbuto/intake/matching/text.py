@@ -20,13 +20,13 @@ def _wordlist(text: str) -> list[str]:
 _EXTRA_FOLD = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l",
                              "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i", "ß": "ss"})
 _WORD = re.compile(r"[^\W_]+|&", re.UNICODE)
-_MAX_KEY_INPUT = 2000
+MAX_KEY_INPUT = 2000
 _NON_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
 
 
 def fold(value: str) -> str:
     """Lower-case, accent-free form for comparisons ("Müller-Lüdenscheidt" -> "muller-ludenscheidt")."""
-    value = value[:_MAX_KEY_INPUT]
+    value = value[:MAX_KEY_INPUT]
     if value.isascii():
         return value.lower()
     if len(value) <= 200:
@@ -159,7 +159,7 @@ def _company_tokens(name: str) -> tuple[str, ...]:
 
 def company_tokens(name: str) -> list[str]:
     """The distinctive words of a company name: legal forms, "& C." and articles removed."""
-    return list(_company_tokens(name[:_MAX_KEY_INPUT]))
+    return list(_company_tokens(name[:MAX_KEY_INPUT]))
 
 
 def company_key(name: str) -> str:

@@ -24,7 +24,7 @@ from ..normalize import normalize_email
 from .engine import ingest
 from .refs import Refs
 from .types import SourceRef
-from .validate import _as_text, _clean
+from .validate import as_text, clean_text
 
 ALIASES = {"view": "content_view", "open": "email_open", "click": "email_click",
            "webinar": "webinar_attended", "chat": "chat_message", "social": "social_interaction",
@@ -72,7 +72,7 @@ def channel_for(kind: str, content_type: str, network: str) -> str:
 
 
 def _text(raw: dict, name: str, limit: int, errors: dict[str, list[str]]) -> str:
-    value = _as_text(raw.get(name))
+    value = as_text(raw.get(name))
     if value is None:
         errors[name] = [_("Must be text.")]
         return ""
@@ -85,7 +85,7 @@ def _text(raw: dict, name: str, limit: int, errors: dict[str, list[str]]) -> str
 def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]]]:
     if not isinstance(raw, dict):
         return None, {"__all__": [_("An event must be an object.")]}
-    errors: dict[str, list[str]] = {_clean(k)[:100]: [_("Unknown field.")] for k in map(str, raw)
+    errors: dict[str, list[str]] = {clean_text(k)[:100]: [_("Unknown field.")] for k in map(str, raw)
                                     if k not in FIELDS}
     kind = ALIASES.get(str(raw.get("type", "")), str(raw.get("type", "")))
     if kind not in EngagementKind.values:
@@ -108,7 +108,7 @@ def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]
     ev.network = _text(raw, "network", 30, errors)
     ev.channel = _text(raw, "channel", 50, errors)
     ev.campaign = raw.get("campaign")
-    if ev.campaign is not None and (isinstance(ev.campaign, bool) or _as_text(ev.campaign) is None
+    if ev.campaign is not None and (isinstance(ev.campaign, bool) or as_text(ev.campaign) is None
                                     or len(str(ev.campaign)) > 200):
         errors["campaign"] = [_("Must be a campaign id or name.")]
     for name in PERSON_FIELDS:

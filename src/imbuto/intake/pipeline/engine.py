@@ -4,7 +4,6 @@ classify -> sources, match keys, history -> events. Set-based: a fixed number of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +18,7 @@ from imbuto.leads.lifecycle import temperature_for
 from imbuto.leads.models import Lead
 
 from . import bulk, lookup, matcher, write
+from .item import Item
 from .merge import fold
 from .refs import DEFAULT_CHANNEL, Refs, resolve
 from .types import Memo, RecordResult, SourceRef
@@ -27,27 +27,6 @@ from .validate import LOOSE_CHOICES, Checked, check_record
 IDENTITY_KEYS = ("domain", "company_key", "name_key")
 # Text fields the normaliser does not touch: stored as validated (trimmed, NUL-free).
 PLAIN_TEXT = frozenset(lead_fields.names(kind="plain"))
-
-
-@dataclass
-class Item:
-    """An accepted record on its way through the pipeline."""
-
-    index: int
-    checked: Checked
-    norm: Any                       # normalize.Normalized
-    channel_id: int | None
-    campaign_id: int | None
-    keys: set[str] = field(default_factory=set)
-    values: dict[str, Any] = field(default_factory=dict)
-    final: tuple[str, int] = ("new", 0)       # ("new", item position) | ("existing", lead id)
-    action: str = "new"
-    score: float | None = None
-    reasons: dict[str, Any] = field(default_factory=dict)
-    flag_target: tuple[str, int] | None = None
-    lead: Lead | None = None
-    filled: dict[str, list[Any]] = field(default_factory=dict)
-    differing: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _values(item: Item, owner: Any, team_id: int | None) -> dict[str, Any]:

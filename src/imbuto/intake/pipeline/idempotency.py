@@ -19,14 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core.errors import Conflict, ValidationFailed
+from imbuto.core.idempotency import HEADER, KEY_SCHEMA, MAX_KEY_LENGTH  # noqa: F401 (re-exported)
 
 from ..models import IdempotencyRecord
-
-HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 200
-# The header as the OpenAPI document states it: visible ASCII, inner spaces allowed (check_key
-# accepts any printable text; HTTP headers are ASCII).
-KEY_SCHEMA = {"min_length": 1, "max_length": MAX_KEY_LENGTH, "pattern": "^[!-~]([ -~]*[!-~])?$"}
 
 
 def request_hash(body: Any) -> str:

@@ -50,12 +50,12 @@ class Checked:
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Without NUL (PostgreSQL refuses it) and lone surrogates (not encodable as UTF-8)."""
     return _UNSTORABLE.sub("", text) if _UNSTORABLE.search(text) else text
 
 
-def _as_text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
     """Text, numbers and booleans become text (a phone typed as a number); None/'' become ''."""
     if value is None:
         return ""
@@ -66,16 +66,16 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, str):
-        return _clean(value).strip()
+        return clean_text(value).strip()
     return None
 
 
 def _safe_payload(value: Any) -> Any:
     """The record as sent, minus characters no database can store (its depth is checked first)."""
     if isinstance(value, str):
-        return _clean(value)
+        return clean_text(value)
     if isinstance(value, dict):
-        return {_clean(str(k)): _safe_payload(v) for k, v in value.items()}
+        return {clean_text(str(k)): _safe_payload(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_safe_payload(v) for v in value]
     return value
@@ -90,7 +90,7 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     out = Checked(payload=_safe_payload(raw))
     for name, value in raw.items():
-        key = _clean(str(name))
+        key = clean_text(str(name))
         if key not in ALLOWED:
             errors.setdefault(key[:100], []).append(_("Unknown field."))
             continue
@@ -100,7 +100,7 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
             else:
                 out.refs["campaign"] = value
             continue
-        text = _as_text(value)
+        text = as_text(value)
         if text is None:
             errors.setdefault(key, []).append(_("Must be text, a number or null."))
             continue

@@ -24,7 +24,7 @@ def history_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
 
 
 if TYPE_CHECKING:
-    from .engine import Item
+    from .item import Item
     from .types import SourceRef
 
 LEAD_VALUE_FIELDS = frozenset(VALUE_FIELDS)

@@ -143,8 +143,7 @@ class Command(BaseCommand):
                                    "or --port.") from exc
 
     def _banner(self, host: str, port: int, workers: int, threads: int) -> None:
-        from imbuto.accounts.models import User
-        from imbuto.leads.demo import DEMO_PASSWORD, DEMO_USERS
+        from imbuto.core.registry import STARTUP_NOTES
 
         db = settings.DATABASES[DEFAULT_DB_ALIAS]
         where = db["NAME"]
@@ -157,13 +156,9 @@ class Command(BaseCommand):
             self.stdout.write(note)
         if host in ("0.0.0.0", "::"):  # noqa: S104 - a hint, not a bind
             self.stdout.write("  listening on all interfaces: add your host name to IMBUTO_ALLOWED_HOSTS")
-        present = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS], is_active=True)
-                      .values_list("username", flat=True))
-        logins = [u for u in DEMO_USERS if u[0] in present]
-        if logins:
-            self.stdout.write(f"  demo logins (password '{DEMO_PASSWORD}'):")
-            for username, role, team, *_ in logins:
-                self.stdout.write(f"    {username:<8} {role}" + (f", team {team}" if team else ""))
+        for note in STARTUP_NOTES:  # e.g. the demo logins (leads.extensions)
+            for line in note():
+                self.stdout.write(line)
         self.stdout.flush()
 
     def _uses_db_tasks(self) -> bool:

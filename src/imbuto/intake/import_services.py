@@ -1,5 +1,8 @@
 """Web imports: store an upload, prepare a preview job, change its mapping, start or resume it.
 
+The services over the import engine (`importing/`), beside the task that runs a job (tasks.py), so
+the engine never imports the tasks that call it.
+
 The upload is copied to MEDIA_ROOT/imports/ in 1 MiB blocks while hashing, so its size never matters
 to memory. A prepared job stays a preview (`dry_run=True`) until someone presses Import.
 """
@@ -21,10 +24,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 
-from ..models import ColumnMapping, ImportJob, ImportStatus
-from . import columns, reader, runner
-from .preview import preview_compute
-from .selectors import can_see_import
+from .importing import columns, reader, runner
+from .importing.preview import preview_compute
+from .importing.selectors import can_see_import
+from .models import ColumnMapping, ImportJob, ImportStatus
+from .tasks import enqueue_import
 
 NOT_ALLOWED = _lazy("You may not import leads.")
 
@@ -99,8 +103,6 @@ def import_remap(*, actor: Any, job: ImportJob, mapping: dict[str, str], save_as
 
 def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
     """Turn a preview into a real import and queue it (after commit). Idempotent."""
-    from ..tasks import enqueue_import
-
     _require(actor, job)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -125,8 +127,6 @@ def import_resume(*, actor: Any, job: ImportJob) -> ImportJob:
     _require(actor, job)
     if job.dry_run or job.status == ImportStatus.DONE:
         raise Conflict(_("Only an unfinished import can be resumed."))
-    from ..tasks import enqueue_import
-
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, error="")
         enqueue_import(job.pk)
