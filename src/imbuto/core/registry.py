@@ -10,6 +10,7 @@ by import-linter, see pyproject.toml). What must flow back up goes through domai
 - `panels(page)`: templates rendered into a named place of a page, with that page's context
   (`{% panels "lead_detail" %}`); a panel that has nothing to show renders nothing;
 - `STARTUP_NOTES`: functions giving lines for the `imbuto serve` banner;
+- `PERIODIC_JOBS`: tasks the scheduler (`imbuto scheduler`) enqueues on a cron schedule;
 - `Hook`: one function that a lower app declares and calls and a higher app provides (leads asks
   intake to capture a typed-in lead: `leads.extensions`).
 
@@ -100,10 +101,22 @@ class Router:
     prefix: str = "/"
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A django.tasks task enqueued on a cron schedule ("0 3 * * *": nightly at 03:00, TIME_ZONE).
+
+    The task takes no arguments and is idempotent: a run that fires twice changes nothing twice."""
+
+    name: str  # stable and unique ("scoring.nightly_decay"): the scheduler's lock and log key
+    cron: str
+    task: str  # dotted path of the task ("imbuto.scoring.tasks.nightly_decay")
+
+
 API_ROUTERS: Slot[Router] = Slot("api routers")
 NAV: Slot[NavEntry] = Slot("navigation")
 STYLESHEETS: Slot[str] = Slot("stylesheets")
 STARTUP_NOTES: Slot[Callable[[], list[str]]] = Slot("serve banner notes")
+PERIODIC_JOBS: Slot[PeriodicJob] = Slot("periodic jobs")
 _PANELS: dict[str, Slot[Panel]] = {}
 
 
