@@ -44,14 +44,15 @@ run: install
 	@$(BIN)/imbuto demo --if-empty
 	@exec $(BIN)/imbuto serve --host $(HOST) --port $(PORT)
 
-# ruff, then the suite on SQLite and on PostgreSQL (see scripts/test.sh).
+# ruff and mypy, then the suite on SQLite and on PostgreSQL (see scripts/test.sh).
 test: install-test
 	@bash scripts/test.sh
 
-# ruff, then the import contracts (pyproject.toml [tool.importlinter]: apps depend one way, no cycles).
+# ruff, the import contracts (pyproject.toml [tool.importlinter]: apps depend one way, no cycles), mypy.
 lint: install-test
 	$(BIN)/ruff check .
 	PYTHONPATH=src $(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 # All scenarios in bench/scenarios, or one: make bench BENCH=name
 bench: install-test

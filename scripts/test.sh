@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs ruff and the import contracts, then the whole suite on SQLite and on PostgreSQL (DATABASE_URL
-# or 127.0.0.1:5432).
+# Runs ruff, the import contracts and mypy, then the whole suite on SQLite and on PostgreSQL
+# (DATABASE_URL or 127.0.0.1:5432).
 # The two runs go side by side (SQLite on the terminal, PostgreSQL into var/test-postgres.log, shown
 # when done); IMBUTO_TEST_SERIAL=1 runs them one after the other. Without a PostgreSQL server that run
 # is skipped loudly, except under CI=true where it fails. Under CI=true the browser tests must exist
@@ -44,6 +44,8 @@ echo "== ruff"
 $BIN/ruff check . || exit 1
 echo "== import contracts (lint-imports: apps depend one way, no import cycles)"
 PYTHONPATH="$(pwd)/src${PYTHONPATH:+:$PYTHONPATH}" $BIN/lint-imports --no-logo --no-cache || exit 1
+echo "== mypy (settings in pyproject.toml: strict on services and selectors)"
+$BIN/mypy || exit 1
 
 SQLITE_URL="sqlite:///$(pwd)/var/test.sqlite3"
 PG_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imbuto}

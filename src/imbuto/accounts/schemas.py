@@ -96,7 +96,7 @@ class UserPatchIn(_Input):
     leads and history kept), `true` reactivates; `team: null` takes them out of their team."""
 
     # Not nullable: a user always has a username, a role, a language and a status (null would blank them).
-    username: str = Field(None, min_length=1, max_length=150, pattern=USERNAME)
+    username: str = Field(None, min_length=1, max_length=150, pattern=USERNAME)  # type: ignore[assignment]
     role: RoleName = None  # type: ignore[assignment]
     team: int | None = Field(None, ge=1, le=2**63 - 1)
     email: str | None = Field(None, max_length=254)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from imbuto.core import history, permissions
 from imbuto.core.errors import NotFound, ValidationFailed, from_django_validation
 from imbuto.core.models import AuditEvent
+from imbuto.core.types import Actor
 
 from .models import ApiToken, Role, Team, User, hash_token
 
@@ -50,7 +51,7 @@ def username_taken(username: str, *, exclude: int | None = None) -> bool:
 def user_add(
     *, username: str, role: str, team: str | Team | None = None, password: str | None = None,
     email: str = "", first_name: str = "", last_name: str = "", language: str = "",
-    actor: Any = None, enforce_password_rules: bool = True,
+    actor: Actor = None, enforce_password_rules: bool = True,
 ) -> User:
     """Create a user with a role; an admin role also gets Django's staff/superuser flags.
 
@@ -64,7 +65,7 @@ def user_add(
 
 
 def _user_add(*, username: str, role: str, team: str | Team | None, password: str | None, email: str,
-              first_name: str, last_name: str, language: str, actor: Any,
+              first_name: str, last_name: str, language: str, actor: Actor,
               enforce_password_rules: bool) -> User:
     username = username.strip()
     if role not in Role.values:
@@ -103,7 +104,7 @@ def _user_add(*, username: str, role: str, team: str | Team | None, password: st
 
 
 @transaction.atomic
-def token_issue(*, user: User, name: str = "", expires_at: Any = None, actor: Any = None) -> str:
+def token_issue(*, user: User, name: str = "", expires_at: Any = None, actor: Actor = None) -> str:
     """Create a token and return its raw value (the only time it is visible)."""
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(
@@ -116,7 +117,7 @@ def token_issue(*, user: User, name: str = "", expires_at: Any = None, actor: An
 
 
 @transaction.atomic
-def token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
+def token_revoke(*, token_id: int, actor: Actor = None) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id).first()
     if token is None:
         raise NotFound("No such token.")

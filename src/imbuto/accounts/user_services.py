@@ -12,7 +12,7 @@ import logging
 import smtplib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,9 +26,12 @@ from imbuto.core import history, permissions
 from imbuto.core.errors import Conflict, DomainError, ValidationFailed, from_django_validation
 from imbuto.core.models import AuditEvent
 from imbuto.core.registry import Hook
+from imbuto.core.types import Actor
 
 from .models import ApiToken, Role, Team, User
 from .services import check_password_rules, username_taken
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +44,16 @@ class EmailFailed(DomainError):
 USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "team", "language")
 
 
-def _audit(actor: Any, action: str, obj: User | Team, **detail: Any) -> None:
+def _audit(actor: Actor, action: str, obj: User | Team, **detail: Any) -> None:
     AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None, action=action,
                               object_type=obj._meta.label_lower, object_id=str(obj.pk), detail=detail)
 
 
 def _allowed(action: str, target: Callable[[dict[str, Any]], Any],
-             unless: Callable[[dict[str, Any]], bool] | None = None) -> Callable:
+             unless: Callable[[dict[str, Any]], bool] | None = None) -> Callable[[F], F]:
     """Check the permission (core.permissions, audited) before the service's transaction opens, so
     that the audit row of a refusal is not rolled back with it."""
-    def decorate(service: Callable) -> Callable:
+    def decorate(service: F) -> F:
         atomic = transaction.atomic(service)
 
         @wraps(service)
@@ -58,7 +61,7 @@ def _allowed(action: str, target: Callable[[dict[str, Any]], Any],
             if unless is None or not unless(kwargs):
                 permissions.require(kwargs["actor"], action, target(kwargs))
             return atomic(**kwargs)
-        return checked
+        return cast(F, checked)
     return decorate
 
 
@@ -81,10 +84,10 @@ def _keep_an_admin(user: User) -> None:
 
 # Provided by the leads app (its ready()): the leads a person still owns and someone must work. Users
 # sit below leads, so they ask rather than import (core.registry).
-OPEN_LEADS: Hook[Callable[[User], QuerySet]] = Hook("accounts.open_leads")
+OPEN_LEADS: Hook[Callable[[User], QuerySet[Any]]] = Hook("accounts.open_leads")
 
 
-def open_leads_of(user: User) -> QuerySet:
+def open_leads_of(user: User) -> QuerySet[Any]:
     """Leads this person still owns and someone must work: shown when they leave, to reassign."""
     if not OPEN_LEADS.available:
         return User.objects.none()
@@ -92,7 +95,7 @@ def open_leads_of(user: User) -> QuerySet:
 
 
 @_allowed("change", lambda kw: kw["user"])
-def user_update(*, actor: Any, user: User, **values: Any) -> User:
+def user_update(*, actor: Actor, user: User, **values: Any) -> User:
     """Change username, names, email, role, team (a Team or None) or language; a role change to or
     from admin moves Django's staff/superuser flags along. The last active admin keeps the role."""
     unknown = set(values) - set(USER_FIELDS)
@@ -147,7 +150,7 @@ def _revoke_tokens(user: User) -> int:
 
 
 @_allowed("change", lambda kw: kw["user"])
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """The person leaves: no more logins, API tokens revoked, sessions ended. Their leads, history and
     authorship stay; `open_leads_of(user)` lists what someone must take over."""
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -166,7 +169,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
 
 
 @_allowed("change", lambda kw: kw["user"])
-def user_reactivate(*, actor: Any, user: User) -> User:
+def user_reactivate(*, actor: Actor, user: User) -> User:
     """Back in: they can log in again (their old tokens stay revoked; they make new ones)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
@@ -179,11 +182,11 @@ def user_reactivate(*, actor: Any, user: User) -> User:
 
 
 def _own(kwargs: dict[str, Any]) -> bool:
-    return getattr(kwargs["actor"], "pk", None) == kwargs["user"].pk
+    return bool(getattr(kwargs["actor"], "pk", None) == kwargs["user"].pk)
 
 
 @_allowed("change", lambda kw: kw["user"], unless=_own)
-def user_password_set(*, actor: Any, user: User, password: str, current: str | None = None) -> User:
+def user_password_set(*, actor: Actor, user: User, password: str, current: str | None = None) -> User:
     """Set a password: an admin for anyone, or a person for themselves with their current password.
 
     The validators apply; the new password ends the person's other sessions (Django's session hash)."""
@@ -199,7 +202,7 @@ def user_password_set(*, actor: Any, user: User, password: str, current: str | N
     return user
 
 
-def user_password_reset(*, actor: Any, user: User, base_url: str) -> bool:
+def user_password_reset(*, actor: Actor, user: User, base_url: str) -> bool:
     """Email the person a one-time link to choose a password (in their language). False when they
     have no email address or are not active: the admin is told, nothing is sent."""
     from .reset import send_reset_email
@@ -242,7 +245,7 @@ def _team_name(name: str, *, exclude: int | None = None) -> tuple[str, str]:
 
 
 @_allowed("add", lambda kw: Team())
-def team_create(*, actor: Any, name: str) -> Team:
+def team_create(*, actor: Actor, name: str) -> Team:
     name, slug = _team_name(name)
     team = Team.objects.create(name=name, slug=slug)
     history.record(team, actor=actor, action="team_created", data={"name": name})
@@ -250,7 +253,7 @@ def team_create(*, actor: Any, name: str) -> Team:
 
 
 @_allowed("change", lambda kw: kw["team"])
-def team_update(*, actor: Any, team: Team, name: str) -> Team:
+def team_update(*, actor: Actor, team: Team, name: str) -> Team:
     """Rename a team (its slug follows; members and leads stay)."""
     team = Team.objects.select_for_update().get(pk=team.pk)
     name, slug = _team_name(name, exclude=team.pk)

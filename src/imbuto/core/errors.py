@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError as DjangoValidationError
 
 
 class DomainError(Exception):
@@ -46,7 +49,7 @@ class NotFound(DomainError):
     code = "not_found"
 
 
-def from_django_validation(exc) -> ValidationFailed:  # noqa: ANN001 - django ValidationError
+def from_django_validation(exc: DjangoValidationError) -> ValidationFailed:
     """Turn django's ValidationError (from full_clean) into our error with field messages."""
     if hasattr(exc, "message_dict"):
         fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}

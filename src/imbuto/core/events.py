@@ -22,6 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from imbuto.core.types import Actor
+
 from .registry import Hook
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ class Event:
     def payload(self) -> dict[str, Any]:
         """The event as JSON-safe plain data (what a task argument may hold)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        return plain
 
 
 Receiver = Callable[[Any], None]
@@ -114,10 +117,11 @@ def rebuild(name: str, payload: dict[str, Any]) -> Event:
 
 
 def resolve(path: str) -> Receiver:
-    return import_string(path)
+    receiver: Receiver = import_string(path)
+    return receiver
 
 
-def actor_id_of(actor: Any) -> int | None:
+def actor_id_of(actor: Actor) -> int | None:
     """The acting user's id for an event; None for the system or a public visitor."""
     pk = getattr(actor, "pk", None)
     return pk if isinstance(pk, int) else None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+
+from imbuto.core.types import Actor
 
 from .models import HistoryEntry
 
@@ -25,16 +27,22 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def actor_label(actor: Any) -> str:
+def jsonable_changes(changes: Mapping[str, Sequence[Any]] | None) -> dict[str, list[Any]]:
+    """{field: (old, new)} as history stores it, for one entry or a batch's rows."""
+    return {k: [jsonable(v[0]), jsonable(v[1])] for k, v in (changes or {}).items()}
+
+
+def actor_label(actor: Actor) -> str:
+    """What history shows as who acted, kept even if the user is later deleted."""
     return getattr(actor, "username", "") or "system"
 
 
 def record(
     obj: models.Model,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
-    changes: dict[str, Sequence[Any]] | None = None,
+    changes: Mapping[str, Sequence[Any]] | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> HistoryEntry:
@@ -45,43 +53,10 @@ def record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
         at=timezone.now(),
-        changes={k: [jsonable(v[0]), jsonable(v[1])] for k, v in (changes or {}).items()},
+        changes=jsonable_changes(changes),
         reason=reason,
         data=data or {},
     )
-
-
-def record_many(
-    objs: Iterable[models.Model],
-    *,
-    actor: Any,
-    action: str,
-    reason: str = "",
-    data_for: Any = None,
-    changes_for: Any = None,
-) -> int:
-    """One bulk insert for a batch; `data_for(obj)`/`changes_for(obj)` give per-object details."""
-    now = timezone.now()
-    entries = []
-    ct = None
-    for obj in objs:
-        ct = ct or ContentType.objects.get_for_model(obj)
-        changes = changes_for(obj) if changes_for else {}
-        entries.append(
-            HistoryEntry(
-                object_type=ct,
-                object_id=obj.pk,
-                action=action,
-                actor=actor if getattr(actor, "pk", None) else None,
-                actor_label=actor_label(actor),
-                at=now,
-                changes={k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()},
-                reason=reason,
-                data=data_for(obj) if data_for else {},
-            )
-        )
-    HistoryEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(entries)
 
 
 def history_of(obj_or_model: Any, object_id: int | None = None) -> models.QuerySet[HistoryEntry]:

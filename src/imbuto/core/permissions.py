@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
+
+from imbuto.core.types import Actor
 
 from .errors import PermissionDenied
 from .models import AuditEvent
@@ -65,7 +68,7 @@ _policies: dict[str, Policy] = {}
 def _label(target: Any) -> str:
     if isinstance(target, str):
         return target.lower()
-    return target._meta.label_lower
+    return str(target._meta.label_lower)
 
 
 def register(model: Any, policy: Policy) -> None:
@@ -114,7 +117,7 @@ def sees_loaded_lead(user: Any, lead: Any) -> bool | None:
     return None
 
 
-def restrict(user: Any, queryset: QuerySet, action: str = "view") -> QuerySet:
+def restrict[M: Model](user: Any, queryset: QuerySet[M], action: str = "view") -> QuerySet[M]:
     """Every list and lookup goes through here (NetBox's `restrict`): one filter, one query."""
     scope = scope_of(user, queryset.model, action)
     if scope is None:
@@ -142,8 +145,8 @@ def can(user: Any, action: str, obj: Any) -> bool:
     return type(instance)._default_manager.filter(scope, pk=instance.pk).exists()
 
 
-def require(actor: Any, action: str, obj: Any, *, ip: str | None = None,
-            detail: dict | None = None, message: str | None = None) -> None:
+def require(actor: Actor | AnonymousUser, action: str, obj: Any, *, ip: str | None = None,
+            detail: dict[str, Any] | None = None, message: str | None = None) -> None:
     """Raise PermissionDenied, and write the denial to the audit table, unless `actor` may do it.
 
     `actor=None` is the system itself (tasks, the public form and chat, the shell) and is allowed;
@@ -156,7 +159,7 @@ def require(actor: Any, action: str, obj: Any, *, ip: str | None = None,
 
 
 def audit_denial(user: Any, action: str, object_type: str, object_id: Any, *, ip: str | None = None,
-                 detail: dict | None = None) -> None:
+                 detail: dict[str, Any] | None = None) -> None:
     AuditEvent.objects.create(
         actor=user if getattr(user, "pk", None) else None,
         action="denied",

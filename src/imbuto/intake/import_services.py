@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
+from imbuto.core.types import Actor
 
 from .importing import columns, reader, runner
 from .importing.preview import preview_compute
@@ -33,7 +33,7 @@ from .tasks import enqueue_import
 NOT_ALLOWED = _lazy("You may not import leads.")
 
 
-def _require(actor: Any, job: ImportJob | None = None) -> None:
+def _require(actor: Actor, job: ImportJob | None = None) -> None:
     """May import at all; and, for an existing job, may see it (else it does not exist for them)."""
     permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
     if job is not None and actor is not None and not can_see_import(actor, job):
@@ -57,7 +57,7 @@ def upload_store(uploaded: UploadedFile) -> tuple[Path, str]:
     return path, digest.hexdigest()
 
 
-def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | None = None,
+def import_prepare(*, actor: Actor, uploaded: UploadedFile, campaign_id: int | None = None,
                    campaign_name: str = "", channel_slug: str = "",
                    mapping: ColumnMapping | None = None) -> tuple[ImportJob, bool]:
     """(job, existing): a preview job for the upload, or the job that already imported this file
@@ -84,7 +84,7 @@ def import_prepare(*, actor: Any, uploaded: UploadedFile, campaign_id: int | Non
     return job, False
 
 
-def import_remap(*, actor: Any, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
+def import_remap(*, actor: Actor, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
     """Change the column mapping of a preview job; optionally keep it as a named mapping."""
     _require(actor, job)
     if not job.dry_run:
@@ -101,7 +101,7 @@ def import_remap(*, actor: Any, job: ImportJob, mapping: dict[str, str], save_as
     return job
 
 
-def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
+def import_start(*, actor: Actor, job: ImportJob) -> ImportJob:
     """Turn a preview into a real import and queue it (after commit). Idempotent."""
     _require(actor, job)
     with transaction.atomic():
@@ -122,7 +122,7 @@ def import_start(*, actor: Any, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_resume(*, actor: Any, job: ImportJob) -> ImportJob:
+def import_resume(*, actor: Actor, job: ImportJob) -> ImportJob:
     """Queue an unfinished job again (after a crash or a failure); it continues after its last row."""
     _require(actor, job)
     if job.dry_run or job.status == ImportStatus.DONE:

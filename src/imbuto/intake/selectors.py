@@ -196,6 +196,7 @@ def lead_referrals(user: Any, lead_id: int) -> dict[str, list[dict[str, Any]]]:
     made = list(Referral.objects.filter(referrer_lead=lead))
     refs = lead_refs(user, [r.referrer_lead_id for r in received] + [r.lead_id for r in made])
     return {
-        "received": [{"referral": r, "lead": refs.get(r.referrer_lead_id)} for r in received],
+        "received": [{"referral": r, "lead": refs.get(r.referrer_lead_id) if r.referrer_lead_id else None}
+                     for r in received],
         "made": [{"referral": r, "lead": refs[r.lead_id]} for r in made],
     }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed
+from imbuto.core.types import Actor
 from imbuto.leads.choices import Stage
 from imbuto.leads.events import LeadMerged, LeadReengaged, LeadReferred
 from imbuto.leads.models import Account, Channel, Contact, Lead
@@ -38,13 +39,13 @@ from .pipeline.write import history_changes
 REENGAGE_FROM = (Stage.PARKED, Stage.DISCARDED)
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
 # ---- merge -------------------------------------------------------------------------------------------
 
-def lead_merge(*, actor: Any, survivor: Lead, merged: Lead, reason: str = "") -> LeadMerge:
+def lead_merge(*, actor: Actor, survivor: Lead, merged: Lead, reason: str = "") -> LeadMerge:
     """Fold `merged` into `survivor`: empty fields filled, differing values kept, every relation moved.
 
     The merged lead is kept (with its own history) and points at the survivor through merged_into."""
@@ -55,7 +56,7 @@ def lead_merge(*, actor: Any, survivor: Lead, merged: Lead, reason: str = "") ->
 
 
 @transaction.atomic
-def _lead_merge(*, actor: Any, survivor_id: int, merged_id: int, reason: str, automatic: bool,
+def _lead_merge(*, actor: Actor, survivor_id: int, merged_id: int, reason: str, automatic: bool,
                 score: float | None = None, rule: str = "") -> LeadMerge:
     if survivor_id == merged_id:
         raise ValidationFailed(_("A lead cannot be merged with itself."), fields={"other": [_("Same lead.")]})
@@ -111,7 +112,8 @@ def _open_candidate(candidate: DuplicateCandidate) -> DuplicateCandidate:
     return candidate
 
 
-def duplicate_merge(*, actor: Any, candidate: DuplicateCandidate, survivor: Lead | None = None) -> LeadMerge:
+def duplicate_merge(*, actor: Actor, candidate: DuplicateCandidate,
+                    survivor: Lead | None = None) -> LeadMerge:
     """Confirm a possible duplicate: merge the pair, the survivor chosen by the documented rule."""
     _open_candidate(candidate)
     a, b = Lead.objects.get(pk=candidate.lead_id), Lead.objects.get(pk=candidate.candidate_id)
@@ -129,7 +131,7 @@ def duplicate_merge(*, actor: Any, candidate: DuplicateCandidate, survivor: Lead
                        rule="" if survivor is not None else _("further stage, then older lead, survives"))
 
 
-def duplicate_dismiss(*, actor: Any, candidate: DuplicateCandidate, reason: str = "") -> DuplicateCandidate:
+def duplicate_dismiss(*, actor: Actor, candidate: DuplicateCandidate, reason: str = "") -> DuplicateCandidate:
     """Not the same person or company: close the pair so it is not offered again."""
     _open_candidate(candidate)
     a, b = Lead.objects.get(pk=candidate.lead_id), Lead.objects.get(pk=candidate.candidate_id)
@@ -149,7 +151,7 @@ def duplicate_dismiss(*, actor: Any, candidate: DuplicateCandidate, reason: str 
 
 # ---- referrals -----------------------------------------------------------------------------------------
 
-def referral_record(*, actor: Any, lead: Lead, referrer_contact: Contact | None = None,
+def referral_record(*, actor: Actor, lead: Lead, referrer_contact: Contact | None = None,
                     referrer_account: Account | None = None, referrer_lead: Lead | None = None,
                     note: str = "") -> Referral:
     """Record who referred `lead`: linked on both records and counted for the referrer."""
@@ -166,7 +168,7 @@ def referral_record(*, actor: Any, lead: Lead, referrer_contact: Contact | None 
 
 
 @transaction.atomic
-def _referral_record(*, actor: Any, lead: Lead, contact: Contact | None, account: Account | None,
+def _referral_record(*, actor: Actor, lead: Lead, contact: Contact | None, account: Account | None,
                      referrer_lead: Lead | None, note: str) -> Referral:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.merged_into_id:
@@ -205,7 +207,7 @@ def _referral_record(*, actor: Any, lead: Lead, contact: Contact | None, account
 
 # ---- lost-opportunity re-engagement -----------------------------------------------------------------
 
-def lead_reengage(*, actor: Any, lead: Lead, reason: str = "") -> Lead:
+def lead_reengage(*, actor: Actor, lead: Lead, reason: str = "") -> Lead:
     """A parked or lost lead becomes a lead again, in the lost-opportunity re-engagement channel."""
     permissions.require(actor, "change", lead)
     if lead.stage not in REENGAGE_FROM:
@@ -216,7 +218,7 @@ def lead_reengage(*, actor: Any, lead: Lead, reason: str = "") -> Lead:
 
 
 @transaction.atomic
-def _lead_reengage(*, actor: Any, lead: Lead, reason: str) -> Lead:
+def _lead_reengage(*, actor: Actor, lead: Lead, reason: str) -> Lead:
     from imbuto.leads.services import lead_transition
 
     previous = {"stage": lead.stage, "disposition_reason": lead.disposition_reason}
@@ -255,7 +257,7 @@ def idempotency_prune(*, older_than_hours: int | None = None, now: dt.datetime |
     return deleted
 
 
-def lead_capture(*, actor: Any, data: dict[str, Any]) -> tuple[Lead, str, int | None]:
+def lead_capture(*, actor: Actor, data: dict[str, Any]) -> tuple[Lead, str, int | None]:
     """A lead typed in by a person (the UI's New lead form): a batch of one through the intake
     pipeline like every other channel, so it is normalised, and a person who is already a lead is
     merged into that lead (or flagged for review) instead of becoming a second one.
@@ -283,4 +285,5 @@ def lead_capture(*, actor: Any, data: dict[str, Any]) -> tuple[Lead, str, int | 
     if result.outcome == "rejected":
         first = next(iter(result.errors.values()), [_("The record was rejected.")])[0]
         raise ValidationFailed(first, fields=result.errors)
+    assert result.lead_id is not None  # every outcome but "rejected" names its lead
     return Lead.objects.get(pk=result.lead_id), result.outcome, result.duplicate_of

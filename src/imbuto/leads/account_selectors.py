@@ -24,7 +24,7 @@ class Page:
     next_cursor: str | None
 
 
-def keyset_page(qs: QuerySet, field: str, *, limit: int, cursor: str | None) -> Page:
+def keyset_page(qs: QuerySet[Any], field: str, *, limit: int, cursor: str | None) -> Page:
     """One page ordered by (field, id) ascending; the cursor holds the last row's pair."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed("limit must be between 1 and 500.", fields={"limit": ["Out of range."]})
@@ -60,7 +60,7 @@ def matching_words(search: str | None, fields: tuple[str, ...]) -> Q:
     return q
 
 
-def _get(user: Any, model: type[Model], qs: QuerySet, pk: int) -> Any:
+def _get[M: Model](user: Any, model: type[M], qs: QuerySet[M], pk: int) -> M:
     obj = permissions.restrict(user, qs).filter(pk=pk).first()
     if obj is None:
         raise NotFound(f"No such {model._meta.verbose_name}.")

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 
 from imbuto.core import history, permissions
 from imbuto.core.errors import Conflict, ValidationFailed, from_django_validation
+from imbuto.core.types import Actor
 
 from .models import Account, Campaign, Contact
 
@@ -34,7 +35,7 @@ def _only(values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
-def _create(obj: models.Model, *, actor: Any, reason: str = "") -> Any:
+def _create[M: models.Model](obj: M, *, actor: Actor, reason: str = "") -> M:
     """The creator owns what they create unless an owner is given; `can` decides the rest."""
     if getattr(obj, "owner_id", None) is None and hasattr(obj, "owner") and getattr(actor, "pk", None):
         obj.owner = actor
@@ -50,8 +51,8 @@ def _create(obj: models.Model, *, actor: Any, reason: str = "") -> Any:
     return obj
 
 
-def _update(obj: models.Model, *, actor: Any, values: dict[str, Any], fields: tuple[str, ...],
-            reason: str = "") -> Any:
+def _update[M: models.Model](obj: M, *, actor: Actor, values: dict[str, Any], fields: tuple[str, ...],
+            reason: str = "") -> M:
     _only(values, fields)
     if actor is not None:
         permissions.require(actor, "change", obj)
@@ -71,24 +72,24 @@ def _update(obj: models.Model, *, actor: Any, values: dict[str, Any], fields: tu
     return locked
 
 
-def account_create(*, actor: Any, data: dict[str, Any]) -> Account:
+def account_create(*, actor: Actor, data: dict[str, Any]) -> Account:
     """A new company account; a rep or marketer owns the accounts they create."""
     return _create(Account(**_only(data, ACCOUNT_FIELDS)), actor=actor)
 
 
-def account_update(*, actor: Any, account: Account, values: dict[str, Any]) -> Account:
+def account_update(*, actor: Actor, account: Account, values: dict[str, Any]) -> Account:
     return _update(account, actor=actor, values=values, fields=ACCOUNT_FIELDS)
 
 
-def contact_create(*, actor: Any, data: dict[str, Any]) -> Contact:
+def contact_create(*, actor: Actor, data: dict[str, Any]) -> Contact:
     return _create(Contact(**_only(data, CONTACT_FIELDS)), actor=actor)
 
 
-def contact_update(*, actor: Any, contact: Contact, values: dict[str, Any]) -> Contact:
+def contact_update(*, actor: Actor, contact: Contact, values: dict[str, Any]) -> Contact:
     return _update(contact, actor=actor, values=values, fields=CONTACT_FIELDS)
 
 
-def campaign_create(*, actor: Any, data: dict[str, Any]) -> Campaign:
+def campaign_create(*, actor: Actor, data: dict[str, Any]) -> Campaign:
     """Admins, managers and marketers run campaigns; the dates must be in order."""
     campaign = Campaign(**_only(data, CAMPAIGN_FIELDS))
     campaign.currency = (campaign.currency or "EUR").upper()

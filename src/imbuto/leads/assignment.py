@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import PermissionDenied, ValidationFailed
+from imbuto.core.types import Actor
 
 from . import events as lead_events
 from .models import Lead
@@ -33,7 +34,7 @@ from .models import Lead
 UNCHANGED = object()
 
 
-def may_assign(actor: Any, owner: Any, *, keeping: Any = UNCHANGED) -> bool:
+def may_assign(actor: Actor, owner: Any, *, keeping: Any = UNCHANGED) -> bool:
     """May `actor` make `owner` (a user or None) the owner? `keeping` is the current owner on an edit."""
     if actor is None:
         return True
@@ -52,7 +53,7 @@ def may_assign(actor: Any, owner: Any, *, keeping: Any = UNCHANGED) -> bool:
     return False
 
 
-def denial_message(actor: Any, creating: bool) -> str:
+def denial_message(actor: Actor, creating: bool) -> str:
     role = permissions.role_of(actor)
     if role == "rep":
         return (_("A sales rep creates leads for themselves only.") if creating
@@ -63,14 +64,14 @@ def denial_message(actor: Any, creating: bool) -> str:
     return _("You may not assign leads.")
 
 
-def assignment(*, actor: Any, owner: Any, lead: Lead | None = None) -> tuple[Any, int | None]:
+def assignment(*, actor: Actor, owner: Any, lead: Lead | None = None) -> tuple[Any, int | None]:
     """(owner, team id) for a new lead (`lead` None) or an existing one, or an audited PermissionDenied.
 
     Checked before any transaction opens, so the audit record of a refusal is kept."""
     creating = lead is None
     if creating and owner is None and permissions.role_of(actor) == "rep":
         owner = actor
-    keeping = UNCHANGED if creating else lead.owner_id
+    keeping = UNCHANGED if lead is None else lead.owner_id
     if owner is not None and not getattr(owner, "is_active", True):
         raise ValidationFailed(_("This user is not active."), fields={"owner": [_("Not active.")]})
     if not may_assign(actor, owner, keeping=keeping):
@@ -79,18 +80,20 @@ def assignment(*, actor: Any, owner: Any, lead: Lead | None = None) -> tuple[Any
         raise PermissionDenied(denial_message(actor, creating))
     if owner is not None and getattr(owner, "team_id", None):
         return owner, owner.team_id
-    if not creating:
+    if lead is not None:
         return owner, lead.team_id
-    role = permissions.role_of(actor)
-    return owner, actor.team_id if role == "manager" and actor.team_id else None
+    manager = actor is not None and permissions.role_of(actor) == "manager"
+    return owner, actor.team_id if manager and actor is not None and actor.team_id else None
 
 
-def assignable_users(actor: Any) -> Any:
+def assignable_users(actor: Actor) -> Any:
     """The active users `actor` may hand a lead to (the choices a form offers), in one query."""
     from imbuto.accounts.models import User
 
     users = User.objects.filter(is_active=True).select_related("team")
     role = permissions.role_of(actor)
+    if actor is None or role is None:  # the system assigns nobody through a form; role None: no one
+        return users.none()
     if role in ("admin", "marketer"):
         return users
     if role == "manager":
@@ -113,7 +116,7 @@ def apply_assignment(lead: Lead, owner: Any, team_id: int | None) -> dict[str, l
     return changes
 
 
-def lead_assign(*, actor: Any, lead: Lead, owner: Any, reason: str = "") -> Lead:
+def lead_assign(*, actor: Actor, lead: Lead, owner: Any, reason: str = "") -> Lead:
     """Give `lead` to `owner` (None: the team's unassigned queue), as `assignment` allows."""
     permissions.require(actor, "change", lead)
     owner, team_id = assignment(actor=actor, owner=owner, lead=lead)

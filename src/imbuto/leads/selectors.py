@@ -164,7 +164,8 @@ def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
         qs = qs.filter(channel__slug__in=str(p["channel"]).split(","))
     if "campaign" in p:
         c = str(p["campaign"])
-        qs = qs.filter(campaign_id=_as_id(c)) if _as_id(c) is not None else qs.filter(campaign__name=c)
+        campaign_id = _as_id(c)
+        qs = qs.filter(campaign_id=campaign_id) if campaign_id is not None else qs.filter(campaign__name=c)
     if "created_after" in p:
         qs = qs.filter(created_at__gte=_as_datetime(p["created_after"], "created_after"))
     if "created_before" in p:

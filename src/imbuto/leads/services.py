@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed, from_django_validation
+from imbuto.core.types import Actor
 
 from . import events as lead_events
 from . import lifecycle
 from .assignment import apply_assignment, assignment
-from .choices import DiscardReason, ParkReason, Stage, Temperature, Timeframe
+from .choices import DiscardReason, ParkReason, Stage, Temperature
 from .models import Lead
 
 # Fields a person may edit directly; stage only moves through lead_transition.
@@ -50,7 +51,7 @@ def _apply_temperature(lead: Lead, values: dict[str, Any]) -> None:
         lead.temperature = lifecycle.temperature_for(lead.purchase_timeframe)
 
 
-def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
+def lead_create(*, actor: Actor, data: dict[str, Any], reason: str = "") -> Lead:
     """Create one lead exactly as given, outside intake (no normalisation, no matching; its match keys
     are added after commit): for code whose data is already clean. People and channels create leads
     through intake (`intake.services.lead_capture`, the API). Who owns it: leads.assignment."""
@@ -60,7 +61,7 @@ def lead_create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Lead:
 
 
 @transaction.atomic
-def _lead_create(*, actor: Any, data: dict[str, Any], reason: str, owner: Any, team_id: int | None
+def _lead_create(*, actor: Actor, data: dict[str, Any], reason: str, owner: Any, team_id: int | None
                  ) -> Lead:
     data = dict(data)
     data.pop("owner", None)
@@ -103,7 +104,7 @@ def _normalise_edit(lead: Lead, values: dict[str, Any]) -> tuple[dict[str, Any],
     return values, flagged
 
 
-def lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str = "") -> Lead:
+def lead_update(*, actor: Actor, lead: Lead, values: dict[str, Any], reason: str = "") -> Lead:
     """Change editable fields; every changed value is kept in history as [old, new]."""
     permissions.require(actor, "change", lead)
     assigned = assignment(actor=actor, owner=values["owner"], lead=lead) if "owner" in values else None
@@ -111,7 +112,7 @@ def lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str =
 
 
 @transaction.atomic
-def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str,
+def _lead_update(*, actor: Actor, lead: Lead, values: dict[str, Any], reason: str,
                  assigned: tuple[Any, int | None] | None) -> Lead:
     unknown = set(values) - set(EDITABLE)
     if unknown:
@@ -157,7 +158,7 @@ def _lead_update(*, actor: Any, lead: Lead, values: dict[str, Any], reason: str,
 
 
 def lead_transition(
-    *, actor: Any, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None
+    *, actor: Actor, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None
 ) -> Lead:
     """Move a lead to another lifecycle stage, refusing moves the rules do not allow."""
     permissions.require(actor, "change", lead)
@@ -166,7 +167,7 @@ def lead_transition(
 
 @transaction.atomic
 def _lead_transition(
-    *, actor: Any, lead: Lead, to: str, reason: str, parked_until: dt.date | None
+    *, actor: Actor, lead: Lead, to: str, reason: str, parked_until: dt.date | None
 ) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if to not in Stage.values:
@@ -181,8 +182,9 @@ def _lead_transition(
             _("A lead cannot move from %(from)s to %(to)s. Allowed from %(from)s: %(allowed)s.") % names,
             fields={"to": [_("Not allowed from %(from)s.") % names]},
         )
-    old = {"stage": lead.stage, "disposition_reason": lead.disposition_reason,
-           "parked_until": lead.parked_until}
+    from_stage = lead.stage
+    old: dict[str, Any] = {"stage": from_stage, "disposition_reason": lead.disposition_reason,
+                           "parked_until": lead.parked_until}
     if to == Stage.DISCARDED:
         code, note = lifecycle.parse_reason(reason, DiscardReason)
         if not code:
@@ -209,7 +211,7 @@ def _lead_transition(
     lead.save()
     changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)}
     history.record(lead, actor=actor, action="transition", changes=changes, reason=reason)
-    events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=old["stage"], to_stage=to,
+    events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=from_stage, to_stage=to,
                                              actor_id=events.actor_id_of(actor)))
     return lead
 
@@ -218,7 +220,3 @@ def stage_options(lead: Lead) -> list[tuple[str, str]]:
     """The legal next stages with their labels, for buttons that only offer legal moves."""
     labels = dict(Stage.choices)
     return [(s, str(labels[s])) for s in lifecycle.allowed_targets(lead.stage)]
-
-
-def timeframe_labels() -> dict[str, str]:
-    return {k: str(v) for k, v in Timeframe.choices}

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from imbuto.core.errors import NotFound
+from imbuto.core.types import Actor
 
 from . import policy
 from .models import Notification
@@ -45,7 +46,7 @@ def notifications_send(*, messages: Iterable[Message]) -> int:
     return len(fresh)
 
 
-def notification_read(*, actor: Any, notification_id: int) -> Notification:
+def notification_read(*, actor: Actor, notification_id: int) -> Notification:
     """Mark one of the actor's notifications read (again: no change). Another's is not found."""
     notification = Notification.objects.filter(pk=notification_id).first()
     if notification is None or not policy.may_read(actor, notification):
@@ -56,7 +57,7 @@ def notification_read(*, actor: Any, notification_id: int) -> Notification:
     return notification
 
 
-def notifications_read_all(*, actor: Any) -> int:
+def notifications_read_all(*, actor: Actor) -> int:
     """Mark every unread notification of the actor read; returns how many changed."""
     return policy.scope(actor, Notification.objects.filter(read_at__isnull=True)).update(
         read_at=timezone.now())

@@ -21,8 +21,6 @@ from email_validator import EmailNotValidError, validate_email
 from imbuto.leads import fields as lead_fields
 from imbuto.leads.parsing import parse_yes_no
 
-from . import spam
-
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -197,7 +195,3 @@ def submitted_data(request: HttpRequest) -> dict[str, Any]:
             raise ValueError("JSON body must be an object")
         return data
     return {k: request.POST.get(k) for k in request.POST}
-
-
-def honeypot_name() -> str:
-    return spam.HONEYPOT_FIELD

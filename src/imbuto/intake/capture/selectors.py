@@ -26,7 +26,7 @@ def webforms(user: Any) -> list[WebForm]:
         .values_list("reference").annotate(n=Count("id")).values_list("reference", "n")
     )
     for form in forms:
-        form.submissions = counts.get(form.key, 0)
+        form.submissions = counts.get(form.key, 0)  # type: ignore[attr-defined]  # shown by the list
     return forms
 
 

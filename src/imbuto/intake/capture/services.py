@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from imbuto.accounts.models import User
 from imbuto.core import history, permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
+from imbuto.core.types import Actor
 from imbuto.leads.models import Channel
 
 from ..models import (
@@ -44,13 +46,13 @@ may_view_chats = permissions.can_view_chats
 may_answer_chats = permissions.can_answer_chats
 
 
-def _ingest(record: dict[str, Any], *, actor: Any, source: Any) -> Any:
+def _ingest(record: dict[str, Any], *, actor: Actor, source: Any) -> Any:
     from imbuto.intake.pipeline import ingest
 
     return ingest([record], actor=actor, source=source)[0]
 
 
-def engagement_store(rows: list[EngagementEvent], *, actor: Any) -> Any:
+def engagement_store(rows: list[EngagementEvent], *, actor: Actor) -> Any:
     from imbuto.intake.pipeline.engagement import engagement_store as store
 
     return store(rows, actor=actor)
@@ -64,7 +66,7 @@ def _source(**kwargs: Any) -> Any:
 
 # --- web forms: configuration ----------------------------------------------------------------
 
-def webform_save(*, actor: Any, data: dict[str, Any], form: WebForm | None = None) -> WebForm:
+def webform_save(*, actor: Actor, data: dict[str, Any], form: WebForm | None = None) -> WebForm:
     """Create (form=None) or change a web form; every changed setting goes to history."""
     permissions.require(actor, "change" if form else "create", form or WebForm)
     unknown = set(data) - set(WEBFORM_FIELDS)
@@ -139,13 +141,13 @@ def chat_start(*, page_url: str = "", language: str = "", ip_hash: str = "") -> 
 
 
 def _clean_text(text: Any) -> str:
-    text = str(text or "").replace("\x00", "").strip()
-    if not text:
+    clean = str(text or "").replace("\x00", "").strip()
+    if not clean:
         raise ValidationFailed(_("Write a message first."), fields={"text": [_("Required.")]})
-    if len(text) > MAX_MESSAGE:
+    if len(clean) > MAX_MESSAGE:
         raise ValidationFailed(_("Messages are limited to %(n)d characters.") % {"n": MAX_MESSAGE},
                                fields={"text": [_("Too long.")]})
-    return text
+    return clean
 
 
 def _locked(public_id: Any) -> ChatSession:
@@ -180,7 +182,7 @@ def chat_visitor_message(*, public_id: Any, text: Any, value: Any = None) -> Cha
     return session
 
 
-def _chat_lead(session: ChatSession, *, actor: Any) -> CaptureResult:
+def _chat_lead(session: ChatSession, *, actor: Actor) -> CaptureResult:
     """Hand what the conversation collected to the intake pipeline and link the transcript."""
     answers = session.answers or {}
     record = chatbot.lead_record(answers, session.language)
@@ -211,11 +213,11 @@ def _chat_lead(session: ChatSession, *, actor: Any) -> CaptureResult:
 
 # --- website chat: the rep's side ------------------------------------------------------------
 
-def _agent_name(actor: Any) -> str:
+def _agent_name(actor: Actor) -> str:
     return (actor.get_short_name() or actor.get_username()) if actor else ""
 
 
-def chat_take_over(*, actor: Any, session: ChatSession) -> ChatSession:
+def chat_take_over(*, actor: User, session: ChatSession) -> ChatSession:
     """The rep takes the conversation: the bot stops answering, the visitor is told who joined."""
     permissions.require(actor, "take_over", session)
     with transaction.atomic():
@@ -237,7 +239,7 @@ def chat_take_over(*, actor: Any, session: ChatSession) -> ChatSession:
     return session
 
 
-def chat_agent_message(*, actor: Any, session: ChatSession, text: Any) -> ChatMessage:
+def chat_agent_message(*, actor: User, session: ChatSession, text: Any) -> ChatMessage:
     """A rep answers; only the rep who took the conversation over (or an admin/manager)."""
     permissions.require(actor, "answer", session)
     text = _clean_text(text)
@@ -253,7 +255,7 @@ def chat_agent_message(*, actor: Any, session: ChatSession, text: Any) -> ChatMe
     return message
 
 
-def chat_close(*, actor: Any, session: ChatSession) -> ChatSession:
+def chat_close(*, actor: User, session: ChatSession) -> ChatSession:
     permissions.require(actor, "close", session)
     with transaction.atomic():
         session = _locked(session.public_id)
@@ -270,7 +272,7 @@ def chat_close(*, actor: Any, session: ChatSession) -> ChatSession:
     return session
 
 
-def chat_create_lead(*, actor: Any, session: ChatSession) -> CaptureResult:
+def chat_create_lead(*, actor: Actor, session: ChatSession) -> CaptureResult:
     """A rep turns a conversation the bot did not finish into a lead, with what it collected."""
     permissions.require(actor, "create_lead", session)
     with transaction.atomic():

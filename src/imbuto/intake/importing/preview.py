@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from imbuto.core.types import Actor
+
 from ..models import ImportJob
 from . import columns, reader, runner
 
@@ -19,7 +21,7 @@ PREVIEW_ROWS = 20  # rows whose outcome is shown
 BOUNDS = runner.ScanBounds(rows=10_000, blank_run=1_000, seconds=10.0)
 
 
-def preview_compute(*, actor: Any, job: ImportJob) -> dict[str, Any]:
+def preview_compute(*, actor: Actor, job: ImportJob) -> dict[str, Any]:
     """Run the bounded dry run of `job`'s first rows and store it on the job."""
     data: dict[str, Any] = {"language": get_language(), "mapping": job.mapping, "problem": "", "note": ""}
     try:
@@ -45,7 +47,7 @@ def preview_compute(*, actor: Any, job: ImportJob) -> dict[str, Any]:
     return data
 
 
-def preview_of(*, actor: Any, job: ImportJob) -> dict[str, Any]:
+def preview_of(*, actor: Actor, job: ImportJob) -> dict[str, Any]:
     """The stored preview in the reader's language; computed only when missing (older jobs, a new
     mapping, the first reader in that language)."""
     stored = (job.preview or {}).get(get_language()) or {}

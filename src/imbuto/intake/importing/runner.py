@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import record as history_record
+from imbuto.core.types import Actor
 from imbuto.leads.models import Campaign, Channel
 
 from ..models import ImportJob, ImportRowError, ImportStatus, SourceKind
@@ -79,7 +80,7 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def import_target(*, actor: Any, campaign_name: str = "", channel_slug: str = "",
+def import_target(*, actor: Actor, campaign_name: str = "", channel_slug: str = "",
                   campaign_id: int | None = None) -> tuple[Campaign | None, Channel]:
     """The campaign (found by name or id, or created) and channel an import goes into."""
     channel = None
@@ -122,7 +123,7 @@ def load_plan(info: reader.FileInfo, manual: dict[str, Any] | None) -> columns.C
     return plan
 
 
-def job_create(*, actor: Any, path: str | Path, file_name: str = "", campaign: Campaign | None,
+def job_create(*, actor: Actor, path: str | Path, file_name: str = "", campaign: Campaign | None,
                channel: Channel, manual: dict[str, Any] | None = None, sha256: str = "",
                preview: bool = False) -> ImportJob:
     """A queued job for a file that reads well; raises FileProblem (nothing written) otherwise.
@@ -165,7 +166,7 @@ def _fewer_collections() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
+def job_run(job: ImportJob, *, actor: Actor, path: str | Path | None = None,
             on_progress: Callable[[ImportJob], None] | None = None, chunk_rows: int = CHUNK_ROWS,
             stop_after_chunks: int | None = None) -> Summary:
     """Run (or resume) `job` to the end. Raises FileProblem for unreadable files (job marked failed)."""
@@ -174,7 +175,7 @@ def job_run(job: ImportJob, *, actor: Any, path: str | Path | None = None,
                         stop_after_chunks=stop_after_chunks, between_chunks=between_chunks)
 
 
-def _job_run(job: ImportJob, *, actor: Any, path: str | Path | None,
+def _job_run(job: ImportJob, *, actor: Actor, path: str | Path | None,
              on_progress: Callable[[ImportJob], None] | None, chunk_rows: int,
              stop_after_chunks: int | None, between_chunks: Callable[[], Any]) -> Summary:
     from imbuto.intake.pipeline import Memo, ingest
@@ -277,7 +278,7 @@ def _bounded(rows: Iterator[reader.Row], bounds: ScanBounds, started: float,
         yield row
 
 
-def dry_run(*, actor: Any, path: str | Path, file_name: str = "", campaign: Campaign | None,
+def dry_run(*, actor: Actor, path: str | Path, file_name: str = "", campaign: Campaign | None,
             channel: Channel, manual: dict[str, Any] | None = None, limit: int | None = None,
             chunk_rows: int = CHUNK_ROWS, on_chunk: Callable[[Tally, int], None] | None = None,
             bounds: ScanBounds | None = None) -> tuple[reader.FileInfo, columns.ColumnPlan, Summary, Tally]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import events, jsonbody, permissions
+from imbuto.core.types import Actor
 from imbuto.leads.events import EngagementRecorded
 from imbuto.leads.models import Lead
 from imbuto.leads.parsing import parse_when
@@ -137,7 +138,7 @@ def check_event(index: int, raw: Any) -> tuple[Event | None, dict[str, list[str]
     return (None, errors) if errors else (ev, {})
 
 
-def _resolve(actor: Any, evs: list[Event]) -> None:
+def _resolve(actor: Actor, evs: list[Event]) -> None:
     """Known people: by lead id (within the actor's scope), then email, then external id."""
     def live(pk: int, merged_into: int | None) -> int:
         return merged_into or pk
@@ -178,7 +179,7 @@ def _resolve(actor: Any, evs: list[Event]) -> None:
             e.lead_outcome = "existing"
 
 
-def _create_unknown(actor: Any, evs: list[Event], errors_out: dict[int, dict[str, list[str]]]) -> None:
+def _create_unknown(actor: Actor, evs: list[Event], errors_out: dict[int, dict[str, list[str]]]) -> None:
     """One suspect per unknown person (grouped by email or external id) through the pipeline."""
     groups: dict[str, list[Event]] = {}
     for e in evs:
@@ -211,7 +212,7 @@ def _create_unknown(actor: Any, evs: list[Event], errors_out: dict[int, dict[str
                 e.target, e.lead_outcome = result.lead_id, result.outcome
 
 
-def engagement_store(rows: list[EngagementEvent], *, actor: Any) -> list[EngagementEvent]:
+def engagement_store(rows: list[EngagementEvent], *, actor: Actor) -> list[EngagementEvent]:
     """The one writer of engagement rows (events API, web forms, chat): store them in bulk and emit
     one EngagementRecorded after commit, so later apps (scoring) hear of every channel's engagement."""
     if not rows:
@@ -223,7 +224,7 @@ def engagement_store(rows: list[EngagementEvent], *, actor: Any) -> list[Engagem
     return rows
 
 
-def record_events(raw_events: list[Any], *, actor: Any) -> list[dict[str, Any]]:
+def record_events(raw_events: list[Any], *, actor: Actor) -> list[dict[str, Any]]:
     """Store a batch of engagement events; one result per event, in order."""
     errors: dict[int, dict[str, list[str]]] = {}
     evs: list[Event] = []

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
+from imbuto.core.types import Actor
 from imbuto.leads import fields as lead_fields
 from imbuto.leads.assignment import assignment
 from imbuto.leads.choices import Stage, Timeframe
@@ -131,7 +132,7 @@ def _match(items: list[Item], policy: Any, *, lock: bool, memo: Memo | None = No
     return {pk for pk, shared in found.items() if shared}
 
 
-def _classify(items: list[Item], now: Any, actor: Any) -> list[Lead]:
+def _classify(items: list[Item], now: Any, actor: Actor) -> list[Lead]:
     """New leads: suspect unless the record says more; temperature from the purchase timeframe."""
     rows = []
     for item in items:
@@ -165,7 +166,7 @@ def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: 
                                                item.score)
 
 
-def ingest(records: list[Any], *, actor: Any, source: SourceRef, row_numbers: list[int] | None = None,
+def ingest(records: list[Any], *, actor: Actor, source: SourceRef, row_numbers: list[int] | None = None,
            dry_run: bool = False, policy: Any = None, owner: Any = None, memo: Memo | None = None
            ) -> list[RecordResult]:
     """Take a batch of raw records through the pipeline; one result per record, in input order.

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from imbuto.core.types import Actor
 from imbuto.leads import fields as lead_fields
 from imbuto.leads.choices import Stage, Timeframe
 from imbuto.leads.models import Lead
@@ -103,7 +104,7 @@ def _unique_sets(model: Any, field_name: str) -> list[list[str]]:
     return sets
 
 
-def _repoint_duplicates(survivor: Lead, merged: Lead, actor: Any) -> int:
+def _repoint_duplicates(survivor: Lead, merged: Lead, actor: Actor) -> int:
     """Open pairs move to the survivor; the pair of the two merged leads is closed as merged."""
     now = timezone.now()
     pair = (DuplicateCandidate.objects.filter(lead__in=[survivor.pk, merged.pk],
@@ -135,7 +136,7 @@ def _repoint_duplicates(survivor: Lead, merged: Lead, actor: Any) -> int:
     return moved
 
 
-def repoint_relations(survivor: Lead, merged: Lead, actor: Any = None) -> dict[str, int]:
+def repoint_relations(survivor: Lead, merged: Lead, actor: Actor = None) -> dict[str, int]:
     """Move everything that points at `merged` (sources, engagement, match keys, chat sessions,
     referrals, leads merged into it earlier, and whatever later apps add) to `survivor`.
 

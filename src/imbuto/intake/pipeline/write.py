@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from imbuto.core import events, history
 from imbuto.core.models import HistoryEntry
+from imbuto.core.types import Actor
 from imbuto.leads.events import LeadCreated, LeadMerged
 from imbuto.leads.models import Lead
 
@@ -62,7 +63,7 @@ def _load_targets(items: list[Item]) -> dict[int, Lead]:
     return targets
 
 
-def persist(items: list[Item], *, actor: Any, source: SourceRef, row_numbers: list[int] | None,
+def persist(items: list[Item], *, actor: Actor, source: SourceRef, row_numbers: list[int] | None,
             now: Any, indexed: set[int], common: frozenset[str] | set[str] = frozenset()) -> None:
     """Write the batch: leads, sources, merges, match keys, duplicate pairs, history; then events."""
     targets = _load_targets(items)
@@ -116,7 +117,7 @@ def _sources(items: list[Item], source: SourceRef, row_numbers: list[int] | None
     return bulk.insert_rows(LeadSource, SOURCE_COLUMNS, rows, returning=True)
 
 
-def _merges(items: list[Item], sources: list[int], actor: Any, now: Any) -> list[LeadMerge]:
+def _merges(items: list[Item], sources: list[int], actor: Actor, now: Any) -> list[LeadMerge]:
     rows = []
     for pos, (item, src) in enumerate(zip(items, sources, strict=True)):
         if item.final == ("new", pos):
@@ -180,21 +181,21 @@ HISTORY_COLUMNS = ("object_type_id", "object_id", "action", "actor_id", "actor_l
                    "reason", "data")
 
 
-def _record_many(leads: list[Lead], *, actor: Any, action: str, reason: str, now: Any,
+def _record_many(leads: list[Lead], *, actor: Actor, action: str, reason: str, now: Any,
                  changes_for: Any, data_for: Any) -> None:
-    """core.history.record_many, row for row the same entries, through the pipeline's plain insert
+    """The entries core.history.record writes, one per lead, through the pipeline's plain insert
     (the ORM's bulk_create costs about as much as the rest of the write steps together)."""
     if not leads:
         return
     ct = ContentType.objects.get_for_model(Lead).pk
     actor_id, label = getattr(actor, "pk", None), history.actor_label(actor)
     rows = [(ct, lead.pk, action, actor_id, label, now,
-             {k: [history.jsonable(v[0]), history.jsonable(v[1])] for k, v in changes_for(lead).items()},
+             history.jsonable_changes(changes_for(lead)),
              reason, data_for(lead)) for lead in leads]
     bulk.insert_rows(HistoryEntry, HISTORY_COLUMNS, rows)
 
 
-def _history(items: list[Item], new_leads: list[Lead], merges: list[LeadMerge], *, actor: Any,
+def _history(items: list[Item], new_leads: list[Lead], merges: list[LeadMerge], *, actor: Actor,
              source: SourceRef, now: Any) -> None:
     reason = f"intake: {source.kind}" + (f" ({source.reference})" if source.reference else "")
     flagged = {item.lead.pk: item for item in items if item.action == "flag" and item.flag_target}

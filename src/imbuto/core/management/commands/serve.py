@@ -156,8 +156,8 @@ class Command(BaseCommand):
             self.stdout.write(note)
         if host in ("0.0.0.0", "::"):  # noqa: S104 - a hint, not a bind
             self.stdout.write("  listening on all interfaces: add your host name to IMBUTO_ALLOWED_HOSTS")
-        for note in STARTUP_NOTES:  # e.g. the demo logins (leads.extensions)
-            for line in note():
+        for lines_of in STARTUP_NOTES:  # e.g. the demo logins (leads.extensions)
+            for line in lines_of():
                 self.stdout.write(line)
         self.stdout.flush()
 
