@@ -18,7 +18,7 @@ MATRIX = [
     ("manager", "rep_lead", 200, 200),        # own team
     ("manager", "sql_lead", 200, 200),
     ("manager", "other_lead", 404, 404),      # other team
-    ("manager", "unowned_lead", 404, 404),
+    ("manager", "unowned_lead", 200, 200),  # nobody's lead: the unassigned queue (issue 10, item 4)
     ("rep", "rep_lead", 200, 200),            # own
     ("rep", "other_lead", 404, 404),          # another rep's
     ("other_rep", "rep_lead", 404, 404),
@@ -63,7 +63,7 @@ def test_a_404_does_not_tell_an_invisible_lead_from_a_missing_one(api_as, rep, o
 
 @pytest.mark.parametrize(("persona", "visible"), [
     ("admin", {"rep_lead", "other_lead", "sql_lead", "unowned_lead", "north_lead"}),
-    ("manager", {"rep_lead", "sql_lead", "north_lead"}),
+    ("manager", {"rep_lead", "sql_lead", "north_lead", "unowned_lead"}),
     ("rep", {"rep_lead", "sql_lead"}),
     ("other_rep", {"other_lead"}),
     ("marketer", {"rep_lead", "other_lead", "sql_lead", "unowned_lead", "north_lead"}),

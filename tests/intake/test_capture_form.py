@@ -227,3 +227,17 @@ def test_a_second_submission_of_the_same_person_merges(client, webform):
     assert post_json(client, webform, good(webform, phone="+39 02 1234 5678")).status_code == 200
     assert Lead.objects.filter(merged_into__isnull=True, email="giulia@bianchi.it").count() == 1
     assert LeadSource.objects.filter(kind="form", reference=webform.key).count() == 2
+
+
+def test_the_lead_page_shows_the_visitors_message_with_the_forms_name(client, webform, admin):
+    """Issue 10, item 3: the message was only in the engagement API; the key is no name for a person."""
+    r = post_json(client, webform, good(webform, message="Vorrei un preventivo per 40 sedie"))
+    assert r.status_code in (200, 201)
+    lead = Lead.objects.get(email="giulia@bianchi.it")
+    staff = Client()
+    staff.force_login(admin)
+    body = staff.get(f"/leads/{lead.pk}/").content.decode()
+    assert "Vorrei un preventivo per 40 sedie" in body
+    assert '<strong class="form-name">Contact us</strong>' in body
+    sources = body.split('id="lead-sources"')[1].split("</section>")[0]
+    assert "Contact us" in sources and webform.key not in sources

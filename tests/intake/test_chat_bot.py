@@ -129,3 +129,19 @@ def test_a_quick_reply_value_wins_over_its_label():
 def test_overlong_answers_are_cut():
     turn = advance("need", {}, "x" * 5000, lang="en")
     assert len(turn.answers["need"]) == chatbot.MAX_ANSWER
+
+
+def test_a_question_is_not_taken_as_the_answer_it_is_asked_again():
+    """Issue 10, item 13: "do you ship abroad?" at the timeframe question became the timeframe."""
+    turn = advance("timeframe", {"need": "chairs"}, "Do you also ship abroad?", lang="en")
+    assert turn.step == "timeframe" and "purchase_timeframe" not in turn.answers
+    assert "colleague" in turn.messages[0] and "When are you planning to buy?" in turn.messages[1]
+    turn = advance("company", {}, "Perché volete il nome dell'azienda?", lang="it")
+    assert turn.step == "company" and "company_name" not in turn.answers
+
+
+def test_an_answer_that_says_nothing_about_the_timeframe_is_asked_again_once():
+    turn = advance("timeframe", {"need": "chairs"}, "blue ones", lang="en")
+    assert turn.step == "timeframe" and "purchase_timeframe" not in turn.answers
+    turn = advance("timeframe", turn.answers, "still blue", lang="en")
+    assert turn.step == "company" and turn.answers["purchase_timeframe"] == "unknown"

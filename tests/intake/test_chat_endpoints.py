@@ -269,3 +269,31 @@ def test_a_rep_cannot_close_a_chat_another_rep_took_over(client, rep, other_rep,
     boss.force_login(manager)
     boss.post(f"/chats/{v.id}/close")
     assert ChatSession.objects.get(public_id=v.id).status == "closed"
+
+
+def test_a_rep_types_the_details_the_bot_did_not_collect_and_returns_to_the_chat(client, rep):
+    """Issue 10, item 6: a bare 422 page became a small form, then back to the chat."""
+    v = Visitor()
+    v.start()
+    v.say("Info")
+    client.force_login(rep)
+    client.post(f"/chats/{v.id}/take-over")
+    asked = client.post(f"/chats/{v.id}/lead")
+    assert asked.status_code == 422
+    page = asked.content.decode()
+    assert 'id="chat-lead-form"' in page and 'name="email"' in page and 'name="company_name"' in page
+    done = client.post(f"/chats/{v.id}/lead", {"typed": "1", "first_name": "Paolo", "last_name": "Neri",
+                                               "email": "paolo@beta.it", "company_name": "Beta SpA"})
+    assert done.status_code == 302 and done["Location"] == f"/chats/{v.id}/"
+    session = ChatSession.objects.get(public_id=v.id)
+    assert session.lead.email == "paolo@beta.it" and session.lead.company_name == "Beta SpA"
+    assert session.lead.owner == rep
+
+
+def test_the_details_form_refuses_an_empty_answer(client, rep):
+    v = Visitor()
+    v.start()
+    client.force_login(rep)
+    again = client.post(f"/chats/{v.id}/lead", {"typed": "1"})
+    assert again.status_code == 422 and 'id="chat-lead-form"' in again.content.decode()
+    assert ChatSession.objects.get(public_id=v.id).lead_id is None

@@ -49,8 +49,11 @@ def test_parking_needs_a_future_revisit_date(rep, rep_lead):
         services.lead_transition(actor=rep, lead=rep_lead, to="parked",
                                  parked_until=timezone.localdate())
     later = timezone.localdate() + dt.timedelta(days=90)
-    lead = services.lead_transition(actor=rep, lead=rep_lead, to="parked", parked_until=later)
-    assert lead.disposition_reason == "bought_from_competitor" and lead.parked_until == later
+    with pytest.raises(ValidationFailed):  # no reason chosen: no longer "bought from a competitor"
+        services.lead_transition(actor=rep, lead=rep_lead, to="parked", parked_until=later)
+    lead = services.lead_transition(actor=rep, lead=rep_lead, to="parked", parked_until=later,
+                                    reason="not_ready")
+    assert lead.disposition_reason == "not_ready" and lead.parked_until == later
     lead = services.lead_transition(actor=rep, lead=lead, to="lead")
     assert lead.parked_until is None
 

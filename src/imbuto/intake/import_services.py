@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 from imbuto.core.types import Actor
+from imbuto.leads.assignment import check_defaults
 
 from .importing import columns, reader, runner
 from .importing.preview import preview_compute
@@ -59,10 +61,12 @@ def upload_store(uploaded: UploadedFile) -> tuple[Path, str]:
 
 def import_prepare(*, actor: Actor, uploaded: UploadedFile, campaign_id: int | None = None,
                    campaign_name: str = "", channel_slug: str = "",
-                   mapping: ColumnMapping | None = None) -> tuple[ImportJob, bool]:
+                   mapping: ColumnMapping | None = None, default_owner: Any = None,
+                   default_team: Any = None) -> tuple[ImportJob, bool]:
     """(job, existing): a preview job for the upload, or the job that already imported this file
     into this campaign. Raises ValidationFailed with a clear message for unreadable files."""
     permissions.require(actor, "create", "intake.importjob", message=str(NOT_ALLOWED))
+    check_defaults(actor, default_owner, default_team)
     path, sha = upload_store(uploaded)
     try:
         campaign, channel = runner.import_target(actor=actor, campaign_id=campaign_id,
@@ -73,7 +77,8 @@ def import_prepare(*, actor: Actor, uploaded: UploadedFile, campaign_id: int | N
             return earlier, True
         job = runner.job_create(actor=actor, path=path, file_name=uploaded.name or path.name,
                                 campaign=campaign, channel=channel, sha256=sha, preview=True,
-                                manual=mapping.mapping if mapping else None)
+                                manual=mapping.mapping if mapping else None,
+                                default_owner=default_owner, default_team=default_team)
     except (reader.FileProblem, columns.MappingError) as exc:
         path.unlink(missing_ok=True)
         raise ValidationFailed(str(exc), fields={"file": [str(exc)]}) from exc

@@ -221,6 +221,12 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # Who the new leads go to (leads.assignment decides if allowed); none: the unassigned queue.
+    default_owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("default owner"))
+    default_team = models.ForeignKey("accounts.Team", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("default team"))
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -289,6 +295,12 @@ class WebForm(models.Model):
     rate_limit_per_form = models.PositiveIntegerField(default=1000, help_text="per hour")
     is_active = models.BooleanField(default=True)
     owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who the leads it creates go to; none: the unassigned queue every manager sees (until routing).
+    default_owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("default owner"))
+    default_team = models.ForeignKey("accounts.Team", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("default team"))
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

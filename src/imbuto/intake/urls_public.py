@@ -3,7 +3,7 @@ Included by intake/urls.py under the "intake" namespace, so no app_name here."""
 
 from django.urls import path
 
-from . import views_chat, views_public
+from . import views_chat, views_chat_lead, views_public
 
 urlpatterns = [
     # public, cross-origin, CSRF-exempt
@@ -21,5 +21,5 @@ urlpatterns = [
     path("chats/<uuid:public_id>/take-over", views_chat.chat_take_over, name="chat_take_over"),
     path("chats/<uuid:public_id>/send", views_chat.chat_send, name="chat_send"),
     path("chats/<uuid:public_id>/close", views_chat.chat_close, name="chat_close"),
-    path("chats/<uuid:public_id>/lead", views_chat.chat_lead, name="chat_lead"),
+    path("chats/<uuid:public_id>/lead", views_chat_lead.chat_lead, name="chat_lead"),
 ]

@@ -242,8 +242,3 @@ def chat_send(request: HttpRequest, public_id: str) -> HttpResponse:
 def chat_close(request: HttpRequest, public_id: str) -> HttpResponse:
     return _staff_action(request, public_id, "close")
 
-
-@login_required
-@require_POST
-def chat_lead(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _staff_action(request, public_id, "lead")

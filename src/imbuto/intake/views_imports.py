@@ -65,7 +65,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @import_permission
 def import_new(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,7 +74,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 campaign_id=data["campaign"].pk if data["campaign"] else None,
                 campaign_name=data["new_campaign"],
                 channel_slug=data["channel"].slug if data["channel"] else "",
-                mapping=data["mapping"])
+                mapping=data["mapping"], default_owner=data["default_owner"],
+                default_team=data["default_team"])
         except DomainError as exc:
             form.add_error("file" if "file" in exc.fields else None, exc.message)
         else:

@@ -230,12 +230,13 @@ def form_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def form_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     try:
-        webform = selectors.webform(request.user, pk) if pk else None
+        # The role first, as /forms/ does: a rep gets the same 403 for /forms/<id>/, not a 404.
         if not services.may_manage_forms(request.user):
             raise PermissionDenied(_("Only admins, managers and marketers manage web forms."))
+        webform = selectors.webform(request.user, pk) if pk else None
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
-    form = WebFormForm(request.POST or None, instance=webform)
+    form = WebFormForm(request.POST or None, instance=webform, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.webform_save(actor=request.user, data=form.to_data(), form=webform)

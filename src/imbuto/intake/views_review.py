@@ -73,7 +73,9 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 
 def _resolved(request: HttpRequest, pair: DuplicateCandidate, merge: LeadMerge | None) -> HttpResponse:
     if is_partial(request):
-        return render(request, "intake/review/duplicates.html#resolved", {"pair": pair, "merge": merge})
+        # The header's count goes with the answer (out of band): a merge may settle other pairs too.
+        return render(request, "intake/review/duplicates.html#resolved", {
+            "pair": pair, "merge": merge, "total": selectors.duplicate_count(request.user)})
     if merge is not None:
         messages.success(request, _("Merged lead %(m)s into lead %(s)s.")
                          % {"m": merge.merged_id, "s": merge.survivor_id})

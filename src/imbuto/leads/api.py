@@ -152,11 +152,12 @@ def lead_update(request: HttpRequest, lead_id: int, payload: LeadUpdateIn) -> An
 def lead_transition(request: HttpRequest, lead_id: int, payload: TransitionIn) -> Any:
     """Move the lead to another lifecycle stage; an illegal move answers 409 and changes nothing.
 
-    Discarding needs a `reason`; parking needs a future `parked_until` date.
+    Discarding needs a `reason`; parking needs a `reason` and a future `parked_until` date.
     """
     lead = selectors.lead_get(request.auth, lead_id)
     return services.lead_transition(actor=request.auth, lead=lead, to=payload.to,
-                                    reason=payload.reason, parked_until=payload.parked_until)
+                                    reason=payload.reason, note=payload.note,
+                                    parked_until=payload.parked_until)
 
 
 @router.get("/leads/{int:lead_id}/history", response=HistoryPageOut, tags=["leads"])

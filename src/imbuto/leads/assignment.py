@@ -53,6 +53,19 @@ def may_assign(actor: Actor, owner: Any, *, keeping: Any = UNCHANGED) -> bool:
     return False
 
 
+def check_defaults(actor: Actor, owner: Any, team: Any) -> None:
+    """A set-up (web form, chat, import) may name a default owner or team only as `actor` could assign
+    them: the same rule as handing over a lead. Raises ValidationFailed on the field otherwise."""
+    if owner is not None and not may_assign(actor, owner):
+        raise ValidationFailed(denial_message(actor, creating=False),
+                               fields={"default_owner": [_("You may not hand leads to this person.")]})
+    role = permissions.role_of(actor)
+    if (team is not None and actor is not None and role not in ("admin", "marketer")
+            and getattr(team, "pk", team) != actor.team_id):
+        raise ValidationFailed(_("A sales manager sends leads to their own team only."),
+                               fields={"default_team": [_("Not your team.")]})
+
+
 def denial_message(actor: Actor, creating: bool) -> str:
     role = permissions.role_of(actor)
     if role == "rep":

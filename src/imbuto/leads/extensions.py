@@ -14,8 +14,9 @@ from typing import Any, Protocol
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from imbuto.core import registry
+from imbuto.core import permissions, registry
 from imbuto.core.registry import Hook, Slot
 
 # A lead a person typed in (the New lead form): (lead, outcome, possible duplicate's id); a rejected
@@ -68,6 +69,9 @@ def register() -> None:
 
     registry.API_ROUTERS.add(registry.Router("imbuto.leads.api"), order=10)
     registry.NAV.add(registry.NavEntry(_("Leads"), "leads:list"), order=10)
+    registry.NAV.add(registry.NavEntry(pgettext_lazy("menu: the unassigned queue", "Unassigned"),
+                                       "leads:unassigned", visible=permissions.can_work_unassigned_queue),
+                     order=15)
     registry.NAV.add(registry.NavEntry(_("Accounts"), "leads:account_list"), order=20)
     registry.NAV.add(registry.NavEntry(_("Contacts"), "leads:contact_list"), order=30)
     registry.panels("user_detail").add(registry.Panel("leads/panels/user_open_leads.html"))

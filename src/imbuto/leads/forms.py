@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.accounts.models import User
+from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import apply_domain_error as apply_domain_error  # moved to core; kept here
 
@@ -18,6 +18,15 @@ from .assignment import assignable_users
 from .choices import DiscardReason, ParkReason, Stage, Temperature
 from .models import Campaign, Channel, Lead
 from .selectors import ORDERINGS
+
+
+def restrict_defaults(form: forms.Form, user: Any) -> None:
+    """Offer as default owner or team only whom `user` may hand leads to (leads.assignment)."""
+    form.fields["default_owner"].queryset = (assignable_users(user).order_by("first_name", "username")
+                                             if user is not None else User.objects.none())
+    if user is not None and permissions.role_of(user) == "manager":
+        form.fields["default_team"].queryset = Team.objects.filter(pk=user.team_id)
+
 
 
 class DateInput(forms.DateInput):
@@ -54,6 +63,7 @@ class LeadFilterForm(forms.Form):
                               widget=forms.TextInput(attrs={"placeholder": "IT", "size": 3}))
     created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
     created_before = forms.DateField(label=_("Created before"), required=False, widget=DateInput())
+    needs_checking = forms.BooleanField(label=_("Needs checking"), required=False)
     ordering = forms.ChoiceField(required=False, widget=forms.HiddenInput(attrs={"id": "ordering-input"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -197,11 +207,12 @@ class TransitionForm(forms.Form):
         return list(ParkReason.choices)
 
     def reason(self) -> str:
-        """The reason text lead_transition parses: a known code, or the note (then "other")."""
-        code, note = self.cleaned_data.get("reason_code") or "", self.cleaned_data.get("note") or ""
-        if code and code != "other":
-            return code
-        return note.strip() or code
+        """The chosen reason code (empty if none: the service then asks for one)."""
+        return self.cleaned_data.get("reason_code") or ""
+
+    def typed_note(self) -> str:
+        """What the person typed; kept whatever the reason (it used to be lost unless "other")."""
+        return (self.cleaned_data.get("note") or "").strip()
 
     def parked_date(self) -> dt.date | None:
         return self.cleaned_data.get("parked_until")

@@ -1,6 +1,8 @@
 """Who may see and change leads, accounts, contacts, campaigns and channels (registered in ready()).
 
-Leads: an admin everything; a sales manager the leads of their team; a sales rep the leads they own;
+Leads: an admin everything; a sales manager the leads of their team and the unassigned queue (leads
+with neither owner nor team, which intake creates until routing assigns them); a sales rep the leads
+they own;
 a marketer sees every lead and changes those still in marketing's hands (before SQL, plus the parked
 and discarded exits). Accounts and contacts follow the leads: one sees those one owns (a manager:
 those of the team) and those of the leads one sees; a marketer sees all and changes their own.
@@ -26,9 +28,10 @@ class LeadPolicy(Policy):
         if role == "admin":
             return Q()
         if role == "manager":
+            nobodys = Q(owner__isnull=True, team__isnull=True)  # the unassigned queue, until routing
             if not user.team_id:
-                return Q(owner=user)
-            return Q(team_id=user.team_id) | Q(owner__team_id=user.team_id) | Q(owner=user)
+                return Q(owner=user) | nobodys
+            return Q(team_id=user.team_id) | Q(owner__team_id=user.team_id) | Q(owner=user) | nobodys
         if role == "rep":
             return Q(owner=user)
         if role == "marketer":
@@ -48,6 +51,8 @@ class LeadPolicy(Policy):
         if role == "manager":
             if lead.owner_id == user.pk or (user.team_id and lead.team_id == user.team_id):
                 return True
+            if lead.owner_id is None and lead.team_id is None:
+                return True  # nobody's lead: every manager may take or assign it
             if not user.team_id or lead.owner_id is None:
                 return False
             if "owner" in lead._state.fields_cache:  # the owner's team without a query

@@ -23,6 +23,7 @@ class Shown:
     value: Any
     kind: str = "text"
     href: str = ""
+    flagged: bool = False  # failed validation at intake: shown as text with a warning, never linked
 
     @property
     def empty(self) -> bool:
@@ -50,9 +51,16 @@ def _shown(lead: Lead, name: str) -> Shown:
     return Shown(label, value, KINDS.get(name, "text"))
 
 
+def _checked(lead: Lead, name: str) -> Shown:
+    shown = _shown(lead, name)
+    if name in (lead.quality_flags or {}) and not shown.empty:
+        shown.flagged, shown.kind, shown.href = True, "text", ""
+    return shown
+
+
 def lead_groups(lead: Lead) -> list[Group]:
     """Person, organisation, address, source, qualification and consent, as the form groups them."""
-    groups = [Group(str(label), [_shown(lead, n) for n in names]) for label, names in LEAD_GROUPS]
+    groups = [Group(str(label), [_checked(lead, n) for n in names]) for label, names in LEAD_GROUPS]
     source = groups[3].fields
     if lead.campaign_id and lead.campaign:
         source.append(Shown(capfirst(str(_("campaign cost"))), lead.campaign.cost, "money"))

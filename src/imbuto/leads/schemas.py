@@ -293,6 +293,8 @@ class LeadFilters(Schema):
                                       description="ISO date or datetime (inclusive)")
     created_before: str | None = Field(None, max_length=40, json_schema_extra=DATE_OR_DATETIME,
                                        description="ISO date or datetime (exclusive)")
+    needs_checking: bool | None = Field(None, description=(
+        "true: only leads with a value that failed validation (quality_flags not empty)"))
     ordering: OrderingName | None = Field(None, description=(
         "created_at, updated_at, last_name, company_name, score or stage; prefix '-' for descending "
         "(default -created_at)"))
@@ -333,7 +335,10 @@ class TransitionIn(Input):
 
     to: StageName
     reason: str = Field("", max_length=2000, description=(
-        "Why. Discarding needs one: no_purchase_intent, invalid, spam, duplicate or free text"))
+        "Why. Discarding and parking need a reason code (discard: no_purchase_intent, invalid, spam, "
+        "duplicate, other; park: bought_from_competitor, not_ready, no_budget, other); free text is "
+        "taken as reason other with that text as the note"))
+    note: str = Field("", max_length=500, description="Free note kept with the reason, whatever its code")
     parked_until: dt.date | None = Field(None, description="Revisit date, required when parking")
 
 

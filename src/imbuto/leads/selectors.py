@@ -48,6 +48,13 @@ def visible_leads(user: Any, action: str = "view") -> QuerySet[Lead]:
     return permissions.restrict(user, qs, action)
 
 
+def unassigned_leads(user: Any) -> QuerySet[Lead]:
+    """The unassigned queue `user` may work: open leads with no owner, newest first (until routing)."""
+    closed = ("discarded", "customer")
+    return (visible_leads(user, "change").filter(owner__isnull=True).exclude(stage__in=closed)
+            .select_related("channel", "team").order_by("-created_at", "-id"))
+
+
 @dataclass(frozen=True)
 class LeadRef:
     """Another lead as one viewer may see it: its name and a link when they may open it, else only
@@ -160,6 +167,8 @@ def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
             qs = qs.filter(owner_id=_as_id(owner))
         else:
             qs = qs.filter(owner__username=owner)
+    if p.get("needs_checking") in (True, "true", "1", "on", "yes"):
+        qs = qs.exclude(quality_flags={})  # a value failed validation at intake
     if "channel" in p:
         qs = qs.filter(channel__slug__in=str(p["channel"]).split(","))
     if "campaign" in p:

@@ -15,8 +15,8 @@ from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed, from_django_validation
 from imbuto.core.types import Actor
 
+from . import conversion, lifecycle
 from . import events as lead_events
-from . import lifecycle
 from .assignment import apply_assignment, assignment
 from .choices import DiscardReason, ParkReason, Stage, Temperature
 from .models import Lead
@@ -158,16 +158,35 @@ def _lead_update(*, actor: Actor, lead: Lead, values: dict[str, Any], reason: st
 
 
 def lead_transition(
-    *, actor: Actor, lead: Lead, to: str, reason: str = "", parked_until: dt.date | None = None
+    *, actor: Actor, lead: Lead, to: str, reason: str = "", note: str = "",
+    parked_until: dt.date | None = None
 ) -> Lead:
-    """Move a lead to another lifecycle stage, refusing moves the rules do not allow."""
+    """Move a lead to another lifecycle stage, refusing moves the rules do not allow.
+
+    `reason` is a reason code (or free text, kept as the note of reason "other"); `note` is what the
+    person typed besides the code, kept whatever the code, so no typed word is lost.
+    """
     permissions.require(actor, "change", lead)
-    return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, parked_until=parked_until)
+    return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, note=note,
+                            parked_until=parked_until)
+
+
+def _disposition(reason: str, note: str, choices: Any, stage: str) -> tuple[str, str]:
+    """(code, note) of a discard or park: a code must be chosen; the typed note is always kept."""
+    code, parsed_note = lifecycle.parse_reason(reason, choices)
+    note = " ".join(part for part in (parsed_note, note.strip()) if part)
+    if not code:
+        needs = (_("Discarding a lead needs a reason: %(reasons)s.") if stage == Stage.DISCARDED
+                 else _("Parking a lead needs a reason: %(reasons)s."))
+        labels = ", ".join(str(label) for label in choices.labels)
+        raise ValidationFailed(needs % {"reasons": labels},
+                               fields={"reason": [_("Choose a reason.")]})
+    return code, note
 
 
 @transaction.atomic
 def _lead_transition(
-    *, actor: Actor, lead: Lead, to: str, reason: str, parked_until: dt.date | None
+    *, actor: Actor, lead: Lead, to: str, reason: str, note: str, parked_until: dt.date | None
 ) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if to not in Stage.values:
@@ -182,18 +201,12 @@ def _lead_transition(
             _("A lead cannot move from %(from)s to %(to)s. Allowed from %(from)s: %(allowed)s.") % names,
             fields={"to": [_("Not allowed from %(from)s.") % names]},
         )
-    from_stage = lead.stage
-    old: dict[str, Any] = {"stage": from_stage, "disposition_reason": lead.disposition_reason,
-                           "parked_until": lead.parked_until}
+    old: dict[str, Any] = {"stage": lead.stage, "disposition_reason": lead.disposition_reason,
+           "parked_until": lead.parked_until}
+    said = note.strip()
     if to == Stage.DISCARDED:
-        code, note = lifecycle.parse_reason(reason, DiscardReason)
-        if not code:
-            raise ValidationFailed(
-                _("Discarding a lead needs a reason: %(reasons)s.")
-                % {"reasons": ", ".join(DiscardReason.values)},
-                fields={"reason": [_("Required when discarding.")]},
-            )
-        lead.disposition_reason, lead.disposition_note, lead.parked_until = code, note, None
+        code, said = _disposition(reason, note, DiscardReason, to)
+        lead.disposition_reason, lead.disposition_note, lead.parked_until = code, said, None
     elif to == Stage.PARKED:
         if parked_until is None:
             raise ValidationFailed(_("Parking a lead needs a revisit date (parked_until)."),
@@ -201,17 +214,19 @@ def _lead_transition(
         if parked_until <= timezone.localdate():
             raise ValidationFailed(_("The revisit date must be in the future."),
                                    fields={"parked_until": [_("Must be a future date.")]})
-        code, note = lifecycle.parse_reason(reason, ParkReason)
-        lead.disposition_reason = code or ParkReason.BOUGHT_FROM_COMPETITOR
-        lead.disposition_note, lead.parked_until = note, parked_until
+        code, said = _disposition(reason, note, ParkReason, to)
+        lead.disposition_reason, lead.disposition_note, lead.parked_until = code, said, parked_until
     else:
         lead.disposition_reason, lead.disposition_note, lead.parked_until = "", "", None
+        said = " ".join(part for part in (reason.strip(), said) if part)
     lead.stage = to
     lead.stage_changed_at = timezone.now()
+    linked = conversion.link_customer(lead, actor=actor) if to == Stage.CUSTOMER else {}
     lead.save()
-    changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)}
-    history.record(lead, actor=actor, action="transition", changes=changes, reason=reason)
-    events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=from_stage, to_stage=to,
+    changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)} | linked
+    # The code is in the changes (rendered by its label); the history's reason is the person's words.
+    history.record(lead, actor=actor, action="transition", changes=changes, reason=said)
+    events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=old["stage"], to_stage=to,
                                              actor_id=events.actor_id_of(actor)))
     return lead
 

@@ -126,6 +126,11 @@ def _date(value: str) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
+def _reason(text: str) -> str:
+    """Older entries stored a bare reason code as the reason: show its label, not the code."""
+    return str(CHOICES["disposition_reason"].get(text, text)) if text else ""
+
+
 def timeline_for(lead: Lead, user: Any) -> list[Entry]:
     """Newest first: who, when, what changed from what to what, and why, as `user` may see it."""
     rows = list(history_of(lead).order_by("-at", "-id")[:MAX_ENTRIES])
@@ -141,5 +146,5 @@ def timeline_for(lead: Lead, user: Any) -> list[Entry]:
         label = ACTIONS.get(row.action) or row.action.replace("_", " ").capitalize()
         actor = str(row.actor) if row.actor_id and row.actor else row.actor_label or "system"
         entries.append(Entry(at=row.at, actor=actor, action=row.action, action_label=str(label),
-                             reason=row.reason, changes=changes))
+                             reason=_reason(row.reason), changes=changes))
     return entries

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_accounts
+from . import views, views_accounts, views_queue
 
 app_name = "leads"
 
 urlpatterns = [
     path("leads/", views.lead_list, name="list"),
     path("leads/new/", views.lead_create, name="create"),
+    path("leads/unassigned/", views_queue.unassigned, name="unassigned"),
+    path("leads/<int:pk>/assign/", views_queue.lead_assign_view, name="assign"),
     path("leads/<int:pk>/", views.lead_detail, name="detail"),
     path("leads/<int:pk>/edit/", views.lead_edit, name="edit"),
     path("leads/<int:pk>/transition/", views.lead_transition, name="transition"),

@@ -108,7 +108,8 @@ def lead_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if tform.is_valid():
         try:
             lead = services.lead_transition(actor=request.user, lead=lead, to=tform.cleaned_data["to"],
-                                            reason=tform.reason(), parked_until=tform.parked_date())
+                                            reason=tform.reason(), note=tform.typed_note(),
+                                            parked_until=tform.parked_date())
         except PermissionDenied as exc:
             return render_error(request, exc, status=403)
         except (InvalidTransition, ValidationFailed) as exc:

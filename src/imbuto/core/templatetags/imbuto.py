@@ -62,6 +62,21 @@ def can_manage_users(user: Any) -> bool:
     return allowed(user)
 
 
+@register.filter
+def may_use(user: Any, area: str) -> bool:
+    """`{% if user|may_use:"imports" %}`: the menu offers each role only the pages it may open."""
+    from imbuto.core import permissions
+
+    checks = {
+        "imports": permissions.can_import_leads,
+        "forms": permissions.can_manage_forms,
+        "chats": permissions.can_view_chats,
+        "queue": permissions.can_work_unassigned_queue,
+    }
+    check = checks.get(area)
+    return bool(check and check(user))
+
+
 @register.simple_tag
 def url_if_exists(name: str, *args: Any) -> str:
     """Like `{% url %}`, but an empty string when no such URL exists (apps land one at a time)."""

@@ -34,6 +34,12 @@ SCRIPT: dict[str, dict[str, str]] = {
     "timeframe": {"en": "When are you planning to buy?", "it": "Quando pensi di acquistare?"},
     "company": {"en": "Which company are you with?", "it": "Per quale azienda scrivi?"},
     "name": {"en": "What's your name?", "it": "Come ti chiami?"},
+    "noted": {"en": "Good question: a colleague will read it in this conversation and answer you.",
+              "it": "Bella domanda: un collega la leggerà in questa conversazione e ti risponderà."},
+    "timeframe_again": {"en": "Sorry, I didn't get that. When are you planning to buy? You can pick "
+                              "an answer below.",
+                        "it": "Scusa, non ho capito. Quando pensi di acquistare? Puoi scegliere una "
+                              "risposta qui sotto."},
     "name_again": {"en": "Sorry, I didn't get your name. What's your name?",
                    "it": "Scusa, non ho capito il tuo nome. Come ti chiami?"},
     "email": {"en": "Thanks, {first}! What's your email address?",
@@ -184,6 +190,11 @@ def split_name(text: str) -> tuple[str, str]:
     return parts[0][:100], " ".join(parts[1:])[:100]
 
 
+def _is_question(text: str) -> bool:
+    """A visitor asking something back ("do you ship abroad?") rather than answering."""
+    return text.rstrip().endswith("?")
+
+
 # --- the machine ------------------------------------------------------------------------------
 
 def advance(step: str, answers: dict[str, Any], text: str, *, lang: str, value: str | None = None,
@@ -201,9 +212,16 @@ def advance(step: str, answers: dict[str, Any], text: str, *, lang: str, value: 
     if step == "need":
         answers["need"] = text or choice
         return ask("timeframe", say("timeframe", lang))
+    if step in ("timeframe", "company", "name") and not value and _is_question(text):
+        # A question is not an answer: it stays in the transcript for the rep, the bot asks again.
+        return ask(step, say("noted", lang), say(step, lang))
     if step == "timeframe":
+        timeframe = parse_timeframe(value or text)
+        if timeframe == "unknown" and not value and not answers.get("timeframe_asked_again"):
+            answers["timeframe_asked_again"] = True
+            return ask("timeframe", say("timeframe_again", lang))
         answers["timeframe_text"] = text
-        answers["purchase_timeframe"] = parse_timeframe(value or text)
+        answers["purchase_timeframe"] = timeframe
         return ask("company", say("company", lang))
     if step == "company":
         answers["company_name"] = "" if choice in _NO_COMPANY else text[:200]

@@ -17,6 +17,7 @@ from imbuto.accounts.models import User
 from imbuto.core import history, permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 from imbuto.core.types import Actor
+from imbuto.leads.assignment import check_defaults
 from imbuto.leads.models import Channel
 
 from ..models import (
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 1000
 WEBFORM_FIELDS = ("name", "channel", "campaign", "fields", "allowed_origins", "thank_you_url",
                   "consent_text", "min_fill_seconds", "rate_limit_per_ip", "rate_limit_per_form",
-                  "is_active")
+                  "is_active", "default_owner", "default_team")
 
 
 # --- who may do what: the rules live in core.permissions ------------------------------------------
@@ -46,10 +47,11 @@ may_view_chats = permissions.can_view_chats
 may_answer_chats = permissions.can_answer_chats
 
 
-def _ingest(record: dict[str, Any], *, actor: Actor, source: Any) -> Any:
+def _ingest(record: dict[str, Any], *, actor: Actor, source: Any, owner: Any = None,
+            team_id: int | None = None) -> Any:
     from imbuto.intake.pipeline import ingest
 
-    return ingest([record], actor=actor, source=source)[0]
+    return ingest([record], actor=actor, source=source, owner=owner, team_id=team_id)[0]
 
 
 def engagement_store(rows: list[EngagementEvent], *, actor: Actor) -> Any:
@@ -72,6 +74,7 @@ def webform_save(*, actor: Actor, data: dict[str, Any], form: WebForm | None = N
     unknown = set(data) - set(WEBFORM_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown settings."), fields={k: [_("Unknown.")] for k in unknown})
+    check_defaults(actor, data.get("default_owner"), data.get("default_team"))
     with transaction.atomic():
         obj = WebForm.objects.select_for_update().get(pk=form.pk) if form else WebForm(owner=actor)
         before = {k: getattr(obj, k) for k in WEBFORM_FIELDS} if form else {}
@@ -109,7 +112,8 @@ def form_submit(*, webform: WebForm, submission: Submission) -> CaptureResult:
     source = _source(kind=SourceKind.FORM, channel=webform.channel.slug,
                      campaign_id=webform.campaign_id, reference=webform.key)
     with transaction.atomic():
-        result = _ingest(record, actor=None, source=source)
+        owner = webform.default_owner if webform.default_owner and webform.default_owner.is_active else None
+        result = _ingest(record, actor=None, source=source, owner=owner, team_id=webform.default_team_id)
         if result.outcome == "rejected" or not result.lead_id:
             return CaptureResult(False, None, "rejected", result.errors)
         engagement_store([EngagementEvent(
@@ -182,10 +186,12 @@ def chat_visitor_message(*, public_id: Any, text: Any, value: Any = None) -> Cha
     return session
 
 
-def _chat_lead(session: ChatSession, *, actor: Actor) -> CaptureResult:
-    """Hand what the conversation collected to the intake pipeline and link the transcript."""
+def _chat_lead(session: ChatSession, *, actor: Actor, details: dict[str, Any] | None = None) -> CaptureResult:
+    """Hand what the conversation collected (plus what a rep typed) to the intake pipeline and link
+    the transcript."""
     answers = session.answers or {}
     record = chatbot.lead_record(answers, session.language)
+    record.update({k: v for k, v in (details or {}).items() if k in CHAT_DETAILS and v})
     for key, value in utm_from_url(session.page_url).items():
         record.setdefault(key, value)
     if answers.get("need"):
@@ -272,14 +278,19 @@ def chat_close(*, actor: User, session: ChatSession) -> ChatSession:
     return session
 
 
-def chat_create_lead(*, actor: Actor, session: ChatSession) -> CaptureResult:
-    """A rep turns a conversation the bot did not finish into a lead, with what it collected."""
+CHAT_DETAILS = ("first_name", "last_name", "email", "phone", "company_name")
+
+
+def chat_create_lead(*, actor: Actor, session: ChatSession, details: dict[str, Any] | None = None
+                     ) -> CaptureResult:
+    """A rep turns a conversation the bot did not finish into a lead, with what it collected and
+    what the rep typed (`details`: name, email, phone, company the visitor gave in free text)."""
     permissions.require(actor, "create_lead", session)
     with transaction.atomic():
         session = _locked(session.public_id)
         if session.lead_id:
             return CaptureResult(True, session.lead_id, "linked")
-        result = _chat_lead(session, actor=actor)
+        result = _chat_lead(session, actor=actor, details=details)
         if not result.ok:
             raise ValidationFailed(_("The conversation has no name, email, phone or company yet."),
                                    fields=result.errors)

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imbuto.accounts.models import Team, User
 from imbuto.core.errors import DomainError
+from imbuto.leads.forms import restrict_defaults
 from imbuto.leads.models import Campaign, Channel
 
 from ..models import WebForm
@@ -41,8 +43,14 @@ class WebFormForm(forms.Form):
     rate_limit_per_form = forms.IntegerField(label=_("Submissions per hour for the whole form"),
                                              min_value=0, max_value=1_000_000, initial=1000)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    default_owner = forms.ModelChoiceField(
+        label=_("New leads go to"), required=False, queryset=User.objects.none(),
+        empty_label=_("(nobody: the unassigned queue)"))
+    default_team = forms.ModelChoiceField(
+        label=_("or to the queue of team"), required=False, queryset=Team.objects.order_by("name"),
+        empty_label=_("(no team)"), help_text=_("Used when no owner is chosen; the team's manager assigns."))
 
-    def __init__(self, data: Any = None, *, instance: WebForm | None = None) -> None:
+    def __init__(self, data: Any = None, *, instance: WebForm | None = None, user: Any = None) -> None:
         initial: dict[str, Any] = {"field_names": [f["name"] for f in DEFAULT_FIELDS],
                                    "required_names": ["email"], "channel": "web-form"}
         if instance is not None:
@@ -55,9 +63,11 @@ class WebFormForm(forms.Form):
                 "consent_text": instance.consent_text, "min_fill_seconds": instance.min_fill_seconds,
                 "rate_limit_per_ip": instance.rate_limit_per_ip,
                 "rate_limit_per_form": instance.rate_limit_per_form, "is_active": instance.is_active,
+                "default_owner": instance.default_owner_id, "default_team": instance.default_team_id,
             }
         super().__init__(data, initial=initial)
         self.instance = instance
+        restrict_defaults(self, user)
 
     def field_table(self) -> list[tuple[str, Any, bool, bool]]:
         """(name, label, asked, required) per lead field, for a compact two-checkbox table."""
@@ -82,7 +92,8 @@ class WebFormForm(forms.Form):
             "allowed_origins": c["allowed_origins"], "thank_you_url": c["thank_you_url"],
             "consent_text": c["consent_text"], "min_fill_seconds": c["min_fill_seconds"],
             "rate_limit_per_ip": c["rate_limit_per_ip"], "rate_limit_per_form": c["rate_limit_per_form"],
-            "is_active": c["is_active"],
+            "is_active": c["is_active"], "default_owner": c["default_owner"],
+            "default_team": c["default_team"],
         }
 
     def add_domain_error(self, exc: DomainError) -> None:

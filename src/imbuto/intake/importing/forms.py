@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imbuto.accounts.models import Team, User
 from imbuto.leads import fields as lead_fields
+from imbuto.leads.forms import restrict_defaults
 from imbuto.leads.models import Campaign, Channel
 
 from ..models import ColumnMapping
@@ -34,6 +36,16 @@ class UploadForm(forms.Form):
                                      empty_label=_("(the campaign's, else purchased list)"))
     mapping = forms.ModelChoiceField(queryset=ColumnMapping.objects.order_by("name"), required=False,
                                      label=_("Saved column mapping"), empty_label=_("(detect from headers)"))
+    default_owner = forms.ModelChoiceField(
+        label=_("New leads go to"), required=False, queryset=User.objects.none(),
+        empty_label=_("(nobody: the unassigned queue)"))
+    default_team = forms.ModelChoiceField(
+        label=_("or to the queue of team"), required=False, queryset=Team.objects.order_by("name"),
+        empty_label=_("(no team)"))
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        restrict_defaults(self, user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -125,7 +125,7 @@ def load_plan(info: reader.FileInfo, manual: dict[str, Any] | None) -> columns.C
 
 def job_create(*, actor: Actor, path: str | Path, file_name: str = "", campaign: Campaign | None,
                channel: Channel, manual: dict[str, Any] | None = None, sha256: str = "",
-               preview: bool = False) -> ImportJob:
+               preview: bool = False, default_owner: Any = None, default_team: Any = None) -> ImportJob:
     """A queued job for a file that reads well; raises FileProblem (nothing written) otherwise.
     A preview job may still lack a usable mapping: the preview page is where it gets one."""
     path = Path(path)
@@ -137,6 +137,7 @@ def job_create(*, actor: Actor, path: str | Path, file_name: str = "", campaign:
         mapping={c.header: c.field for c in plan.columns}, dry_run=preview, status=ImportStatus.QUEUED,
         encoding=info.encoding_label[:30], delimiter=info.delimiter,
         created_by=actor if getattr(actor, "pk", None) else None,
+        default_owner=default_owner, default_team=default_team,
     )
 
 
@@ -206,7 +207,8 @@ def _job_run(job: ImportJob, *, actor: Actor, path: str | Path | None,
                 if not claimed:
                     raise JobTaken(_("Another process is running this import."))
                 results = ingest(chunk.records, actor=actor, source=source, row_numbers=chunk.numbers,
-                                 memo=memo) if chunk.records else []
+                                 memo=memo, owner=job.default_owner, team_id=job.default_team_id
+                                 ) if chunk.records else []
                 result = tally(chunk, results, plan)
                 ImportRowError.objects.bulk_create(
                     [ImportRowError(job_id=job.pk, row_number=line.row, field=line.field[:100],

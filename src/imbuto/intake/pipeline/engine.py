@@ -167,14 +167,17 @@ def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: 
 
 
 def ingest(records: list[Any], *, actor: Actor, source: SourceRef, row_numbers: list[int] | None = None,
-           dry_run: bool = False, policy: Any = None, owner: Any = None, memo: Memo | None = None
-           ) -> list[RecordResult]:
+           dry_run: bool = False, policy: Any = None, owner: Any = None, team_id: int | None = None,
+           memo: Memo | None = None) -> list[RecordResult]:
     """Take a batch of raw records through the pipeline; one result per record, in input order.
 
     `memo` is what a caller ingesting many batches in a row (an import) carries from one to the next."""
     # Who may create, and who owns the batch's new leads: the one assignment rule, once per batch.
     permissions.require(actor, "create", "leads.lead", message=_("You may not create leads."))
+    default_team = team_id
     owner, team_id = assignment(actor=actor, owner=owner)
+    if owner is None and team_id is None:
+        team_id = default_team  # a set-up's default team: its queue, for its manager to assign
     if row_numbers is not None and len(row_numbers) != len(records):
         raise ValueError("row_numbers must have one entry per record")
     results: list[RecordResult | None] = [None] * len(records)

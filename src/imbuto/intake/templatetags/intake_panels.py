@@ -11,7 +11,7 @@ from django.db.models import Q
 from imbuto.leads.selectors import lead_refs
 
 from .. import selectors
-from ..models import DuplicateCandidate, DuplicateStatus, LeadMerge, LeadSource
+from ..models import DuplicateCandidate, DuplicateStatus, LeadMerge, LeadSource, WebForm
 
 register = template.Library()
 PANEL_ROWS = 20
@@ -30,6 +30,11 @@ def lead_sources_panel(context: template.Context, lead: Any) -> dict[str, Any]:
                    .order_by("-received_at", "-id")[:PANEL_ROWS])
     referred_by = list(lead.referrals_received.select_related("referrer_contact", "referrer_account")[:5])
     refs = lead_refs(_user(context), [r.referrer_lead_id for r in referred_by if r.referrer_lead_id])
+    form_keys = {s.reference for s in sources if s.kind == "form" and s.reference}
+    names = dict(WebForm.objects.filter(key__in=form_keys).values_list("key", "name")) if form_keys else {}
+    for source in sources:  # a web form by its name: its key means nothing to a person
+        source.shown_reference = names.get(source.reference, source.reference) if source.kind == "form" \
+            else source.reference
     return {"sources": sources, "total": LeadSource.objects.filter(lead=lead).count() if sources else 0,
             "merges": LeadMerge.objects.filter(Q(survivor=lead) | Q(merged=lead)).count(),
             "referred_by": [{"referral": r, "lead": refs.get(r.referrer_lead_id)} for r in referred_by],
@@ -38,7 +43,17 @@ def lead_sources_panel(context: template.Context, lead: Any) -> dict[str, Any]:
 
 @register.simple_tag
 def lead_engagement_panel(lead: Any) -> list[Any]:
-    return list(lead.engagements.select_related("channel").order_by("-occurred_at", "-id")[:PANEL_ROWS])
+    """The latest engagement; a web-form submission carries the form's name (never its key) and
+    the message the visitor typed, which the lead page shows."""
+    events = list(lead.engagements.select_related("channel").order_by("-occurred_at", "-id")[:PANEL_ROWS])
+    keys = {str((e.properties or {}).get("form", "")) for e in events
+            if not (e.properties or {}).get("form_name")} - {""}
+    names = dict(WebForm.objects.filter(key__in=keys).values_list("key", "name")) if keys else {}
+    for event in events:
+        props = event.properties or {}
+        event.form_name = props.get("form_name") or names.get(str(props.get("form", "")), "")
+        event.message = str(props.get("message") or "")
+    return events
 
 
 @register.simple_tag(takes_context=True)
