@@ -93,6 +93,14 @@ def test_upload_preview_import_progress_and_report(marketer, django_capture_on_c
     assert 'id="row-report"' in page and '<tr data-level="error">' in page and "header has 5" in page
     assert not any(cell.startswith("=") for r in rows for cell in r)
 
+    # An Italian reader gets the report in Italian, with `;` so that Italian Excel opens it directly.
+    italian = c.get(reverse("intake:import_errors", args=[job.pk]), headers={"Accept-Language": "it"})
+    body = b"".join(italian.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    assert rows[0] == ["riga", "campo", "messaggio", "dati", "livello"]
+    assert any(r[0] == "6" and r[4] == "Errore" for r in rows)
+
 
 @pytest.mark.django_db
 def test_a_running_job_page_polls_and_shows_progress(manager):

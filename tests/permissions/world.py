@@ -64,7 +64,11 @@ def build(media_root: str) -> dict[str, Any]:
     token = users["rep"].api_tokens.first()
     notification = Notification.objects.create(recipient=rep, code="lead.new_information",
                                                params={"lead": rep_lead.pk}, link="/")
+    from imbuto.leads.models import SavedView
+
+    saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
     return {
+        "saved_view": saved_view,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,
         "south_account": south_account, "contact": contact, "merge": merge, "pair": pair,

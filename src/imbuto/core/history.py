@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +57,31 @@ def record(
         reason=reason,
         data=data or {},
     )
+
+
+def record_many[M: models.Model](
+    objs: Iterable[M],
+    *,
+    actor: Actor,
+    action: str,
+    reason: str = "",
+    data_for: Callable[[M], dict[str, Any]] | None = None,
+    changes_for: Callable[[M], Mapping[str, Sequence[Any]]] | None = None,
+) -> int:
+    """One bulk insert for a batch (bulk assignment, routing); per-object details from the callables."""
+    now = timezone.now()
+    entries = []
+    ct = None
+    for obj in objs:
+        ct = ct or ContentType.objects.get_for_model(obj)
+        entries.append(HistoryEntry(
+            object_type=ct, object_id=obj.pk, action=action,
+            actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor), at=now,
+            changes=jsonable_changes(changes_for(obj) if changes_for else None), reason=reason,
+            data=data_for(obj) if data_for else {},
+        ))
+    HistoryEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
 
 
 def history_of(obj_or_model: Any, object_id: int | None = None) -> models.QuerySet[HistoryEntry]:

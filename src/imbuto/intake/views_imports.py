@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -169,7 +170,8 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @import_permission
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = import_get(request.user, pk)
-    response = StreamingHttpResponse(report.stream_job_report(job), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(report.stream_job_report(job, translation.get_language()),
+                                     content_type="text/csv; charset=utf-8")
     name = "".join(ch for ch in job.file_name if ch.isalnum() or ch in "._-")[:80] or "import"
     response["Content-Disposition"] = f'attachment; filename="{name}.errors.csv"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,6 +13,7 @@ from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 
 from .models import Account, Campaign, Channel, Contact
+from .search_words import search_words
 from .selectors import decode_cursor, encode_cursor
 
 MAX_LIMIT = 500
@@ -46,7 +47,7 @@ CONTACT_SEARCH_FIELDS = ("first_name", "last_name", "email", "phone", "account__
 
 
 def _words(text: str | None) -> list[str]:
-    return (text or "").replace("\x00", "").split()[:6]
+    return search_words(text)
 
 
 def matching_words(search: str | None, fields: tuple[str, ...]) -> Q:

@@ -5,7 +5,7 @@ turned into objects here; every rule lives in the services and in imbuto.core.pe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import CharField, Model, TextField
 from django.http import HttpRequest
@@ -13,16 +13,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict, field_validator
 
-from imbuto.accounts.models import User
+from imbuto.accounts.models import Team, User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
 from imbuto.core.idempotency import HEADER, KEY_SCHEMA
 
-from . import account_selectors, account_services, selectors, services
+from . import account_selectors, account_services, bulk, export, selectors, services
+from .bulk_schemas import BulkIn, BulkOut
 from .extensions import CAPTURE_API
 from .models import Account, Campaign, Channel, Contact, Lead
 from .record_schema import LeadCreateIn, LeadCreateOut, LeadNotShownOut
 from .schemas import (
+    LIST_ONLY,
     AccountIn,
     AccountOut,
     AccountPageOut,
@@ -106,10 +108,32 @@ def input_values(model: type[Model], payload: Schema) -> dict[str, Any]:
 
 @router.get("/leads", response=LeadPageOut, tags=["leads"])
 def lead_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
-    """Leads you may see, filtered, ordered and paged with a keyset cursor."""
-    params = filters.model_dump(exclude={"limit", "cursor"})
-    page = selectors.lead_list(request.auth, params, limit=filters.limit, cursor=filters.cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    """Leads you may see, filtered, ordered and paged with a keyset cursor: `cursor` (next_cursor)
+    goes forward, `before` (previous_cursor) back; `with_total=true` adds the count of the set."""
+    params = filters.model_dump(exclude=LIST_ONLY)
+    page = selectors.lead_list(request.auth, params, limit=filters.limit,
+                               cursor=filters.before or filters.cursor, backwards=bool(filters.before))
+    total = selectors.lead_count(request.auth, params) if filters.with_total else None
+    return {"items": page.items, "next_cursor": page.next_cursor,
+            "previous_cursor": page.previous_cursor, "total": total}
+
+
+class ExportFormat(Schema):
+    format: Literal["csv", "xlsx"] = Field("csv", description="csv (`;` and a BOM for Italian readers, "
+                                           "`,` otherwise) or xlsx")
+
+
+@router.get("/leads/export", tags=["leads"], response={200: None},
+            openapi_extra={"responses": {200: {"description": "The file", "content": {
+                "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}})
+def lead_export(request: HttpRequest, filters: Query[LeadFilters], fmt: Query[ExportFormat]) -> Any:
+    """The leads of the list with the same filters and ordering, as a file with the list's columns.
+
+    Only the leads you may see; at most 100,000 rows (a larger set answers 422: narrow the filters).
+    Cells that begin like a formula (= + - @, tab, CR) are prefixed with an apostrophe. The column
+    names follow your language (Accept-Language or your profile)."""
+    params = filters.model_dump(exclude=LIST_ONLY)
+    return export.response(export.lead_export(request.auth, params), fmt.format)
 
 
 @router.post("/leads", response={200: LeadCreateOut | LeadNotShownOut, 201: LeadCreateOut | LeadNotShownOut},
@@ -130,6 +154,52 @@ def lead_create_endpoint(request: HttpRequest, payload: LeadCreateIn,
     header a retry gets the first answer again.
     """
     return CAPTURE_API.func(request, payload, idempotency_key)  # intake's pipeline (leads.extensions)
+
+
+@router.post("/leads/bulk", response=BulkOut, tags=["leads"])
+def lead_bulk(request: HttpRequest, payload: BulkIn) -> Any:
+    """One action on many leads: `ids`, or every lead matching `filter` (the names of GET /leads).
+
+    `assign` (owner, or team with owner null), `transition` (to, reason, parked_until),
+    `add_to_campaign` (campaign), `discard` (reason). Each lead goes through the service a single
+    change uses, with its permission check and its history; the answer says per lead whether it was
+    done, unchanged, refused (with the reason) or not found. At most 2,000 leads per call."""
+    options = bulk_options(payload)
+    filters = payload.filter.model_dump(exclude=LIST_ONLY | {"ordering"}) if payload.filter else None
+    leads, missing = bulk.bulk_selection(request.auth, ids=payload.ids, filters=filters)
+    outcomes = bulk.leads_bulk(actor=request.auth, leads=leads, action=payload.action, **options)
+    outcomes += [bulk.Outcome(i, bulk.NOT_FOUND) for i in missing]
+    summary = bulk.Summary(payload.action, outcomes)
+    return {"action": payload.action, "counts": summary.counts, "items": summary.outcomes}
+
+
+def bulk_options(payload: BulkIn) -> dict[str, Any]:
+    """The action's arguments with names turned into objects (an unknown one is a 422)."""
+    options: dict[str, Any] = {"to": payload.to or "", "reason": payload.reason,
+                               "parked_until": payload.parked_until}
+    if payload.action == "assign":
+        if payload.owner is None and payload.team is None:
+            message = _("Name the owner, or the team whose queue takes the leads.")
+            raise ValidationFailed(message, fields={"owner": [message]})
+        if payload.owner is not None:
+            options["owner"] = _reference("owner", payload.owner)
+        else:
+            team = _by_name_or_id(Team.objects.all(), "slug", payload.team)
+            if team is None:
+                raise ValidationFailed(_("No team with id or slug %(v)r.") % {"v": payload.team},
+                                       fields={"team": [_("Unknown team.")]})
+            options["team"] = team
+    if payload.action == "add_to_campaign" and payload.campaign is not None:
+        options["campaign"] = _reference("campaign", payload.campaign)
+    return options
+
+
+def _reference(name: str, value: Any) -> Any:
+    find, missing = REFERENCES[name]
+    found = find(value)
+    if found is None:
+        raise ValidationFailed(missing(value), fields={name: [missing(value)]})
+    return found
 
 
 @router.get("/leads/{int:lead_id}", response=LeadOut, tags=["leads"])
@@ -197,6 +267,12 @@ def account_list(request: HttpRequest, params: Query[ListParams]) -> Any:
                                           cursor=params.cursor)
 
 
+@router.get("/accounts/export", tags=["accounts"], response={200: None})
+def account_export(request: HttpRequest, params: Query[ListParams], fmt: Query[ExportFormat]) -> Any:
+    """The accounts you may see (with `search`) as CSV or XLSX, as GET /leads/export."""
+    return export.response(export.account_export(request.auth, params.search), fmt.format)
+
+
 @router.post("/accounts", response={201: AccountOut}, tags=["accounts"])
 def account_create(request: HttpRequest, payload: AccountIn) -> Any:
     data = input_values(Account, payload)
@@ -220,6 +296,12 @@ def contact_list(request: HttpRequest, params: Query[ContactParams]) -> Any:
     """Contacts by last name; `search` matches names, email, phone or the account's name."""
     return account_selectors.contact_list(request.auth, search=params.search, account=params.account,
                                           limit=params.limit, cursor=params.cursor)
+
+
+@router.get("/contacts/export", tags=["contacts"], response={200: None})
+def contact_export(request: HttpRequest, params: Query[ContactParams], fmt: Query[ExportFormat]) -> Any:
+    """The contacts you may see (with `search`, `account`) as CSV or XLSX, as GET /leads/export."""
+    return export.response(export.contact_export(request.auth, params.search, params.account), fmt.format)
 
 
 @router.post("/contacts", response={201: ContactOut}, tags=["contacts"])

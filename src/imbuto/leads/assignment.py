@@ -19,13 +19,15 @@ unassigned lead goes to the manager's team).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core import events, history, permissions
-from imbuto.core.errors import PermissionDenied, ValidationFailed
+from imbuto.core.errors import DomainError, PermissionDenied, ValidationFailed
 from imbuto.core.types import Actor
 
 from . import events as lead_events
@@ -144,3 +146,56 @@ def lead_assign(*, actor: Actor, lead: Lead, owner: Any, reason: str = "") -> Le
             lead_ids=(locked.pk,), fields=tuple(sorted(changes)), actor_id=events.actor_id_of(actor),
             previous={f: history.jsonable(old) for f, (old, _new) in changes.items()}))
     return locked
+
+
+def may_queue(actor: Any, team: Any) -> bool:
+    """May `actor` put leads, unassigned, in `team`'s queue? Admins (and the system) any team's, a
+    sales manager their own team's; a marketer hands leads to sales, so any team's too."""
+    role = "system" if actor is None else permissions.role_of(actor)
+    if role in ("system", "admin", "marketer"):
+        return True
+    return role == "manager" and bool(actor.team_id) and actor.team_id == team.pk
+
+
+def leads_assign(*, actor: Any, leads: Iterable[Lead], owner: Any, team: Any = None, reason: str = ""
+                 ) -> tuple[list[Lead], list[Lead], dict[int, DomainError]]:
+    """The set-based form of `lead_assign` for bulk actions: the same rule for each lead, decided in
+    memory; then one transaction that locks the accepted leads, one history insert and one event.
+    With `owner` None and a `team`, the leads go unassigned to that team's queue (`may_queue`).
+
+    Returns (changed, unchanged, {lead id: why refused})."""
+    accepted: dict[int, tuple[Any, int | None]] = {}
+    refused: dict[int, DomainError] = {}
+    if owner is None and team is not None and not may_queue(actor, team):
+        permissions.audit_denial(actor, "assign", "leads.lead", None, detail={"team": team.pk})
+        denied = PermissionDenied(denial_message(actor, False))
+        return [], [], {lead.pk: denied for lead in leads}
+    for lead in leads:
+        try:
+            permissions.require(actor, "change", lead)
+            accepted[lead.pk] = assignment(actor=actor, owner=owner, lead=lead)
+            if owner is None and team is not None:
+                accepted[lead.pk] = (None, team.pk)
+        except DomainError as exc:
+            refused[lead.pk] = exc
+    changed: list[Lead] = []
+    unchanged: list[Lead] = []
+    changes_of: dict[int, dict[str, list[Any]]] = {}
+    with transaction.atomic():
+        now = timezone.now()
+        for locked in Lead.objects.select_for_update().filter(pk__in=list(accepted)).order_by("pk"):
+            changes = apply_assignment(locked, *accepted[locked.pk])
+            if changes:
+                locked.updated_at = now
+                changes_of[locked.pk] = changes
+                changed.append(locked)
+            else:
+                unchanged.append(locked)
+        if changed:
+            Lead.objects.bulk_update(changed, ["owner", "team", "updated_at"], batch_size=1000)
+            history.record_many(changed, actor=actor, action="updated", reason=reason,
+                                changes_for=lambda lead: changes_of[lead.pk])
+            fields = tuple(sorted({f for ch in changes_of.values() for f in ch}))
+            events.emit(lead_events.LeadUpdated(lead_ids=tuple(lead.pk for lead in changed), fields=fields,
+                                                actor_id=events.actor_id_of(actor)))
+    return changed, unchanged, refused

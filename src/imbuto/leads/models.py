@@ -227,3 +227,20 @@ class Lead(AddressFields):
     @property
     def display_name(self) -> str:
         return str(self)
+
+
+class SavedView(models.Model):
+    """A user's saved lead list filters ("views"): a name and the list's query string."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lead_views")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_owner_name")]
+
+    def __str__(self) -> str:
+        return self.name

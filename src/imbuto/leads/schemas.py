@@ -255,6 +255,12 @@ class LeadOut(Schema):
 class LeadPageOut(Schema):
     items: list[LeadOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+    previous_cursor: str | None = Field(None, description=(
+        "Pass as `before` for the previous page; null on the first page"))
+    total: int | None = Field(None, description="How many leads match the filters (with `with_total=true`)")
+
+
+LIST_ONLY = {"limit", "cursor", "before", "with_total"}
 
 
 def choice_list(values: list[str]) -> str:
@@ -272,7 +278,8 @@ def cursor_field() -> Any:
 DATE_OR_DATETIME = {"anyOf": [{"type": "string", "format": "date"},
                               {"type": "string", "format": "date-time"}]}
 OrderingName = Literal[tuple(f"{sign}{name}" for name in ("created_at", "updated_at", "last_name",
-                                                          "company_name", "score", "stage")
+                                                          "company_name", "score", "stage", "owner",
+                                                          "temperature", "channel")
                              for sign in ("", "-"))]
 
 
@@ -296,10 +303,13 @@ class LeadFilters(Schema):
     needs_checking: bool | None = Field(None, description=(
         "true: only leads with a value that failed validation (quality_flags not empty)"))
     ordering: OrderingName | None = Field(None, description=(
-        "created_at, updated_at, last_name, company_name, score or stage; prefix '-' for descending "
-        "(default -created_at)"))
+        "created_at, updated_at, last_name, company_name, score, stage, owner, temperature or channel; "
+        "prefix '-' for descending (default -created_at)"))
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = cursor_field()
+    before: str | None = Field(None, max_length=1000, pattern=CURSOR, description=(
+        "previous_cursor of the current page: the page before it"))
+    with_total: bool = Field(False, description="Also count the matching leads (`total`)")
 
     model_config = ConfigDict(json_schema_extra=state_no_nul)
 

@@ -13,26 +13,41 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 
 from .models import Lead
+from .search_words import search_words
 
 ORDERINGS = {
-    # public name: (model field, value type for the cursor)
+    # public name: the field (or annotation of SORT_KEYS) ordered on, never NULL so a cursor holds it
     "created_at": "created_at",
     "updated_at": "updated_at",
     "last_name": "last_name",
     "company_name": "company_name",
-    "score": "score",
+    "score": "score_key",
     "stage": "stage",
+    "owner": "owner_key",
+    "temperature": "temperature_key",
+    "channel": "channel_key",
 }
+# Unscored leads sort as the lowest score, unassigned leads and leads without a channel as "", the
+# same way on SQLite and PostgreSQL; temperature sorts hot, warm, cold (descending is hot first).
+SORT_KEYS: dict[str, Any] = {
+    "score_key": lambda: Coalesce("score", Value(-(2**31))),
+    "owner_key": lambda: Coalesce("owner__username", Value("")),
+    "channel_key": lambda: Coalesce("channel__slug", Value("")),
+    "temperature_key": lambda: Case(When(temperature="hot", then=Value(3)),
+                                    When(temperature="warm", then=Value(2)),
+                                    When(temperature="cold", then=Value(1)),
+                                    default=Value(0), output_field=IntegerField()),
+}
+INT_KEYS = ("score_key", "temperature_key")
 DEFAULT_ORDERING = "-created_at"
 MAX_LIMIT = 500
-NO_SCORE = -(2**31)
 
 
 @dataclass
@@ -40,6 +55,7 @@ class LeadPage:
     items: list[Lead]
     next_cursor: str | None
     ordering: str
+    previous_cursor: str | None = None
 
 
 def visible_leads(user: Any, action: str = "view") -> QuerySet[Lead]:
@@ -127,14 +143,14 @@ def lead_get(user: Any, lead_id: int, action: str = "view") -> Lead:
 
 
 def search_q(text: str) -> Q:
-    """Name, company, email or phone; every word must match somewhere."""
+    """Name, company, email or phone; every word must match somewhere (a legal form need not)."""
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= 4 and all(ch.isdigit() or ch in " +-./()" for ch in text.strip()):
         # A phone number as typed ("+39 02 1234 567", "02 1234567"): match its digits.
         q = Q(phone__contains=digits)
         return q | Q(phone__contains=digits.lstrip("0")) if digits.startswith("0") else q
     q = Q()
-    for word in text.split()[:6]:
+    for word in search_words(text):
         digits = "".join(ch for ch in word if ch.isdigit())
         w = (Q(first_name__icontains=word) | Q(last_name__icontains=word)
              | Q(company_name__icontains=word) | Q(email__icontains=word))
@@ -229,37 +245,55 @@ def decode_cursor(cursor: str, value_type: type | tuple[type, ...] = (str, int))
     return values
 
 
-def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
-              cursor: str | None = None) -> LeadPage:
-    """A page of visible leads, filtered and ordered, with the cursor of the next page."""
-    ordering = params.get("ordering") or DEFAULT_ORDERING
-    desc = ordering.startswith("-")
-    key = ordering.lstrip("-")
-    if key not in ORDERINGS:
+def _check_ordering(ordering: str) -> str:
+    if ordering.lstrip("-") not in ORDERINGS:
         raise ValidationFailed(f"Unknown ordering {ordering!r}.",
                                fields={"ordering": [f"Use one of {', '.join(ORDERINGS)}."]})
+    return ORDERINGS[ordering.lstrip("-")]
+
+
+def ordered(qs: QuerySet[Lead], ordering: str) -> QuerySet[Lead]:
+    """`qs` in the list's order (id breaks ties), with the sort key annotated when it is computed."""
+    field = _check_ordering(ordering)
+    if field in SORT_KEYS:
+        qs = qs.annotate(**{field: SORT_KEYS[field]()})
+    sign = "-" if ordering.startswith("-") else ""
+    return qs.order_by(f"{sign}{field}", f"{sign}id")
+
+
+def lead_count(user: Any, params: dict[str, Any]) -> int:
+    """How many visible leads match these filters (the list's total)."""
+    return filter_leads(visible_leads(user), params).count()
+
+
+def lead_list(user: Any, params: dict[str, Any], *, limit: int = 50,
+              cursor: str | None = None, backwards: bool = False) -> LeadPage:
+    """A page of visible leads, filtered and ordered, with the cursors of the next and previous page.
+
+    `backwards` reads the page that ends before `cursor` (a previous_cursor), still shown in order."""
+    ordering = params.get("ordering") or DEFAULT_ORDERING
+    field = _check_ordering(ordering)
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed("limit must be between 1 and 500.", fields={"limit": ["Out of range."]})
-    field = ORDERINGS[key]
-    qs = filter_leads(visible_leads(user), params)
-    if key == "score":
-        # Unscored leads sort as the lowest score, the same way on SQLite and PostgreSQL, and the
-        # cursor never holds a NULL.
-        qs = qs.annotate(score_key=Coalesce("score", Value(NO_SCORE)))
-        field = "score_key"
+    desc = ordering.startswith("-") != backwards  # reading backwards walks the other way
+    walk = ("-" if desc else "") + ordering.lstrip("-")
+    qs = ordered(filter_leads(visible_leads(user), params), walk)
     if cursor:
-        value, last_id = decode_cursor(cursor, int if field == "score_key" else str)
+        value, last_id = decode_cursor(cursor, int if field in INT_KEYS else str)
         if field in ("created_at", "updated_at"):
             value = _as_datetime(value, "cursor")
         op = "lt" if desc else "gt"
         qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id}))
-    sign = "-" if desc else ""
-    qs = qs.order_by(f"{sign}{field}", f"{sign}id").select_related(
-        "owner", "team", "channel", "campaign")
+    qs = qs.select_related("owner", "team", "channel", "campaign")
     items = list(qs[: limit + 1])
-    next_cursor = None
-    if len(items) > limit:
-        items = items[:limit]
-        last = items[-1]
-        next_cursor = encode_cursor([getattr(last, field), last.pk])
-    return LeadPage(items=items, next_cursor=next_cursor, ordering=ordering)
+    more = len(items) > limit
+    items = items[:limit]
+    if backwards:
+        items.reverse()
+    first_cursor = encode_cursor([getattr(items[0], field), items[0].pk]) if items else None
+    last_cursor = encode_cursor([getattr(items[-1], field), items[-1].pk]) if items else None
+    if backwards:
+        return LeadPage(items=items, next_cursor=last_cursor if items else None, ordering=ordering,
+                        previous_cursor=first_cursor if more else None)
+    return LeadPage(items=items, next_cursor=last_cursor if more else None, ordering=ordering,
+                    previous_cursor=first_cursor if cursor and items else None)

@@ -126,8 +126,14 @@ def _date(value: str) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
+# Reasons the system stores as codes (leads.bulk), shown in the reader's language.
+REASON_CODES = {"bulk": _("Bulk action")}
+
+
 def _reason(text: str) -> str:
     """Older entries stored a bare reason code as the reason: show its label, not the code."""
+    if text in REASON_CODES:
+        return str(REASON_CODES[text])
     return str(CHOICES["disposition_reason"].get(text, text)) if text else ""
 
 

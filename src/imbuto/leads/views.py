@@ -26,6 +26,7 @@ from .forms import LeadFilterForm, LeadForm, TransitionForm, apply_domain_error
 from .models import Lead
 from .presenters import lead_groups
 from .timeline import CHOICES, timeline_for
+from .views_lists import list_tools_context
 
 PAGE_SIZE = 50
 
@@ -48,18 +49,25 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # invalid filters are shown on the form and left out
         params = form.params()
     items: list[Lead] = []
-    next_cursor = None
+    next_cursor = previous_cursor = None
+    total = 0
     ordering = params.get("ordering") or selectors.DEFAULT_ORDERING
+    before = request.GET.get("before") or None
     try:
         page = selectors.lead_list(request.user, params, limit=PAGE_SIZE,
-                                   cursor=request.GET.get("cursor") or None)
+                                   cursor=before or request.GET.get("cursor") or None,
+                                   backwards=bool(before))
         items, next_cursor, ordering = page.items, page.next_cursor, page.ordering
+        previous_cursor = page.previous_cursor
+        total = selectors.lead_count(request.user, params)
     except ValidationFailed as exc:
         apply_domain_error(form, exc)
     context = {
-        "form": form, "leads": items, "next_cursor": next_cursor, "ordering": ordering,
-        "is_later_page": bool(request.GET.get("cursor")),
+        "form": form, "leads": items, "next_cursor": next_cursor, "previous_cursor": previous_cursor,
+        "ordering": ordering, "total": total,
+        "is_later_page": bool(previous_cursor),
         "can_create": permissions.can_create_lead(request.user),
+        **list_tools_context(request),
     }
     return render_page_or_partial(request, "leads/lead_list.html", context, partial="results")
 

@@ -132,6 +132,7 @@ def sort_url(context: template.Context, key: str) -> str:
     current = context.get("ordering") or ""
     params = request.GET.copy()
     params.pop("cursor", None)
+    params.pop("before", None)
     params["ordering"] = key if current == f"-{key}" else f"-{key}"
     return "?" + params.urlencode()
 
@@ -147,10 +148,37 @@ def sort_mark(context: template.Context, key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context: template.Context, cursor: str | None) -> str:
-    """The current filters with another page cursor (None -> first page)."""
+def page_url(context: template.Context, cursor: str | None, direction: str = "cursor") -> str:
+    """The current filters with another page cursor (None -> first page); `direction` "before" for
+    the page before the cursor."""
     params = context["request"].GET.copy()
     params.pop("cursor", None)
+    params.pop("before", None)
     if cursor:
-        params["cursor"] = cursor
+        params[direction if direction in ("cursor", "before") else "cursor"] = cursor
     return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def filter_query(context: template.Context) -> str:
+    """The current filters alone (no page, no sort), as a query string: for exports and bulk actions."""
+    params = context["request"].GET.copy()
+    for key in ("cursor", "before"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@register.filter
+def phone(value: Any) -> str:
+    """A phone number formatted for reading (core.phones)."""
+    from imbuto.core.phones import display
+
+    return display(str(value) if value else "")
+
+
+@register.filter
+def tel(value: Any) -> str:
+    """The tel: link of a phone number, "" when it is not a number."""
+    from imbuto.core.phones import tel_uri
+
+    return tel_uri(str(value) if value else "")

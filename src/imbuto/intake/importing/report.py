@@ -6,22 +6,16 @@ cells an attacker controls, so it must never hand Excel a live `=HYPERLINK(...)`
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from imbuto.core import tabular
+from imbuto.core.tabular import safe_cell
+
 from ..models import ImportJob, RowLevel
-from .columns import is_formula_like
-
-
-def safe_cell(value: Any) -> str:
-    """A leading = + - @ (or tab/CR) is prefixed with an apostrophe, as OWASP recommends."""
-    text = "" if value is None else str(value)
-    if text and (is_formula_like(text) or text[0] in "\t\r"):
-        return "'" + text
-    return text
 
 
 def report_rows(lines: Iterable[tuple[Any, ...]]) -> Iterator[list[str]]:
@@ -34,19 +28,16 @@ def report_rows(lines: Iterable[tuple[Any, ...]]) -> Iterator[list[str]]:
                str(labels.get(level, level))]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def stream_job_report(job: ImportJob) -> Iterator[str]:
-    """CSV text of a job's report, row by row (for a StreamingHttpResponse), with a BOM for Excel."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
+def stream_job_report(job: ImportJob, language: str | None = None) -> Iterator[str]:
+    """CSV text of a job's report, row by row (for a StreamingHttpResponse), in the reader's language
+    and the separator their Excel expects (core.tabular)."""
+    language = language or translation.get_language() or "en"
     lines = (job.row_errors.order_by("row_number", "id")
              .values_list("row_number", "field", "message", "raw", "level"))
-    for row in report_rows(lines.iterator(chunk_size=2000)):
-        yield writer.writerow(row)
+    with translation.override(language):
+        rows = report_rows(lines.iterator(chunk_size=2000))
+        header = next(rows)
+        yield from tabular.csv_lines(header, rows, language=language)
 
 
 def write_job_report(job: ImportJob, out: IO[str]) -> int:
@@ -64,8 +55,7 @@ class ReportFile:
     def __init__(self, out: IO[str]) -> None:
         self.out = out
         self.count = 0
-        out.write("\ufeff")
-        self.writer = csv.writer(out)
+        self.writer = tabular.csv_writer(out)
         self.writer.writerow(next(report_rows([])))
 
     def add(self, lines: Iterable[Any]) -> None:
