@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_noop
 
 from imbuto.core.env import env_bool, env_float, env_int, env_limits, env_list, env_str
 
@@ -137,8 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("it", "Italiano")]
+# The instance's language: for whoever has not chosen one (nor sends Accept-Language), and the demo's.
+LANGUAGE_CODE = env_str("IMBUTO_LANGUAGE", "en", choices=("en", "it"))
+# Names in English, translated by Django's own catalogue (the switcher shows each in its own language).
+LANGUAGES = [("en", gettext_noop("English")), ("it", gettext_noop("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("IMBUTO_TIME_ZONE", "Europe/Rome")
 if TIME_ZONE not in zoneinfo.available_timezones():

@@ -28,7 +28,7 @@ def test_suspect_to_lead_to_mql(api_as, rep, rep_lead):
 def test_an_illegal_move_is_409_and_changes_nothing(api_as, rep, rep_lead, target):
     before = history_of(rep_lead).count()
     err = assert_error(_move(api_as(rep), rep_lead, to=target), 409, "invalid_transition", "to")
-    assert "suspect" in err["message"] and "Allowed" in err["message"]
+    assert "Suspect" in err["message"] and "Allowed" in err["message"]
     rep_lead.refresh_from_db()
     assert rep_lead.stage == "suspect" and history_of(rep_lead).count() == before
 

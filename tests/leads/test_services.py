@@ -28,7 +28,7 @@ def test_transitions_write_history_with_who_from_to_and_why(rep, rep_lead):
 
 
 def test_an_illegal_move_is_refused_and_changes_nothing(rep, rep_lead):
-    with pytest.raises(InvalidTransition, match="suspect to customer"):
+    with pytest.raises(InvalidTransition, match="Suspect to Customer"):
         services.lead_transition(actor=rep, lead=rep_lead, to="customer")
     rep_lead.refresh_from_db()
     assert rep_lead.stage == "suspect"

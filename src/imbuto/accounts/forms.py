@@ -19,7 +19,7 @@ def _team_field() -> forms.ModelChoiceField:
 
 
 def _language_choices() -> list[tuple[str, str]]:
-    return [("", _("— Language of the browser —")), *settings.LANGUAGES]
+    return [("", _("— Language of the browser —")), *((code, _(name)) for code, name in settings.LANGUAGES)]
 
 
 class UserFilterForm(forms.Form):

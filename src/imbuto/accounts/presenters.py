@@ -39,7 +39,7 @@ def _value(field: str, value: Any, teams: dict[int, str]) -> str:
     if field == "team":
         return teams.get(value, f"#{value}")
     if field == "language":
-        return dict(settings.LANGUAGES).get(value, value)
+        return _(dict(settings.LANGUAGES).get(value, value))
     if field == "is_active":
         return _("Active") if value else _("Deactivated")
     return str(value)
@@ -51,7 +51,7 @@ def history_rows(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
     teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
     return [{
         "at": e.at,
-        "actor": e.actor_label if e.actor_label != "system" else _("system"),
+        "actor": e.actor_label if e.actor_label != "system" else _("Imbuto (automatic)"),
         "label": ACTIONS.get(e.action, e.action),
         "changes": [(FIELDS.get(f, f), _value(f, old, teams), _value(f, new, teams))
                     for f, (old, new) in (e.changes or {}).items()],

@@ -120,7 +120,7 @@ def token_issue(*, user: User, name: str = "", expires_at: Any = None, actor: Ac
 def token_revoke(*, token_id: int, actor: Actor = None) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -44,8 +44,10 @@ def record(
     action: str,
     changes: Mapping[str, Sequence[Any]] | None = None,
     reason: str = "",
+    why: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> HistoryEntry:
+    """`reason` is what a person typed; `why` what the system says (core.explain.explanation)."""
     return HistoryEntry.objects.create(
         object_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -55,6 +57,8 @@ def record(
         at=timezone.now(),
         changes=jsonable_changes(changes),
         reason=reason,
+        reason_code=(why or {}).get("code", ""),
+        reason_params=(why or {}).get("params", {}),
         data=data or {},
     )
 
@@ -65,6 +69,7 @@ def record_many[M: models.Model](
     actor: Actor,
     action: str,
     reason: str = "",
+    why: dict[str, Any] | None = None,
     data_for: Callable[[M], dict[str, Any]] | None = None,
     changes_for: Callable[[M], Mapping[str, Sequence[Any]]] | None = None,
 ) -> int:
@@ -78,6 +83,7 @@ def record_many[M: models.Model](
             object_type=ct, object_id=obj.pk, action=action,
             actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor), at=now,
             changes=jsonable_changes(changes_for(obj) if changes_for else None), reason=reason,
+            reason_code=(why or {}).get("code", ""), reason_params=(why or {}).get("params", {}),
             data=data_for(obj) if data_for else {},
         ))
     HistoryEntry.objects.bulk_create(entries, batch_size=2000)

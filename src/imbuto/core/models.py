@@ -18,7 +18,10 @@ class HistoryEntry(models.Model):
     actor_label = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(db_index=True)
     changes = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True)  # what a person typed, shown as typed
+    # What the system wrote, as a code with parameters rendered in the reader's language (core.explain).
+    reason_code = models.CharField(max_length=60, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

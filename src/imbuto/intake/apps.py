@@ -7,11 +7,12 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
-        from . import receivers
+        from . import explanations, receivers
         from .indexing import register_edit_normaliser
         from .policies import register
 
         register()  # who may see intake's records (core.permissions)
+        explanations.register_all()  # the codes of what intake writes down (core.explain)
 
         register_edit_normaliser()  # person edits of a lead are normalised as intake normalises records
         receivers.connect()

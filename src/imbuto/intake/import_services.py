@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
@@ -32,7 +32,7 @@ from .importing.selectors import can_see_import
 from .models import ColumnMapping, ImportJob, ImportStatus
 from .tasks import enqueue_import
 
-NOT_ALLOWED = _lazy("You may not import leads.")
+NOT_ALLOWED = gettext_lazy("You may not import leads.")
 
 
 def _require(actor: Actor, job: ImportJob | None = None) -> None:

@@ -250,7 +250,10 @@ class ImportRowError(models.Model):
     row_number = models.PositiveIntegerField()
     field = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=10, choices=RowLevel.choices, default=RowLevel.ERROR)
-    message = models.CharField(max_length=500)
+    message = models.CharField(max_length=500)  # as written; shown only for rows without a code
+    # The message as a code (its English msgid) with parameters, rendered in the reader's language.
+    code = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     raw = models.TextField(blank=True)
 
     class Meta:

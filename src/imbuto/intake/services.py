@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.core import events, history, permissions
+from imbuto.core import events, explain, history, permissions
 from imbuto.core.errors import Conflict, InvalidTransition, ValidationFailed
 from imbuto.core.types import Actor
 from imbuto.leads.choices import Stage
@@ -82,14 +82,17 @@ def _lead_merge(*, actor: Actor, survivor_id: int, merged_id: int, reason: str, 
     _carry_keys(survivor, merged)
     merge = LeadMerge.objects.create(
         survivor=survivor, merged=merged, at=now, actor=_user(actor), automatic=automatic, score=score,
-        rule=rule or _("chosen by a person"), reason=reason,
+        rule=rule or "merge.chosen_by_person", reason=reason,  # codes (intake/explanations.py)
         filled_values={k: history.jsonable(v[1]) for k, v in filled.items()},
         differing_values={k: [history.jsonable(x) for x in v] for k, v in differing.items()},
     )
-    history.record(survivor, actor=actor, action="merged", reason=reason, changes=history_changes(filled),
+    why = explain.explanation(reason) if explain.is_known(reason) else None
+    reason = "" if why else reason
+    history.record(survivor, actor=actor, action="merged", reason=reason, why=why,
+                   changes=history_changes(filled),
                    data={"merged_lead": merged.pk, "merge": merge.pk, "differing": merge.differing_values,
                          "moved": moved})
-    history.record(merged, actor=actor, action="merged_into", reason=reason,
+    history.record(merged, actor=actor, action="merged_into", reason=reason, why=why,
                    changes={"merged_into": [None, survivor.pk]}, data={"merge": merge.pk})
     events.emit(LeadMerged(lead_ids=(survivor.pk,), merged_ids=(merged.pk,), merge_ids=(merge.pk,),
                            via="merge", actor_id=events.actor_id_of(actor)))
@@ -127,8 +130,8 @@ def duplicate_merge(*, actor: Actor, candidate: DuplicateCandidate,
     else:
         keep, other = choose_survivor(a, b)
     return _lead_merge(actor=actor, survivor_id=keep.pk, merged_id=other.pk, automatic=False,
-                       reason=_("possible duplicate confirmed"), score=candidate.score,
-                       rule="" if survivor is not None else _("further stage, then older lead, survives"))
+                       reason="merge.duplicate_confirmed", score=candidate.score,
+                       rule="" if survivor is not None else "merge.stage_then_older")
 
 
 def duplicate_dismiss(*, actor: Actor, candidate: DuplicateCandidate, reason: str = "") -> DuplicateCandidate:
@@ -222,8 +225,8 @@ def _lead_reengage(*, actor: Actor, lead: Lead, reason: str) -> Lead:
     from imbuto.leads.services import lead_transition
 
     previous = {"stage": lead.stage, "disposition_reason": lead.disposition_reason}
-    lead = lead_transition(actor=actor, lead=lead, to=Stage.LEAD,
-                           reason=reason or _("lost-opportunity re-engagement"))
+    lead = lead_transition(actor=actor, lead=lead, to=Stage.LEAD, reason=reason,
+                           why=None if reason else explain.explanation("intake.reengaged"))
     channel = Channel.objects.get(slug="lost-opportunity")
     if lead.channel_id != channel.pk:
         old = lead.channel_id

@@ -22,6 +22,7 @@ from imbuto.core.htmx import render_error
 from imbuto.core.permissions import can_import_leads
 
 from . import import_services
+from .explanations import message_text
 from .importing import columns, preview, reader, report
 from .importing.forms import UploadForm, field_label, mapping_choices
 from .importing.selectors import can_see_import, import_get, visible_imports
@@ -185,6 +186,7 @@ def _row_report(job: ImportJob) -> dict[str, Any] | None:
         return None
     counts = dict(job.row_errors.values_list("level").annotate(n=Count("id")).order_by())
     for line in lines:
+        line.text = message_text(line.code, line.params, line.message)  # in the reader's language
         try:
             line.field_label = field_label(line.field) if line.field else ""
         except FieldDoesNotExist:
@@ -197,7 +199,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
     total = job.created + job.merged + job.flagged + job.rejected
     percent = 100 if job.status == ImportStatus.DONE else (
         min(99, int(job.bytes_done * 100 / job.file_size)) if job.file_size else 0)
-    delimiter = {"\t": _("tab"), ",": _("comma"), ";": _("semicolon")}.get(job.delimiter, job.delimiter)
+    delimiter = reader.delimiter_name(job.delimiter)
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
     report_ = None if running else _row_report(job)  # polled every second while running: kept light
     return {"job": job, "percent": percent, "rows": total, "delimiter": delimiter, "running": running,

@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from imbuto.core import explain
 from imbuto.core.errors import DomainError, NotFound
 from imbuto.core.htmx import is_partial, render_error
 from imbuto.leads.models import Lead
 
 from . import selectors, services
+from .labels import field_name, match_reasons
 from .models import DuplicateCandidate, LeadMerge
 
 PAGE_SIZE = 25
@@ -32,6 +34,22 @@ COMPARED = [
     ("owner", gettext_lazy("Owner")), ("channel", gettext_lazy("Channel")),
     ("created_at", gettext_lazy("Created")),
 ]
+
+
+def _value(name: str, value: Any) -> Any:
+    """A stored value for people: a choice by its label, a language by its name, flags as sentences."""
+    from imbuto.leads.presenters import language_name
+    from imbuto.leads.timeline import CHOICES
+
+    if value in (None, ""):
+        return ""
+    if name in CHOICES:
+        return str(CHOICES[name].get(value, value))
+    if name == "language":
+        return language_name(str(value))
+    if name == "quality_flags" and isinstance(value, dict):
+        return "; ".join(f"{field_name(k)}: {explain.render(v)}" for k, v in value.items())
+    return value
 
 
 def _display(lead: Lead, name: str) -> Any:
@@ -54,7 +72,7 @@ def compare_rows(a: Lead, b: Lead) -> list[dict[str, Any]]:
 
 def _pair_context(pair: DuplicateCandidate) -> dict[str, Any]:
     return {"pair": pair, "rows": compare_rows(pair.lead, pair.candidate),
-            "reasons": sorted((pair.reasons or {}).items())}
+            "reasons": match_reasons(pair.reasons)}
 
 
 @login_required
@@ -129,12 +147,14 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         merge = selectors.merge_get(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    differing = [{"field": k, "kept": v[0] if isinstance(v, list) else v,
-                  "other": v[1] if isinstance(v, list) and len(v) > 1 else ""}
+    differing = [{"field": field_name(k), "kept": _value(k, v[0] if isinstance(v, list) else v),
+                  "other": _value(k, v[1] if isinstance(v, list) and len(v) > 1 else "")}
                  for k, v in sorted(merge.differing_values.items())]
     both = merge.survivor_visible and merge.merged_id
-    context = {"merge": merge, "differing": differing, "filled": sorted(merge.filled_values.items()),
-               "incoming": sorted(merge.incoming.items()),
+    context = {"merge": merge, "differing": differing,
+               "filled": [(field_name(k), _value(k, v)) for k, v in sorted(merge.filled_values.items())],
+               "incoming": [(field_name(k), _value(k, v)) for k, v in sorted(merge.incoming.items())],
+               "rule": explain.render(merge.rule), "reason": explain.render(merge.reason),
                "rows": compare_rows(merge.merge.survivor, merge.merge.merged) if both else []}
     return render(request, "intake/review/merge_detail.html", context)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
@@ -64,7 +65,7 @@ def matching_words(search: str | None, fields: tuple[str, ...]) -> Q:
 def _get[M: Model](user: Any, model: type[M], qs: QuerySet[M], pk: int) -> M:
     obj = permissions.restrict(user, qs).filter(pk=pk).first()
     if obj is None:
-        raise NotFound(f"No such {model._meta.verbose_name}.")
+        raise NotFound(_("No such %(thing)s.") % {"thing": model._meta.verbose_name})
     return obj
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import demo_data as D
 from . import lifecycle
 from .choices import DiscardReason, ParkReason, SizeBand, Stage, Timeframe
-from .demo_ids import phone, vat_id
+from .demo_ids import ascii_slug, phone, vat_id
 
 DEMO_PASSWORD = "imbuto-demo"
 DEMO_TEAMS = ("North", "South")
@@ -118,11 +116,7 @@ class Plan:
     leads: list[LeadPlan]
     legacy: list[dict[str, Any]]  # pre-existing customers: account values + "contacts" list
     campaigns: list[dict[str, Any]]
-
-
-def ascii_slug(text: str, sep: str = "") -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", sep, text).strip(sep)
+    language: str = "en"  # "it": the texts were turned into Italian (demo_italian.py)
 
 
 def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
@@ -354,7 +348,8 @@ def _lead(b: _Builder, i: int, orders: tuple[list[str], list[str]], by_channel: 
             changes["disposition_reason"] = [reason, new_reason]
         if new_parked != parked:
             changes["parked_until"] = [parked, new_parked]
-        why = new_note or new_reason or rng.choice(STEP_REASONS.get(to, ("",)))
+        # An exit's code is in the changes (named in the reader's language); only a note is quoted.
+        why = new_note if new_reason else rng.choice(STEP_REASONS.get(to, ("",)))
         actor = owner if owner and (to not in (Stage.LEAD, Stage.MQL) or rng.random() < 0.7) else "marta"
         steps.append(Step(at=at, actor=actor, to=to, reason=why, changes=changes))
         stage, reason, note, parked = to, new_reason, new_note, new_parked
@@ -385,8 +380,10 @@ def _lead(b: _Builder, i: int, orders: tuple[list[str], list[str]], by_channel: 
                     steps=steps, customer=stage == Stage.CUSTOMER)
 
 
-def build_plan(n: int, seed: int, now: dt.datetime, taken_emails: set[str] | None = None) -> Plan:
-    """The whole demo as plain records. Same seed -> same people, companies, channels and stages."""
+def build_plan(n: int, seed: int, now: dt.datetime, taken_emails: set[str] | None = None,
+               language: str = "en") -> Plan:
+    """The whole demo as plain records. Same seed -> same people, companies, channels and stages; in
+    Italian (`language="it"`) the campaigns, industries, job titles, teams and notes are Italian."""
     b = _Builder(seed, now, taken_emails or set())
     campaigns = b.campaigns()
     legacy = b.legacy(max(6, n // 25))
@@ -397,4 +394,10 @@ def build_plan(n: int, seed: int, now: dt.datetime, taken_emails: set[str] | Non
     b.rng.shuffle(channels)
     b.rng.shuffle(stages)
     leads = [_lead(b, i, (channels, stages), by_channel, len(legacy)) for i in range(n)]
-    return Plan(seed=seed, leads=leads, legacy=legacy, campaigns=campaigns)
+    plan = Plan(seed=seed, leads=leads, legacy=legacy, campaigns=campaigns)
+    if language == "it":
+        from .demo_italian import localise_plan
+
+        localise_plan(plan)
+        plan.language = "it"
+    return plan

@@ -7,7 +7,9 @@ every id the demo writes is one that stdnum (and therefore intake's normaliser) 
 from __future__ import annotations
 
 import random
+import re
 import string
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 
@@ -105,3 +107,8 @@ def phone(rng: random.Random, region: str, mobile: bool = True) -> str:
         if phonenumbers.is_valid_number(phonenumbers.parse(candidate)):
             return candidate
     return template
+
+
+def ascii_slug(text: str, sep: str = "") -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", sep, text).strip(sep)

@@ -38,7 +38,7 @@ NORMALIZED_FIELDS = ("first_name", "last_name", "email", "phone", "vat_id", "com
                      "size_band", "industry")
 
 
-def ensure_demo_users() -> dict[str, User]:
+def ensure_demo_users(language: str = "en") -> dict[str, User]:
     """The demo users, created through accounts.services.user_add when missing.
 
     They share one password hash: hashing is deliberately slow and the password is public anyway.
@@ -47,7 +47,11 @@ def ensure_demo_users() -> dict[str, User]:
     missing = [u for u in DEMO_USERS if u[0] not in existing]
     if missing:
         hashed = make_password(DEMO_PASSWORD)
+        from .demo_italian import TEAMS
+
         for username, role, team, first, last in missing:
+            if team and language == "it":
+                team = TEAMS.get(team, team)
             user = user_add(username=username, role=role, team=team, email=f"{username}@imbuto.example",
                             first_name=first, last_name=last)
             user.password = hashed
@@ -82,7 +86,7 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def load_plan(plan: Plan) -> dict[str, int]:
     """Write the plan; returns counts of what was created."""
-    users = ensure_demo_users()
+    users = ensure_demo_users(plan.language)
     reps = [users[u[0]] for u in DEMO_USERS if u[1] == "rep"]
     channels = {c.slug: c for c in Channel.objects.all()}
     campaigns = _campaigns(plan, channels, users.get("marta"))

@@ -48,6 +48,12 @@ def _shown(lead: Lead, name: str) -> Shown:
         return Shown(label, value, "url", href if href.startswith(("http://", "https://")) else "")
     if name in ("owner", "campaign"):
         return Shown(label, str(value) if value else None)
+    if name == "language" and value:
+        return Shown(label, language_name(value))
+    if name == "country" and value:
+        return Shown(label, country_name(value))
+    if name == "consent_channel" and value:
+        return Shown(label, consent_channel_name(value))
     return Shown(label, value, KINDS.get(name, "text"))
 
 
@@ -56,6 +62,44 @@ def _checked(lead: Lead, name: str) -> Shown:
     if name in (lead.quality_flags or {}) and not shown.empty:
         shown.flagged, shown.kind, shown.href = True, "text", ""
     return shown
+
+
+# How consent was given, named for people (the stored value is a short code or a channel's slug).
+CONSENT_CHANNELS = {"email": _("email"), "phone": _("phone"), "sms": _("text message"),
+                    "post": _("post"), "in-person": _("in person"), "web": _("website"),
+                    "form": _("web form"), "chat": _("website chat")}
+
+
+def language_name(code: str) -> str:
+    """"it" -> "italiano" to an Italian reader, "Italian" to an English one; unknown codes as stored."""
+    from django.utils.translation import get_language_info
+    from django.utils.translation import gettext as gettext_now
+
+    try:
+        return gettext_now(get_language_info(code)["name"])
+    except KeyError:
+        return code
+
+
+def country_name(code: str) -> str:
+    """"DE" -> "Germania" to an Italian reader, "Germany" to an English one (phonenumbers' names)."""
+    from django.utils.translation import get_language
+
+    try:
+        from phonenumbers.geocoder import _region_display_name
+    except ImportError:  # pragma: no cover - phonenumbers is a dependency
+        return code
+    lang = (get_language() or "en")[:2]
+    return _region_display_name(code.upper(), lang) or _region_display_name(code.upper(), "en") or code
+
+
+def consent_channel_name(value: str) -> str:
+    from .models import Channel
+
+    if value in CONSENT_CHANNELS:
+        return str(CONSENT_CHANNELS[value])
+    channel = Channel.objects.filter(slug=value).first()
+    return channel.display_name if channel else value
 
 
 def lead_groups(lead: Lead) -> list[Group]:

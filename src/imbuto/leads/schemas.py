@@ -370,12 +370,21 @@ class HistoryOut(Schema):
     actor: int | None
     actor_username: str
     changes: dict[str, list[Any]] = Field(description="field: [from, to]")
-    reason: str
+    reason: str = Field(description="What the person who made the change typed, as typed.")
+    reason_code: str = Field(description="What the system noted, as a code (empty if nothing).")
+    reason_params: dict[str, Any] = Field(description="The values the note is made of.")
+    note: str = Field(description="The system's note in the request's language (Accept-Language).")
     data: dict[str, Any]
 
     @staticmethod
     def resolve_actor(obj: Any) -> int | None:
         return obj.actor_id
+
+    @staticmethod
+    def resolve_note(obj: Any) -> str:
+        from imbuto.core import explain
+
+        return explain.render(obj.reason_code, obj.reason_params or {})
 
     @staticmethod
     def resolve_actor_username(obj: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
@@ -133,10 +134,10 @@ def lead_get(user: Any, lead_id: int, action: str = "view") -> Lead:
         .filter(pk=lead_id).first()
     )
     if lead is None:
-        raise NotFound("No such lead.")
+        raise NotFound(_("No such lead."))
     if not permissions.can(user, "view", lead):
         permissions.audit_denial(user, "view", "leads.lead", lead_id)
-        raise NotFound("No such lead.")
+        raise NotFound(_("No such lead."))
     if action != "view":
         permissions.require(user, action, lead)
     return lead

@@ -159,16 +159,21 @@ def _lead_update(*, actor: Actor, lead: Lead, values: dict[str, Any], reason: st
 
 def lead_transition(
     *, actor: Actor, lead: Lead, to: str, reason: str = "", note: str = "",
-    parked_until: dt.date | None = None
+    parked_until: dt.date | None = None, why: dict[str, Any] | None = None,
 ) -> Lead:
     """Move a lead to another lifecycle stage, refusing moves the rules do not allow.
 
     `reason` is a reason code (or free text, kept as the note of reason "other"); `note` is what the
-    person typed besides the code, kept whatever the code, so no typed word is lost.
+    person typed besides the code, kept whatever the code, so no typed word is lost; `why` a note of
+    the system (core.explain), e.g. a scoring threshold.
     """
     permissions.require(actor, "change", lead)
     return _lead_transition(actor=actor, lead=lead, to=to, reason=reason, note=note,
-                            parked_until=parked_until)
+                            parked_until=parked_until, why=why)
+
+
+def _stage_name(code: str) -> str:
+    return str(Stage(code).label) if code in Stage.values else code
 
 
 def _disposition(reason: str, note: str, choices: Any, stage: str) -> tuple[str, str]:
@@ -186,7 +191,8 @@ def _disposition(reason: str, note: str, choices: Any, stage: str) -> tuple[str,
 
 @transaction.atomic
 def _lead_transition(
-    *, actor: Actor, lead: Lead, to: str, reason: str, note: str, parked_until: dt.date | None
+    *, actor: Actor, lead: Lead, to: str, reason: str, note: str, parked_until: dt.date | None,
+    why: dict[str, Any] | None = None,
 ) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if to not in Stage.values:
@@ -195,8 +201,8 @@ def _lead_transition(
     if lead.merged_into_id:
         raise InvalidTransition(_("This lead was merged into another one; work that lead instead."))
     if not lifecycle.is_allowed(lead.stage, to):
-        allowed = ", ".join(lifecycle.allowed_targets(lead.stage)) or _("none")
-        names = {"from": lead.stage, "to": to, "allowed": allowed}
+        allowed = ", ".join(map(_stage_name, lifecycle.allowed_targets(lead.stage))) or _("none")
+        names = {"from": _stage_name(lead.stage), "to": _stage_name(to), "allowed": allowed}
         raise InvalidTransition(
             _("A lead cannot move from %(from)s to %(to)s. Allowed from %(from)s: %(allowed)s.") % names,
             fields={"to": [_("Not allowed from %(from)s.") % names]},
@@ -209,7 +215,7 @@ def _lead_transition(
         lead.disposition_reason, lead.disposition_note, lead.parked_until = code, said, None
     elif to == Stage.PARKED:
         if parked_until is None:
-            raise ValidationFailed(_("Parking a lead needs a revisit date (parked_until)."),
+            raise ValidationFailed(_("Parking a lead needs a revisit date."),
                                    fields={"parked_until": [_("Required when parking.")]})
         if parked_until <= timezone.localdate():
             raise ValidationFailed(_("The revisit date must be in the future."),
@@ -225,7 +231,7 @@ def _lead_transition(
     lead.save()
     changes = {k: (v, getattr(lead, k)) for k, v in old.items() if v != getattr(lead, k)} | linked
     # The code is in the changes (rendered by its label); the history's reason is the person's words.
-    history.record(lead, actor=actor, action="transition", changes=changes, reason=said)
+    history.record(lead, actor=actor, action="transition", changes=changes, reason=said, why=why)
     events.emit(lead_events.LeadStageChanged(lead_ids=(lead.pk,), from_stage=old["stage"], to_stage=to,
                                              actor_id=events.actor_id_of(actor)))
     return lead

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from imbuto.accounts.models import Team, User
+from imbuto.core import explain
 from imbuto.core.history import history_of
 
 from .choices import DiscardReason, LawfulBasis, ParkReason, SizeBand, Stage, Temperature, Timeframe
@@ -60,7 +62,8 @@ class Entry:
     actor: str
     action: str
     action_label: str
-    reason: str
+    reason: str                # what a person typed, as typed
+    note: str = ""             # what the system wrote, in the reader's language
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -149,8 +152,30 @@ def timeline_for(lead: Lead, user: Any) -> list[Entry]:
             if isinstance(pair, list | tuple) and len(pair) == 2
         ]
         changes.sort(key=lambda c: c.field != "stage")
-        label = ACTIONS.get(row.action) or row.action.replace("_", " ").capitalize()
-        actor = str(row.actor) if row.actor_id and row.actor else row.actor_label or "system"
+        label = ACTIONS.get(row.action) or _("Changed")
+        actor = str(row.actor) if row.actor_id and row.actor else _actor_label(row.actor_label)
+        reason, note = row.reason, explain.render(row.reason_code, row.reason_params or {})
+        if reason in CHOICES["disposition_reason"]:
+            reason = ""  # older rows quoted the reason's code: the changes name it in words
+        if not note and (legacy := _legacy_note(reason)):
+            reason, note = "", legacy
         entries.append(Entry(at=row.at, actor=actor, action=row.action, action_label=str(label),
-                             reason=_reason(row.reason), changes=changes))
+                             reason=_reason(reason), note=note, changes=changes))
     return entries
+
+
+def _actor_label(label: str) -> str:
+    """A deleted user keeps their name; the system itself is named in the reader's language."""
+    return str(_("Imbuto (automatic)")) if label in ("", "system") else label
+
+
+LEGACY_INTAKE = re.compile(r"^intake: (\w+)(?: \((.*)\))?$")
+
+
+def _legacy_note(reason: str) -> str:
+    """Notes the system wrote as English text before it stored codes (core.explain)."""
+    if m := LEGACY_INTAKE.match(reason or ""):
+        return explain.render("intake.received", {"source": m.group(1)})
+    if explain.is_known(reason):
+        return explain.render(reason, {})
+    return ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from imbuto.core.errors import NotFound
 
@@ -32,11 +33,11 @@ def webforms(user: Any) -> list[WebForm]:
 
 def webform(user: Any, pk: int) -> WebForm:
     if not services.may_manage_forms(user):
-        raise NotFound("No such form.")
+        raise NotFound(_("No such form."))
     try:
         return WebForm.objects.select_related("channel", "campaign").get(pk=pk)
     except WebForm.DoesNotExist as exc:
-        raise NotFound("No such form.") from exc
+        raise NotFound(_("No such form.")) from exc
 
 
 def public_webform(key: str) -> WebForm | None:
@@ -61,11 +62,11 @@ def chat_sessions(user: Any, *, show: str = "live") -> QuerySet[ChatSession]:
 
 def chat_session(user: Any, public_id: Any) -> ChatSession:
     if not services.may_view_chats(user):
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     try:
         return ChatSession.objects.select_related("agent", "lead").get(public_id=public_id)
     except (ChatSession.DoesNotExist, ValueError) as exc:
-        raise NotFound("No such conversation.") from exc
+        raise NotFound(_("No such conversation.")) from exc
 
 
 def visitor_session(public_id: Any) -> ChatSession:
@@ -73,7 +74,7 @@ def visitor_session(public_id: Any) -> ChatSession:
     try:
         return ChatSession.objects.get(public_id=public_id)
     except (ChatSession.DoesNotExist, ValueError) as exc:
-        raise NotFound("No such conversation.") from exc
+        raise NotFound(_("No such conversation.")) from exc
 
 
 def messages_after(session: ChatSession, after: int = 0, *, limit: int = 200) -> list[ChatMessage]:

@@ -8,6 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from imbuto.core import explain
+
+from ..explanations import flag_code
 from .columns import ColumnPlan, is_header_again
 from .reader import Row
 
@@ -34,6 +37,16 @@ class ReportLine:
     message: str
     raw: str = ""
     rejected: bool = True
+
+    @property
+    def code(self) -> str:
+        """The message's code and parameters, stored so each reader gets it in their language."""
+        return explain.parts(self.message)[0] or flag_code(self.message)[0]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        code, params = explain.parts(self.message)
+        return params if code else flag_code(self.message)[1]
 
     @property
     def level(self) -> str:
@@ -94,7 +107,7 @@ def _lines(number: int, messages: dict[str, list[str]], raw: str, *, rejected: b
     out = []
     for name, texts in messages.items():
         for text in texts:
-            out.append(ReportLine(number, "" if name == "__all__" else name, text[:500], raw, rejected))
+            out.append(ReportLine(number, "" if name == "__all__" else name, text, raw, rejected))
     return out
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from imbuto.core.explain import coded
 from imbuto.leads import fields as lead_fields
 
 from ..normalize import normalize_country
@@ -105,15 +107,16 @@ class ColumnPlan:
                     continue
                 if len(value) > MAX_CELL_CHARS:
                     errors.setdefault(name, []).append(
-                        _("Column “%(col)s” holds %(n)s characters; at most %(max)s are accepted.")
-                        % {"col": self.columns[index].header, "n": f"{len(value):,}",
-                           "max": f"{MAX_CELL_CHARS:,}"})
+                        coded(gettext_noop(
+                            "Column “%(col)s” holds %(n)s characters; at most %(max)s are accepted."),
+                              col=self.columns[index].header, n=len(value), max=MAX_CELL_CHARS))
                     break
                 if value[0] in _FORMULA_CHARS and not _NUMBERISH.match(value):
                     value = "'" + value
                     warnings.setdefault(name, []).append(
-                        _("Column “%(col)s” starts like a spreadsheet formula; stored with a leading "
-                          "apostrophe so it can never run.") % {"col": self.columns[index].header})
+                        coded(gettext_noop("Column “%(col)s” starts like a spreadsheet formula; stored with "
+                                           "a leading apostrophe so it can never run."),
+                              col=self.columns[index].header))
                 record[name] = value
                 break
         if FULL_NAME in record:

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from imbuto.core.explain import coded
 
 SAMPLE_BYTES = 64 * 1024
 MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer physical line is reported, never held in memory whole
@@ -70,7 +73,13 @@ class FileInfo:
 
     @property
     def delimiter_label(self) -> str:
-        return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(self.delimiter, self.delimiter)
+        return delimiter_name(self.delimiter)
+
+
+def delimiter_name(delimiter: str) -> str:
+    """The column separator named in the reader's language ("semicolon", "punto e virgola")."""
+    names = {"\t": _("tab"), ",": _("comma"), ";": _("semicolon"), "|": _("vertical bar")}
+    return str(names.get(delimiter, delimiter))
 
 
 # -- encodings ---------------------------------------------------------------------------------------
@@ -288,23 +297,25 @@ def iter_rows(path: str | Path, info: FileInfo, *, skip: int = 0, offset: int | 
             except StopIteration:
                 return
             except csv.Error as exc:
-                cells, problems = [], (_("This row cannot be read as CSV (%(error)s).") % {"error": exc},)
+                cells, problems = [], (coded(gettext_noop("This row cannot be read as CSV (%(error)s)."),
+                                             error=str(exc)),)
             number += 1
             if to_skip:
                 to_skip -= 1
                 continue
             notes: tuple[str, ...] = ()
             if lines.overlong:
-                problems += (_("This row is longer than %(mb)s MB or contains binary data.")
-                             % {"mb": MAX_LINE_BYTES // 2**20},)
+                problems += (coded(gettext_noop("This row is longer than %(mb)s MB or contains binary data."),
+                                   mb=MAX_LINE_BYTES // 2**20),)
                 if any(OVERLONG in cell for cell in cells):  # the line was never read: say so, in words
                     cells = [_("(not shown: longer than %(mb)s MB)") % {"mb": MAX_LINE_BYTES // 2**20}]
             elif cells and len(cells) != len(info.header):
                 problems += _ragged(cells, len(info.header))
             if not problems and lines.repaired:
-                notes = (_("Some characters were not valid %(encoding)s and were read as Windows-1252.")
-                         % {"encoding": info.encoding},) if info.encoding == "utf-8" else (
-                    _("Some bytes could not be decoded and were replaced."),)
+                utf8 = info.encoding == "utf-8"
+                notes = (coded(gettext_noop("Some characters were not valid %(encoding)s and were read as "
+                                  "Windows-1252."), encoding=info.encoding_label),) if utf8 else (
+                    coded(gettext_noop("Some bytes could not be decoded and were replaced.")),)
             yield Row(number, cells, problems, notes, lines.offset)
 
 
@@ -314,12 +325,12 @@ def _ragged(cells: list[str], width: int) -> tuple[str, ...]:
         if not any(c.strip() for c in cells[width:]):
             del cells[width:]  # trailing delimiters are harmless
             return ()
-        return (_("This row has %(n)s values but the header has %(width)s columns.")
-                % {"n": len(cells), "width": width},)
+        return (coded(gettext_noop("This row has %(n)s values but the header has %(width)s columns."),
+                n=len(cells), width=width),)
     if not any(c.strip() for c in cells):
         return ()
-    return (_("This row has %(n)s values but the header has %(width)s columns.")
-            % {"n": len(cells), "width": width},)
+    return (coded(gettext_noop("This row has %(n)s values but the header has %(width)s columns."),
+            n=len(cells), width=width),)
 
 
 # -- XLSX ---------------------------------------------------------------------------------------------

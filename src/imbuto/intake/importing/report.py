@@ -30,14 +30,30 @@ def report_rows(lines: Iterable[tuple[Any, ...]]) -> Iterator[list[str]]:
 
 def stream_job_report(job: ImportJob, language: str | None = None) -> Iterator[str]:
     """CSV text of a job's report, row by row (for a StreamingHttpResponse), in the reader's language
-    and the separator their Excel expects (core.tabular)."""
+    and the separator their Excel expects (core.tabular). Messages stored as codes are rendered here."""
+    from ..explanations import message_text
+
     language = language or translation.get_language() or "en"
     lines = (job.row_errors.order_by("row_number", "id")
-             .values_list("row_number", "field", "message", "raw", "level"))
-    with translation.override(language):
-        rows = report_rows(lines.iterator(chunk_size=2000))
-        header = next(rows)
-        yield from tabular.csv_lines(header, rows, language=language)
+             .values_list("row_number", "field", "message", "raw", "level", "code", "params"))
+
+    def texts() -> Iterator[tuple[Any, ...]]:
+        for row, field, message, raw, level, code, params in lines.iterator(chunk_size=2000):
+            yield row, field, message_text(code, params, message), raw, level
+
+    def in_language(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+        # Each row is made under the reader's language, which is never held across a yield: the
+        # thread that consumes this stream keeps its own language between rows.
+        while True:
+            with translation.override(language):
+                row = next(rows, None)
+            if row is None:
+                return
+            yield row
+
+    rows = in_language(report_rows(texts()))
+    header = next(rows)
+    yield from tabular.csv_lines(header, rows, language=language)
 
 
 def write_job_report(job: ImportJob, out: IO[str]) -> int:

@@ -212,7 +212,8 @@ def _job_run(job: ImportJob, *, actor: Actor, path: str | Path | None,
                 result = tally(chunk, results, plan)
                 ImportRowError.objects.bulk_create(
                     [ImportRowError(job_id=job.pk, row_number=line.row, field=line.field[:100],
-                                    level=line.level, message=line.message, raw=line.raw)
+                                    level=line.level, message=line.message[:500], raw=line.raw,
+                                    code=line.code, params=line.params)
                      for line in result.lines],
                     batch_size=1000)
                 ImportJob.objects.filter(pk=job.pk).update(**{k: F(k) + v for k, v in result.counts.items()})

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from imbuto.core import jsonbody
+from imbuto.core.explain import coded
 from imbuto.leads import fields as lead_fields
 from imbuto.leads.parsing import parse_when
 
@@ -84,38 +85,40 @@ def _safe_payload(value: Any) -> Any:
 def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
     """(checked record, None) or (None, errors by field)."""
     if not isinstance(raw, dict):
-        return None, {"__all__": [_("A record must be an object of lead fields.")]}
+        return None, {"__all__": [coded(gettext_noop("A record must be an object of lead fields."))]}
     if jsonbody.too_deep(raw):
-        return None, {"__all__": [jsonbody.too_deep_message()]}
+        return None, {"__all__": [coded(gettext_noop("Nested more than %(n)d levels deep."),
+                                        n=jsonbody.MAX_STORED_DEPTH)]}
     errors: dict[str, list[str]] = {}
     out = Checked(payload=_safe_payload(raw))
     for name, value in raw.items():
         key = clean_text(str(name))
         if key not in ALLOWED:
-            errors.setdefault(key[:100], []).append(_("Unknown field."))
+            errors.setdefault(key[:100], []).append(coded(gettext_noop("Unknown field.")))
             continue
         if key == "campaign" and isinstance(value, int) and not isinstance(value, bool):
             if not 0 < value < 2**63:
-                errors.setdefault(key, []).append(_("Not a campaign id."))
+                errors.setdefault(key, []).append(coded(gettext_noop("Not a campaign id.")))
             else:
                 out.refs["campaign"] = value
             continue
         text = as_text(value)
         if text is None:
-            errors.setdefault(key, []).append(_("Must be text, a number or null."))
+            errors.setdefault(key, []).append(coded(gettext_noop("Must be text, a number or null.")))
             continue
         if not text:
             continue
         limit = PAYLOAD_FIELDS.get(key) or MAX_LENGTHS.get(key, 100)
         if len(text) > limit:
             errors.setdefault(key, []).append(
-                _("At most %(limit)d characters (got %(got)d).") % {"limit": limit, "got": len(text)})
+                coded(gettext_noop("At most %(limit)d characters (got %(got)d)."), limit=limit,
+                      got=len(text)))
             continue
         if key in CHOICE_FIELDS:
             if text not in CHOICE_FIELDS[key]:
                 errors.setdefault(key, []).append(
-                    _("Unknown value %(value)r; use one of: %(choices)s.")
-                    % {"value": text[:40], "choices": ", ".join(CHOICE_FIELDS[key])})
+                    coded(gettext_noop("Unknown value %(value)r; use one of: %(choices)s."),
+                          value=text[:40], choices=", ".join(CHOICE_FIELDS[key])))
             else:
                 out.extra[key] = text
         elif key in REF_FIELDS:
@@ -123,7 +126,7 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
         elif key in DATE_FIELDS:
             parsed = parse_when(text)
             if parsed is None:
-                errors.setdefault(key, []).append(_("Not an ISO 8601 date or date-time."))
+                errors.setdefault(key, []).append(coded(gettext_noop("Not an ISO 8601 date or date-time.")))
             else:
                 out.consent_at = parsed
         elif key in PAYLOAD_FIELDS:
@@ -131,5 +134,6 @@ def check_record(raw: Any) -> tuple[Checked | None, dict[str, list[str]]]:
         else:
             out.values[key] = text
     if not errors and not any(out.values.get(f) for f in IDENTITY):
-        errors["__all__"] = [_("A record needs some identity: a name, an email, a phone or a company.")]
+        errors["__all__"] = [coded(gettext_noop(
+            "A record needs some identity: a name, an email, a phone or a company."))]
     return (None, errors) if errors else (out, {})

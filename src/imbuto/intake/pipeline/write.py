@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from imbuto.core import events, history
+from imbuto.core import events, explain, history
 from imbuto.core.models import HistoryEntry
 from imbuto.core.types import Actor
 from imbuto.leads.events import LeadCreated, LeadMerged
@@ -125,7 +125,7 @@ def _merges(items: list[Item], sources: list[int], actor: Actor, now: Any) -> li
         rows.append(LeadMerge(
             survivor_id=item.lead.pk, merged=None, source_id=src, at=now, automatic=True,
             actor=actor if getattr(actor, "pk", None) else None, score=item.score,
-            rule="incoming record folded into the matching lead", incoming=_jsonable(item.values),
+            rule="merge.incoming_folded", incoming=_jsonable(item.values),
             filled_values={k: history.jsonable(v[1]) for k, v in item.filled.items()},
             differing_values={k: [history.jsonable(x) for x in v] for k, v in item.differing.items()},
         ))
@@ -178,10 +178,10 @@ def _duplicates(items: list[Item], now: Any) -> None:
 
 
 HISTORY_COLUMNS = ("object_type_id", "object_id", "action", "actor_id", "actor_label", "at", "changes",
-                   "reason", "data")
+                   "reason", "reason_code", "reason_params", "data")
 
 
-def _record_many(leads: list[Lead], *, actor: Actor, action: str, reason: str, now: Any,
+def _record_many(leads: list[Lead], *, actor: Actor, action: str, why: dict[str, Any], now: Any,
                  changes_for: Any, data_for: Any) -> None:
     """The entries core.history.record writes, one per lead, through the pipeline's plain insert
     (the ORM's bulk_create costs about as much as the rest of the write steps together)."""
@@ -191,16 +191,18 @@ def _record_many(leads: list[Lead], *, actor: Actor, action: str, reason: str, n
     actor_id, label = getattr(actor, "pk", None), history.actor_label(actor)
     rows = [(ct, lead.pk, action, actor_id, label, now,
              history.jsonable_changes(changes_for(lead)),
-             reason, data_for(lead)) for lead in leads]
+             "", why["code"], why["params"], data_for(lead)) for lead in leads]
     bulk.insert_rows(HistoryEntry, HISTORY_COLUMNS, rows)
 
 
 def _history(items: list[Item], new_leads: list[Lead], merges: list[LeadMerge], *, actor: Actor,
              source: SourceRef, now: Any) -> None:
-    reason = f"intake: {source.kind}" + (f" ({source.reference})" if source.reference else "")
+    # A note in the reader's language, never "intake: import (file.csv)" (core.explain).
+    why = (explain.explanation("intake.received_file", source=source.kind, file=source.file_name)
+           if source.file_name else explain.explanation("intake.received", source=source.kind))
     flagged = {item.lead.pk: item for item in items if item.action == "flag" and item.flag_target}
     _record_many(
-        new_leads, actor=actor, action="created", reason=reason, now=now,
+        new_leads, actor=actor, action="created", why=why, now=now,
         changes_for=lambda lead: {"stage": [None, lead.stage]},
         data_for=lambda lead: {"source": source.kind, "channel": lead.channel_id,
                                "campaign": lead.campaign_id, "file_name": source.file_name or None,
@@ -225,5 +227,5 @@ def _history(items: list[Item], new_leads: list[Lead], merges: list[LeadMerge], 
         return {"automatic": True, "source": source.kind, "merges": [
             {"merge": m.pk, "score": m.score, "differing": m.differing_values} for _, m in by_lead[lead.pk]]}
 
-    _record_many(survivors, actor=actor, action="merged", reason=reason, now=now, changes_for=changes_for,
+    _record_many(survivors, actor=actor, action="merged", why=why, now=now, changes_for=changes_for,
                  data_for=data_for)

@@ -74,3 +74,19 @@ def duplicates_open(context: template.Context) -> int:
     """How many pairs wait for the current user's review (for a badge)."""
     user = _user(context)
     return selectors.duplicate_count(user) if user is not None else 0
+
+
+@register.filter
+def lead_field_name(name: str) -> str:
+    """`{{ "first_name"|lead_field_name }}` -> "Nome": a field's label, never its code."""
+    from ..labels import field_name
+
+    return field_name(name)
+
+
+@register.filter
+def quality_flag(value: Any) -> str:
+    """A stored quality flag in the reader's language (intake.explanations)."""
+    from ..explanations import flag_text
+
+    return flag_text(value)

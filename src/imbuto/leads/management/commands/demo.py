@@ -10,6 +10,7 @@ import argparse
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
@@ -39,13 +40,17 @@ class Command(BaseCommand):
                             help=f"how many leads (1..{MAX_LEADS:,}; default 300)")
         parser.add_argument("--seed", type=int, default=42, metavar="S",
                             help="random seed: the same seed gives the same data (default 42)")
+        parser.add_argument("--language", choices=("en", "it"), default=None,
+                            help="language of the demo's texts (campaigns, industries, job titles, teams, "
+                                 "notes); default: the instance's language (IMBUTO_LANGUAGE)")
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--if-empty", action="store_true",
                           help="load only when the database has no leads; otherwise do nothing")
         mode.add_argument("--add", action="store_true",
                           help="add another batch even though the database already has leads")
 
-    def handle(self, *args: Any, leads: int, seed: int, if_empty: bool, add: bool, **options: Any) -> None:
+    def handle(self, *args: Any, leads: int, seed: int, if_empty: bool, add: bool,
+               language: str | None = None, **options: Any) -> None:
         if Lead._meta.db_table not in connection.introspection.table_names():
             raise CommandError("The database has no tables yet: run `imbuto migrate` first.")
         existing = Lead.objects.count()
@@ -62,7 +67,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         batch_seed = seed if not existing else hash((seed, existing)) % 2**31
         taken = set(Lead.objects.exclude(email="").values_list("email", flat=True)) if existing else set()
-        plan = build_plan(leads, batch_seed, timezone.now().replace(microsecond=0), taken)
+        plan = build_plan(leads, batch_seed, timezone.now().replace(microsecond=0), taken,
+                          language=language or settings.LANGUAGE_CODE[:2])
         try:
             counts = load_plan(plan)
         except DomainError as exc:
