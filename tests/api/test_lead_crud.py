@@ -133,3 +133,19 @@ def test_a_new_lead_may_start_in_a_marketing_stage_but_not_later(api_as, admin):
     assert api_as(admin).post("/api/v1/leads", {"first_name": "M", "stage": "mql"}).json()["stage"] == "mql"
     assert_error(api_as(admin).post("/api/v1/leads", {"first_name": "C", "stage": "customer"}),
                  422, field="stage")
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("Italia", "IT"), ("germany", "DE"), ("fr", "FR")])
+def test_patch_reads_a_country_as_every_way_in_does(api_as, rep, rep_lead, typed, stored):
+    response = api_as(rep).patch(f"/api/v1/leads/{rep_lead.pk}", {"country": typed})
+    assert response.status_code == 200, response.content
+    assert response.json()["country"] == stored
+
+
+def test_patch_refuses_a_country_nobody_has_and_changes_nothing(api_as, rep, rep_lead):
+    before = rep_lead.country
+    err = assert_error(api_as(rep).patch(f"/api/v1/leads/{rep_lead.pk}", {"country": "Narnia", "city": "X"}),
+                       422, "validation_error", "country")
+    assert "narnia" in err["message"].lower()
+    rep_lead.refresh_from_db()
+    assert rep_lead.country == before and rep_lead.city != "X"

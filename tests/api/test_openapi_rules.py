@@ -86,7 +86,8 @@ def test_every_free_text_of_a_request_body_excludes_nul(spec):
 def test_list_parameters_state_orderings_cursors_dates_and_lists(spec):
     leads = params(spec, "/api/v1/leads")
     ordering = branches(leads["ordering"])[0]["enum"]
-    assert "-created_at" in ordering and "score" in ordering and len(ordering) == 12
+    assert "-created_at" in ordering and "score" in ordering and "-owner" in ordering
+    assert len(ordering) == 18 and all(f"-{o}" in ordering for o in ordering if o[0] != "-")
     for path in ("/api/v1/leads", "/api/v1/accounts", "/api/v1/contacts", "/api/v1/campaigns"):
         assert branches(params(spec, path)["cursor"])[0]["pattern"] == "^[A-Za-z0-9_-]*$", path
     assert [b["format"] for b in leads["created_after"]["anyOf"]] == ["date", "date-time"]

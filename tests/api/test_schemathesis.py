@@ -66,7 +66,7 @@ class World:
             "owner": admin.username, "channel": "web-form", "campaign": self.campaign.pk,
             "account": self.account.pk, "referrer_account": self.account.pk,
             "referrer_contact": self.contact.pk, "referrer_lead": self.leads[2].pk,
-            "team": rep.team_id,
+            "team": rep.team_id, "country": "Italia",  # which names are countries: a table, not a schema
         }
         self.path_refs = {"lead_id": self.leads[0].pk, "account_id": self.account.pk,
                           "contact_id": self.contact.pk, "campaign_id": self.campaign.pk,

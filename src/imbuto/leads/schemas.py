@@ -94,7 +94,9 @@ class LeadUpdateIn(Input):
     postal_code: str | None = text(Lead, "postal_code")
     city: str | None = text(Lead, "city")
     region: str | None = text(Lead, "region")
-    country: str | None = Field(None, pattern=COUNTRY, description="ISO 3166 alpha-2, e.g. IT")
+    country: str | None = Field(None, max_length=100, description=(
+        "ISO 3166 alpha-2 (IT) or the country's name in Italian or English (Italia, Germany), read as "
+        "every way in reads it; a name no country has is refused with 422"))
     channel: str | None = Field(None, max_length=50, description="Channel slug, see /channels")
     campaign: IdOrName | None = Field(None, description="Campaign id or exact name")
     utm_source: str | None = text(Lead, "utm_source")

@@ -123,7 +123,12 @@ def _lead_update(*, actor: Actor, lead: Lead, values: dict[str, Any], reason: st
         # Its values live on in the merge; a change belongs on the lead it was merged into.
         raise Conflict(_("This lead was merged into lead #%(id)s; change that lead instead.")
                        % {"id": lead.merged_into_id})
+    typed_country = values.get("country")
     values, flagged = _normalise_edit(lead, values)
+    if "country" in flagged:  # the column holds a code: a name no country has cannot be kept as typed
+        raise ValidationFailed(_("No country is called %(value)s: use its code (IT) or its name.")
+                               % {"value": typed_country},
+                               fields={"country": [_("Unknown country.")]})
     before = {f: getattr(lead, f) for f in EDITABLE}
     before_ovr = lead.temperature_overridden
     before_team = lead.team_id
