@@ -73,8 +73,10 @@ def test_start_greets_with_quick_replies_and_cors_for_allowed_sites():
     assert r["Access-Control-Allow-Origin"] == SITE
     session = ChatSession.objects.get(public_id=v.id)
     assert session.language == "en" and session.page_url.startswith(SITE) and len(session.ip_hash) == 32
-    other = Visitor(origin="https://evil.example")
-    assert "Access-Control-Allow-Origin" not in other.start()
+    refused = Visitor(origin="https://evil.example").start()  # told why, readable by that page only
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "origin_not_allowed"
+    assert "https://evil.example" in refused.json()["error"]["message"]
+    assert refused["Access-Control-Allow-Origin"] == "https://evil.example"
     pre = Client().options("/chat/sessions",
                            headers={"Origin": SITE, "Access-Control-Request-Method": "POST"})
     assert pre.status_code == 204 and pre["Access-Control-Allow-Origin"] == SITE

@@ -7,6 +7,7 @@ end; a rep takes the conversation over in the staff UI and the visitor sees the 
 
 import threading
 import time
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -66,7 +67,7 @@ def _fresh_counters():
 
 
 def page_for(browser, **kwargs):
-    context = browser.new_context(locale="en-US", **kwargs)
+    context = browser.new_context(**{"locale": "en-US", **kwargs})
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
@@ -186,4 +187,41 @@ def test_chat_widget_bot_to_lead_then_rep_takeover(live_server, host_site, brows
     assert not session.messages.filter(sender="bot", id__gt=session.messages.get(
         sender="agent").id).exists()
     rep_context.close()
+    context.close()
+
+
+def test_a_site_not_allowed_is_told_so_and_the_widgets_stop(live_server, host_site, browser, settings):
+    """Issue 10 item 14: no grey frame, no endless "retrying": the site's owner reads why, in Italian."""
+    settings.IMBUTO_CHAT_ALLOWED_ORIGINS = []
+    webform = WebForm.objects.create(name="Contatti", channel=Channel.objects.get(slug="web-form"),
+                                     allowed_origins="https://somewhere-else.example",
+                                     fields=[{"name": "email", "required": True}])
+    host_site.pages["/page"] = f"""<!doctype html><html lang="it"><body><h1>Negozio</h1>
+      <div data-imbuto-form="{webform.key}" data-lang="it"></div>
+      <iframe id="framed" src="{live_server.url}/f/{webform.key}?lang=it" width="400" height="200"></iframe>
+      <script src="{live_server.url}/f/embed.js" async></script>
+      <script src="{live_server.url}/chat/widget.js" data-imbuto-chat data-lang="it" async></script>
+      </body></html>"""
+    context, page = page_for(browser, locale="it-IT")
+    chat_requests = []
+    page.on("request", lambda r: chat_requests.append(r.url) if "/chat/sessions" in r.url else None)
+    page.goto(f"{host_site.origin}/page")
+    refused = page.locator(".imbuto-refused")
+    refused.wait_for()
+    assert host_site.origin in refused.inner_text() and "non può essere mostrato" in refused.inner_text()
+    frame = page.frame_locator("#framed")
+    frame.get_by_text("non può essere mostrato").wait_for()
+    assert frame.locator("form").count() == 0
+    page.click("[data-imbuto-chat-open]")
+    notice = page.locator(".notice.refused")
+    notice.wait_for()
+    assert host_site.origin in notice.inner_text() and "non è autorizzato" in notice.inner_text()
+    assert page.locator("#imbuto-chat-input").is_hidden()
+    sent = len(chat_requests)
+    page.wait_for_timeout(6000)  # more than two poll periods: nothing more is asked
+    assert len(chat_requests) == sent and sent <= 2  # the POST (and its preflight)
+    assert not ChatSession.objects.exists()
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "site-refused-it.png"), full_page=True)
     context.close()

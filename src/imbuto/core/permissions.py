@@ -190,6 +190,11 @@ def can_manage_users(user: Any) -> bool:
     return can(user, "change", "accounts.user")
 
 
+def can_manage_chat_sites(user: Any) -> bool:
+    """Which websites may show the chat widget: admins only (as the environment variable is theirs)."""
+    return can(user, "change", "intake.chatsettings")
+
+
 def can_work_unassigned_queue(user: Any) -> bool:
     """Admins and sales managers take or assign the leads nobody owns yet (until routing does)."""
     return role_of(user) in ("admin", "manager")

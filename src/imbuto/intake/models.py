@@ -373,3 +373,17 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral of lead {self.lead_id}"
+
+
+class ChatSettings(models.Model):
+    """The website chat's settings an admin edits in the UI: one row (pk 1). The sites listed here, with
+    those of IMBUTO_CHAT_ALLOWED_ORIGINS, may show the chat widget."""
+
+    allowed_origins = models.TextField(blank=True, help_text="One origin per line.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chat settings")
+
+    def __str__(self) -> str:
+        return "chat settings"

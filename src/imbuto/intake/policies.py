@@ -84,4 +84,5 @@ def register() -> None:
     permissions.register(m.WebForm, Roles({"*": CAMPAIGN_ROLES}))
     permissions.register(m.ChatSession, Roles({"view": ANY_ROLE, "*": ("admin", "manager", "rep")}))
     permissions.register(m.ChatMessage, Roles({"view": ANY_ROLE, "*": ("admin", "manager", "rep")}))
+    permissions.register(m.ChatSettings, Roles({"*": ("admin",)}))
     permissions.register(m.IdempotencyRecord, Policy())  # internal: never read through a person

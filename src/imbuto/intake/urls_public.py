@@ -17,6 +17,7 @@ urlpatterns = [
     path("forms/new/", views_public.form_edit, name="form_create"),
     path("forms/<int:pk>/", views_public.form_edit, name="form_edit"),
     path("chats/", views_chat.chat_list, name="chat_list"),
+    path("chats/sites/", views_chat.chat_sites, name="chat_sites"),
     path("chats/<uuid:public_id>/", views_chat.chat_detail, name="chat_detail"),
     path("chats/<uuid:public_id>/take-over", views_chat.chat_take_over, name="chat_take_over"),
     path("chats/<uuid:public_id>/send", views_chat.chat_send, name="chat_send"),

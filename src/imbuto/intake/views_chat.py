@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +21,7 @@ from imbuto.core.htmx import is_partial, render_error, render_page_or_partial
 from imbuto.leads.selectors import lead_ref, lead_refs
 
 from .capture import chatbot, cors, selectors, services, spam
+from .capture.staff_forms import ChatSitesForm
 from .models import ChatSession, ChatStatus
 from .views_public import serve_script
 
@@ -34,7 +35,26 @@ def _limit(scope: str, ident: str) -> spam.Limit:
 
 
 def _origins() -> list[str]:
-    return cors.parse_origins(getattr(settings, "IMBUTO_CHAT_ALLOWED_ORIGINS", []))
+    return selectors.chat_allowed_origins()
+
+
+def _refused(request: HttpRequest) -> JsonResponse | None:
+    """A page on a site not allowed to show the chat: 403 `origin_not_allowed`, readable by that page
+    (its Origin is echoed on this answer only) so the widget says why and stops retrying."""
+    origin = cors.refused_origin(request, _origins())
+    if origin is None:
+        return None
+    response = JsonResponse({"error": {"code": "origin_not_allowed", "fields": {}, "message": _(
+        "This website (%(origin)s) may not show the Imbuto chat. An Imbuto admin can allow it under "
+        "Chats, Allowed sites.") % {"origin": origin[:200]}}}, status=403)
+    response["Cache-Control"] = "no-store"
+    return cors.apply(response, origin)
+
+
+def _preflight(request: HttpRequest, methods: str) -> HttpResponse:
+    """Any site's preflight passes, so that a refused site's page reads the 403 that says why; the
+    request itself is refused (`_refused`), which is where the rule is kept."""
+    return cors.preflight(request, ["*"], methods=methods)
 
 
 def _json(request: HttpRequest, body: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -108,7 +128,9 @@ def _rate_limited(request: HttpRequest, limits: list[spam.Limit]) -> JsonRespons
 def chat_start(request: HttpRequest) -> HttpResponse:
     """POST {page_url, language} -> a new conversation with the bot's greeting (201)."""
     if request.method == "OPTIONS":
-        return cors.preflight(request, _origins(), methods="POST, OPTIONS")
+        return _preflight(request, "POST, OPTIONS")
+    if refused := _refused(request):
+        return refused
     try:
         data = _body(request)
     except BodyTooLarge:
@@ -130,7 +152,9 @@ def chat_messages(request: HttpRequest, public_id: str) -> HttpResponse:
     """GET ?after=<id>: new messages (the widget polls); POST {text, value, after}: the visitor
     writes and gets the bot's answer in the same response."""
     if request.method == "OPTIONS":
-        return cors.preflight(request, _origins(), methods="GET, POST, OPTIONS")
+        return _preflight(request, "GET, POST, OPTIONS")
+    if refused := _refused(request):
+        return refused
     ident = spam.ip_hash(spam.client_ip(request))
     try:
         if request.method == "GET":
@@ -165,7 +189,8 @@ def chat_list(request: HttpRequest) -> HttpResponse:
     refs = lead_refs(request.user, [s.lead_id for s in sessions], names=False)
     for session in sessions:  # a conversation links to its lead only for who may open that lead
         session.lead_ref = refs.get(session.lead_id)
-    context = {"sessions": sessions, "show": show}
+    context = {"sessions": sessions, "show": show,
+               "can_manage_sites": services.may_manage_chat_sites(request.user)}
     return render_page_or_partial(request, "intake/capture/chat_list.html", context, partial="sessions")
 
 
@@ -242,3 +267,24 @@ def chat_send(request: HttpRequest, public_id: str) -> HttpResponse:
 def chat_close(request: HttpRequest, public_id: str) -> HttpResponse:
     return _staff_action(request, public_id, "close")
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_sites(request: HttpRequest) -> HttpResponse:
+    """Admins list the websites that may show the chat widget (as forms list theirs)."""
+    if not services.may_manage_chat_sites(request.user):
+        return render_error(request, status=403,
+                            message=_("Only admins choose the sites that show the chat."))
+    current = services.chat_settings()
+    form = ChatSitesForm(request.POST or None, initial={"allowed_origins": current.allowed_origins})
+    if request.method == "POST" and form.is_valid():
+        services.chat_sites_save(actor=request.user, allowed_origins=form.cleaned_data["allowed_origins"])
+        messages.success(request, _("Changes saved."))
+        return redirect("intake:chat_sites")
+    context = {
+        "form": form,
+        "from_environment": cors.parse_origins(getattr(settings, "IMBUTO_CHAT_ALLOWED_ORIGINS", [])),
+        "script_url": request.build_absolute_uri(reverse("intake:chat_widget_js")),
+    }
+    return render(request, "intake/capture/chat_sites.html", context, status=422 if form.errors else 200)

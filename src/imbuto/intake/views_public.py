@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -172,6 +173,35 @@ def _submit(request: HttpRequest, webform: WebForm) -> HttpResponse:
     return _success(request, webform, lang)
 
 
+def _refused_site(request: HttpRequest, origins: list[str]) -> str | None:
+    """The site about to show this form without being on its list: the embed script's Origin, or the
+    framing page (a browser's `Sec-Fetch-Dest: iframe` request names it in its Referer). Without
+    either, nothing is known and the Content-Security-Policy alone keeps the form out of a frame."""
+    if public_forms.wants_json(request):
+        return cors.refused_origin(request, origins)
+    if request.headers.get("Sec-Fetch-Dest") != "iframe" or "*" in origins:
+        return None
+    site = cors.normalise_origin(request.headers.get("Referer", ""))
+    if not site or site in origins or urlsplit(site).netloc == request.get_host().lower():
+        return None
+    return site
+
+
+def _refusal(request: HttpRequest, webform: WebForm, site: str) -> HttpResponse:
+    """403 the refused site can show: JSON its script reads (Origin echoed on this answer only), or a
+    page any frame may show, since it holds no form to trick anyone into sending."""
+    message = _("This form may not be shown on %(site)s. An Imbuto admin or marketer can add the site "
+                "to the form's allowed sites.") % {"site": site[:200]}
+    if public_forms.wants_json(request):
+        return cors.apply(_error_json(403, "origin_not_allowed", message), site)
+    response = render(request, "intake/capture/public_message.html",
+                      {"message": message, "lang": _language(request), "webform": webform}, status=403)
+    response["Content-Security-Policy"] = build_policy(
+        {**settings.SECURE_CSP, "frame-ancestors": ["*"]}, get_nonce(request))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _public_csp(request: HttpRequest, origins: list[str]) -> str:
     """The strict policy of every page, except that the sites listed on the form may frame it and
     the form may send the visitor on to its thank-you page elsewhere (no form-action)."""
@@ -196,6 +226,8 @@ def public_form(request: HttpRequest, form_key: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return cors.preflight(request, origins, methods="GET, POST, OPTIONS")
     with translation.override(_language(request)):
+        if request.method in ("GET", "HEAD") and (refused := _refused_site(request, origins)):
+            return _refusal(request, webform, refused)
         if request.method == "POST":
             response = _submit(request, webform)
         elif public_forms.wants_json(request):

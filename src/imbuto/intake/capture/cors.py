@@ -46,6 +46,18 @@ def allowed_origin(request: HttpRequest, origins: Iterable[str]) -> str | None:
     return None
 
 
+def refused_origin(request: HttpRequest, origins: Iterable[str]) -> str | None:
+    """The Origin a browser sent from a site that is neither allowed nor Imbuto itself, else None.
+
+    Requests without an Origin (servers, curl, same-origin GETs) are not a site's page: not refused."""
+    origin = request.headers.get("Origin")
+    if not origin or allowed_origin(request, origins):
+        return None
+    if urlsplit(normalise_origin(origin)).netloc == request.get_host().lower():
+        return None
+    return origin
+
+
 def apply(response: HttpResponse, origin: str | None, *, methods: str = "GET, POST, OPTIONS",
           preflight: bool = False) -> HttpResponse:
     """Echo an allowed Origin; mark the answer as varying by Origin either way."""

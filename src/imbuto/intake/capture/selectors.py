@@ -5,16 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imbuto.core.errors import NotFound
 
-from ..models import ChatMessage, ChatSession, ChatStatus, LeadSource, SourceKind, WebForm
-from . import services
+from ..models import ChatMessage, ChatSession, ChatSettings, ChatStatus, LeadSource, SourceKind, WebForm
+from . import cors, services
 
 LIVE_FOR = dt.timedelta(hours=12)
+
+
+def chat_allowed_origins() -> list[str]:
+    """Sites that may show the chat: IMBUTO_CHAT_ALLOWED_ORIGINS and those an admin listed in the UI
+    (one primary-key read: a change shows on the next poll, in every process)."""
+    stored = ChatSettings.objects.filter(pk=1).values_list("allowed_origins", flat=True).first() or ""
+    return list(dict.fromkeys(cors.parse_origins(getattr(settings, "IMBUTO_CHAT_ALLOWED_ORIGINS", []))
+                              + cors.parse_origins(stored)))
 
 
 def webforms(user: Any) -> list[WebForm]:

@@ -23,6 +23,7 @@ from imbuto.leads.models import Channel
 from ..models import (
     ChatMessage,
     ChatSession,
+    ChatSettings,
     ChatStatus,
     EngagementEvent,
     EngagementKind,
@@ -45,6 +46,7 @@ WEBFORM_FIELDS = ("name", "channel", "campaign", "fields", "allowed_origins", "t
 may_manage_forms = permissions.can_manage_forms
 may_view_chats = permissions.can_view_chats
 may_answer_chats = permissions.can_answer_chats
+may_manage_chat_sites = permissions.can_manage_chat_sites
 
 
 def _ingest(record: dict[str, Any], *, actor: Actor, source: Any, owner: Any = None,
@@ -87,6 +89,25 @@ def webform_save(*, actor: Actor, data: dict[str, Any], form: WebForm | None = N
                 history.record(obj, actor=actor, action="updated", changes=changes)
         else:
             history.record(obj, actor=actor, action="created")
+    return obj
+
+
+def chat_settings() -> ChatSettings:
+    return ChatSettings.objects.filter(pk=1).first() or ChatSettings(pk=1)
+
+
+def chat_sites_save(*, actor: Actor, allowed_origins: str) -> ChatSettings:
+    """Replace the list of sites that may show the chat (normalised origins, one per line)."""
+    permissions.require(actor, "change", ChatSettings)
+    with transaction.atomic():
+        obj = ChatSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        before = obj.allowed_origins
+        obj.allowed_origins = allowed_origins
+        obj.updated_at = timezone.now()
+        obj.save()
+        if before != allowed_origins:
+            history.record(obj, actor=actor, action="updated",
+                           changes={"allowed_origins": (before, allowed_origins)})
     return obj
 
 

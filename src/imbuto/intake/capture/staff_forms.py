@@ -19,6 +19,29 @@ from .forms import DEFAULT_FIELDS, FIELDS, form_fields
 FIELD_CHOICES = [(name, spec.label) for name, spec in FIELDS.items()]
 
 
+
+class OriginsField(forms.CharField):
+    """Sites allowed to embed a form or show the chat: one origin per line, stored normalised."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault("help_text",
+                          _("One origin per line, e.g. https://www.example.com; * allows any site."))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        lines = [line.strip() for line in str(super().clean(value) or "").splitlines() if line.strip()]
+        bad = [line for line in lines if not cors.normalise_origin(line)]
+        if bad:
+            raise forms.ValidationError(_("Not an origin (scheme://host[:port]): %(v)s"),
+                                        params={"v": ", ".join(bad[:3])})
+        return "\n".join(dict.fromkeys(cors.normalise_origin(line) for line in lines))
+
+
+class ChatSitesForm(forms.Form):
+    allowed_origins = OriginsField(label=_("Sites allowed to show the chat"))
+
 class WebFormForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.filter(is_active=True),
@@ -29,9 +52,7 @@ class WebFormForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
     required_names = forms.MultipleChoiceField(label=_("Required fields"), choices=FIELD_CHOICES,
                                                widget=forms.CheckboxSelectMultiple, required=False)
-    allowed_origins = forms.CharField(
-        label=_("Sites allowed to embed the form"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One origin per line, e.g. https://www.example.com; * allows any site."))
+    allowed_origins = OriginsField(label=_("Sites allowed to embed the form"))
     thank_you_url = forms.URLField(label=_("Thank-you page"), required=False,
                                    help_text=_("Where visitors go after sending; empty shows a message."))
     consent_text = forms.CharField(label=_("Consent text"), required=False,
@@ -74,14 +95,6 @@ class WebFormForm(forms.Form):
         asked = set(self["field_names"].value() or [])
         required = set(self["required_names"].value() or [])
         return [(name, spec.label, name in asked, name in required) for name, spec in FIELDS.items()]
-
-    def clean_allowed_origins(self) -> str:
-        lines = [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]
-        bad = [line for line in lines if not cors.normalise_origin(line)]
-        if bad:
-            raise forms.ValidationError(_("Not an origin (scheme://host[:port]): %(v)s"),
-                                        params={"v": ", ".join(bad[:3])})
-        return "\n".join(cors.normalise_origin(line) for line in lines)
 
     def to_data(self) -> dict[str, Any]:
         c = self.cleaned_data

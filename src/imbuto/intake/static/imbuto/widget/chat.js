@@ -4,7 +4,8 @@
  *
  * Optional attributes: data-lang="it|en", data-title="…", data-color="#2952cc".
  * Draws a chat bubble and window inside a shadow root (the host page's CSS cannot break it), talks to
- * Imbuto's /chat/ endpoints cross-origin (the site must be in IMBUTO_CHAT_ALLOWED_ORIGINS), keeps the
+ * Imbuto's /chat/ endpoints cross-origin (the site must be allowed: Chats > Allowed sites, or
+ * IMBUTO_CHAT_ALLOWED_ORIGINS; a site that is not gets the server's explanation and no retries), keeps the
  * conversation id in localStorage and polls for replies every 2.5 s while the window is open.
  * Everything that comes from the server is inserted as text, never as HTML.
  */
@@ -31,7 +32,8 @@
   var storeKey = "imbuto-chat:" + base;
   var OPEN_POLL = 2500;
   var IDLE_POLL = 10000;
-  var state = {id: null, last: 0, open: false, status: null, busy: false, seen: {}, timer: null};
+  var state = {id: null, last: 0, open: false, status: null, busy: false, seen: {}, timer: null,
+    refused: false};
   try { state.id = window.localStorage.getItem(storeKey); } catch (e) { state.id = null; }
 
   var CSS = ":host{all:initial}" +
@@ -106,7 +108,6 @@
   root.appendChild(bubble);
   root.appendChild(panel);
 
-  function say(text) { notice.textContent = text || ""; notice.hidden = !text; }
 
   function addMessage(m) {
     if (state.seen[m.id]) { return; }
@@ -149,11 +150,33 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
+    if (state.refused) { return Promise.reject(new Error("refused")); }
     return fetch(base + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.status === 403 && data.error && data.error.code === "origin_not_allowed") {
+          refuse(data.error.message);
+          throw new Error("refused");
+        }
         return {status: response.status, data: data};
       });
     });
+  }
+
+  /* This site may not show the chat: say why (the server's words, for the site's owner) and stop
+     every request and timer for good; retrying cannot help until an admin adds the site. */
+  function refuse(message) {
+    state.refused = true;
+    clearTimeout(state.timer);
+    form.hidden = true; quick.hidden = true; ended.hidden = true;
+    notice.className = "notice refused";
+    notice.textContent = message || TEXT.error;
+    notice.hidden = false;
+    if (window.console) { window.console.warn("Imbuto chat: " + notice.textContent); }
+  }
+
+  function say(text) {
+    if (state.refused) { return; }
+    notice.textContent = text || ""; notice.hidden = !text;
   }
 
   function start() {
@@ -201,7 +224,7 @@
 
   function schedule() {
     clearTimeout(state.timer);
-    if (!state.id) { return; }
+    if (!state.id || state.refused) { return; }
     state.timer = setTimeout(function () { poll().then(schedule); }, state.open ? OPEN_POLL : IDLE_POLL);
   }
 

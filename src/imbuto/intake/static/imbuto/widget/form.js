@@ -182,10 +182,19 @@
     fetch(formUrl(key) + "?lang=" + encodeURIComponent(lang), {
       credentials: "omit", headers: {"Accept": "application/json"}
     }).then(function (response) {
+      if (response.status === 403) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          var err = body.error || {};
+          if (err.code !== "origin_not_allowed") { throw new Error("form 403"); }
+          /* This site may not show the form: say why where the form would be, and stop. */
+          node.textContent = "";
+          node.appendChild(el("p", {"class": "if-error imbuto-refused", role: "alert"}, err.message));
+          if (window.console) { window.console.warn("Imbuto form: " + err.message); }
+          return null;
+        });
+      }
       if (!response.ok) { throw new Error("form " + response.status); }
-      return response.json();
-    }).then(function (schema) {
-      render(node, schema, lang);
+      return response.json().then(function (schema) { render(node, schema, lang); });
     }).catch(function () {
       iframeFallback(node, key, lang);
     });
