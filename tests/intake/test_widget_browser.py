@@ -7,8 +7,8 @@ end; a rep takes the conversation over in the staff UI and the visitor sees the 
 
 import threading
 import time
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
