@@ -114,11 +114,19 @@ class ContactPolicy(OwnedPolicy):
     lead_field = "contact"
 
 
+class OwnViews(Policy):
+    """A saved list view is its owner's alone, whatever the role."""
+
+    def scope(self, user: Any, role: str, action: str) -> Q | None:
+        return Q(owner_id=user.pk) if getattr(user, "pk", None) else None
+
+
 def register() -> None:
-    from .models import Account, Campaign, Channel, Contact, Lead
+    from .models import Account, Campaign, Channel, Contact, Lead, SavedView
 
     permissions.register(Lead, LeadPolicy())
     permissions.register(Account, OwnedPolicy())
     permissions.register(Contact, ContactPolicy())
     permissions.register(Campaign, Everyone(change_roles=("admin", "manager", "marketer")))
     permissions.register(Channel, Everyone(change_roles=("admin", "manager", "marketer")))
+    permissions.register(SavedView, OwnViews())
