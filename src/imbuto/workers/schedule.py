@@ -13,7 +13,6 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 from django.db import close_old_connections
-from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -44,12 +43,13 @@ def trigger_for(job: PeriodicJob) -> CronTrigger:
         raise JobError(f"periodic job {job.name!r}: {job.cron!r}: {exc}") from exc
 
 
-def task_for(job: PeriodicJob) -> Task[Any, Any]:
+def task_for(job: PeriodicJob) -> Any:
+    """The job's task: a django.tasks Task (or the django-tasks backport's, which RQ's backend makes)."""
     try:
         task = import_string(job.task)
     except ImportError as exc:
         raise JobError(f"periodic job {job.name!r}: no task {job.task!r}") from exc
-    if not isinstance(task, Task):
+    if not callable(getattr(task, "enqueue", None)) or not hasattr(task, "func"):
         raise JobError(f"periodic job {job.name!r}: {job.task!r} is not a django.tasks task")
     return task
 
