@@ -259,3 +259,8 @@ MAILERS = {"default": parse_email_url(os.environ.get("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = parse_from_address(os.environ.get("IMBUTO_EMAIL_FROM", "Imbuto <imbuto@localhost>"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # a reset link works for three days, and only once
+# Where people open Imbuto: the links in mail sent by tasks (notifications), where no request says it.
+IMBUTO_BASE_URL = env_str("IMBUTO_BASE_URL", "http://127.0.0.1:8000")
+if not IMBUTO_BASE_URL.startswith(("http://", "https://")) or " " in IMBUTO_BASE_URL:
+    raise ImproperlyConfigured(f"Environment variable IMBUTO_BASE_URL={IMBUTO_BASE_URL!r} is not an "
+                               "address such as https://imbuto.example.com.")
