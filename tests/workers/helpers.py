@@ -27,7 +27,8 @@ def database_url() -> str:
 
 
 def env(**extra: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("IMBUTO_TASKS_BACKEND", "IMBUTO_TASKS_IMMEDIATE")}
+    ours = ("IMBUTO_TASKS_BACKEND", "IMBUTO_TASKS_IMMEDIATE")
+    base = {k: v for k, v in os.environ.items() if k not in ours}
     return {**base, "DATABASE_URL": database_url(), "IMBUTO_SECRET_KEY": "workers-test",
             "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}", "IMBUTO_LOG_LEVEL": "info", **extra}
 

@@ -18,7 +18,7 @@ from .helpers import REDIS_URL, RQ, python, run
 BACKENDS = {"db": {"IMBUTO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}, "rq": RQ}
 NOTIFY = """
 from imbuto.notifications.services import notify
-from imbuto.notifications.tasks import send_emails
+from imbuto.notifications.mail import send_emails
 from imbuto.notifications.models import Notification
 from django.db import connection
 sent = notify([{user}], "lead.new_information", {{"lead": "Sara Gallo", "channel": "API"}},
@@ -28,7 +28,7 @@ again = send_emails.enqueue(ids)   # a duplicate of the task notify() enqueued
 print(json.dumps({{"sent": sent, "again": str(again.id)}}))
 """
 RESULT = """
-from imbuto.notifications.tasks import send_emails
+from imbuto.notifications.mail import send_emails
 r = send_emails.get_result({id!r})
 print(json.dumps({{"status": str(r.status), "value": r.return_value if r.is_finished else None}}))
 """

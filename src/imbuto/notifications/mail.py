@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Q
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -79,7 +80,8 @@ def deliver(notification_ids: Iterable[int]) -> dict[str, int]:
     """Send the due emails among these notifications; returns counts. Raises DeliveryFailed after
     trying them all when the mail server refused some (they stay due)."""
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    rows = Notification.objects.filter(pk__in=list(notification_ids)).select_related("recipient").order_by("pk")
+    rows = (Notification.objects.filter(pk__in=list(notification_ids)).select_related("recipient")
+            .order_by("pk"))
     for notification in rows:
         if not _claim(notification.pk, timezone.now()):
             continue  # sent, skipped, or being sent by another task
@@ -112,3 +114,18 @@ def due_ids(now: Any = None, *, settle_seconds: int = 60) -> list[int]:
         created_at__lte=now - timedelta(seconds=settle_seconds))
         .filter(Q(email_state=EmailState.PENDING) | Q(email_state=EmailState.SENDING, email_at__lt=stale))
         .order_by("pk").values_list("pk", flat=True)[:5000])
+
+
+@task()
+def send_emails(notification_ids: list[int]) -> dict[str, int]:
+    """Email these notifications to their recipients who want email; each at most once, so a retried
+    or duplicated task sends nothing twice."""
+    return deliver(notification_ids)
+
+
+@task()
+def retry_emails() -> dict[str, int]:
+    """Periodic (every 5 minutes): the emails still due (the mail server was away, a worker died
+    holding one) are sent now."""
+    ids = due_ids()
+    return deliver(ids) if ids else {"sent": 0, "skipped": 0, "failed": 0}

@@ -48,8 +48,8 @@ def notify(recipients: Iterable[int | User], code: str, params: dict[str, Any] |
     so a retried task may call this again. Returns how many notifications were new."""
     if code not in MESSAGES:
         raise ValueError(f"unknown notification code {code!r}: register it in notifications.messages")
-    ids = {getattr(r, "pk", r) for r in recipients}
-    return notifications_send(messages=[Message(recipient_id=int(pk), code=code, params=dict(params or {}),
+    ids = {r if isinstance(r, int) else int(r.pk) for r in recipients}
+    return notifications_send(messages=[Message(recipient_id=pk, code=code, params=dict(params or {}),
                                                 link=link, key=key) for pk in sorted(ids)])
 
 
@@ -84,10 +84,10 @@ def notifications_send(*, messages: Iterable[Message]) -> int:
 
 def _enqueue_emails(ids: list[int]) -> None:
     """After commit; a queue that cannot be reached leaves them to `retry_emails`."""
-    from . import tasks
+    from .mail import send_emails
 
     try:
-        tasks.send_emails.enqueue(ids)
+        send_emails.enqueue(ids)
     except Exception:  # the notifications are written; their emails wait for the periodic retry
         logger.exception("could not enqueue the emails of %s notification(s)", len(ids))
 

@@ -1,5 +1,6 @@
-"""Background tasks of notifications: they take ids, decide who to tell, and write once per key;
-emails go once per notification (mail.py)."""
+"""Background tasks of notifications: they take ids, decide who to tell, and write once per key.
+The email tasks (`send_emails`, `retry_emails`) live beside the mail they send (mail.py), so that
+services can enqueue them without importing this module (which calls services)."""
 
 from __future__ import annotations
 
@@ -40,22 +41,3 @@ def notify_new_information(merge_ids: list[int], actor_id: int | None, via: str)
             messages.append(Message(recipient_id=user_id, code=NEW_INFORMATION, params=params,
                                     link=recipients.lead_link(lead_id), key=f"lead-merge:{first.pk}"))
     return {"sent": notifications_send(messages=messages)}
-
-
-@task()
-def send_emails(notification_ids: list[int]) -> dict[str, int]:
-    """Email these notifications to their recipients who want email; each at most once, so a retried
-    or duplicated task sends nothing twice (mail.py)."""
-    from .mail import deliver
-
-    return deliver(notification_ids)
-
-
-@task()
-def retry_emails() -> dict[str, int]:
-    """Periodic (every 5 minutes): the emails still due (the mail server was away, a worker died
-    holding one) are sent now."""
-    from .mail import deliver, due_ids
-
-    ids = due_ids()
-    return deliver(ids) if ids else {"sent": 0, "skipped": 0, "failed": 0}

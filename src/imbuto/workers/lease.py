@@ -23,7 +23,7 @@ from django.utils.crypto import get_random_string
 from .models import Lease
 
 
-class LeaseLost(crontask_utils.LockNotOwnedError):  # type: ignore[misc, name-defined]
+class LeaseLost(crontask_utils.LockNotOwnedError):
     """The lease expired and another process took it (or it was never held)."""
 
 
@@ -62,7 +62,8 @@ class LeaseLock:
             time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
 
     def owned(self) -> bool:
-        return Lease.objects.filter(name=self.name, holder=self.token, expires_at__gte=timezone.now()).exists()
+        return Lease.objects.filter(name=self.name, holder=self.token,
+                                    expires_at__gte=timezone.now()).exists()
 
     def extend(self, additional_time: float | None = None, replace_ttl: bool = False) -> bool:  # noqa: ARG002
         until = timezone.now() + timedelta(seconds=additional_time or self.timeout)

@@ -14,11 +14,11 @@ Tasks claimed by a plain `db_worker` (not `imbuto worker`) are not ours to judge
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
 import threading
-import datetime as dt
 from datetime import timedelta
 
 from django.db import DatabaseError, close_old_connections, connections, transaction

@@ -77,7 +77,7 @@ class Command(BaseCommand):
 
     def _run_db(self, queue_name: str, batch: bool, max_tasks: int | None, interval: float,
                 verbosity: int) -> None:
-        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(verbosity)
+        DbWorkerCommand().configure_logging(verbosity)  # its log lines on stdout, as db_worker does
         worker = RecoveringWorker(
             queue_names=queue_name.split(","), interval=interval, batch=batch, backend_name="default",
             startup_delay=not batch, max_tasks=max_tasks, worker_id=recovery.new_worker_id(),
@@ -89,7 +89,8 @@ class Command(BaseCommand):
         queues = (list(settings.RQ_QUEUES) if queue_name == "*" else queue_name.split(","))
         unknown = [q for q in queues if q not in settings.RQ_QUEUES]
         if unknown:
-            raise CommandError(f"No such RQ queue: {', '.join(unknown)} (known: {', '.join(settings.RQ_QUEUES)}).")
+            raise CommandError(f"No such RQ queue: {', '.join(unknown)} "
+                               f"(known: {', '.join(settings.RQ_QUEUES)}).")
         options: dict[str, Any] = {"job_class": "django_tasks_rq.Job", "burst": batch,
                                    "with_scheduler": not batch, "verbosity": verbosity}
         if max_tasks:
