@@ -11,5 +11,9 @@ class WorkersConfig(AppConfig):
     def ready(self) -> None:
         from imbuto.core import registry
 
+        from .policies import register
+
+        register()  # core.permissions: a model without a policy is denied, but must say so
+
         registry.PERIODIC_JOBS.add(registry.PeriodicJob(
             "workers.prune_task_results", "17 4 * * *", "imbuto.workers.tasks.prune_task_results"))
