@@ -109,3 +109,12 @@ def test_the_cli_says_so_without_a_traceback(tmp_path):
     done = run("worker", timeout=60, IMBUTO_TASKS_IMMEDIATE="1", DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
     assert done.returncode == 1
     assert "nothing for a worker to run" in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler"])
+def test_redis_out_of_reach_is_a_message_without_its_password(command, tmp_path):
+    done = run(command, timeout=60, IMBUTO_TASKS_BACKEND="django_tasks_rq.RQBackend",
+               REDIS_URL="redis://u:s3cret@127.0.0.1:1/0", DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Cannot reach Redis" in done.stderr and "redis://u:***@127.0.0.1:1/0" in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout and "Traceback" not in done.stderr + done.stdout

@@ -17,9 +17,11 @@ from crontask import conf
 from crontask import utils as crontask_utils
 from crontask.management.commands.crontask import Command as CrontaskCommand
 from django.core.management.base import CommandError, CommandParser
+from redis.exceptions import RedisError
 
 from imbuto.core.registry import PERIODIC_JOBS
 from imbuto.workers.lease import LeaseLock
+from imbuto.workers.redis_url import masked_redis_url
 from imbuto.workers.schedule import JobError, add_jobs
 
 LOCK_NAME = "imbuto.scheduler"
@@ -51,8 +53,12 @@ class Command(CrontaskCommand):
         if not planned:
             self.stdout.write("No periodic jobs are registered; the scheduler stands by anyway.")
         lock, kind = scheduler_lock()
-        self._wait_for(lock, kind)
-        self.launch_scheduler(lock, crontask.scheduler)
+        try:
+            self._wait_for(lock, kind)
+            self.launch_scheduler(lock, crontask.scheduler)
+        except RedisError as exc:
+            raise CommandError(f"Cannot reach Redis for the scheduler's lock ({masked_redis_url()}): "
+                               f"{exc}") from None
         try:
             lost = not lock.owned()
             lock.release()

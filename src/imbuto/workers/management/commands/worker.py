@@ -29,6 +29,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 
 from imbuto.workers import recovery
+from imbuto.workers.redis_url import masked_redis_url
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -95,6 +96,14 @@ class Command(BaseCommand):
                                    "with_scheduler": not batch, "verbosity": verbosity}
         if max_tasks:
             options["max_jobs"] = max_tasks
+        from redis import Redis
+        from redis.exceptions import RedisError
+
+        try:
+            Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+        except RedisError as exc:
+            raise CommandError(f"Cannot reach Redis for the task queue ({masked_redis_url()}): "
+                               f"{exc}") from None
         call_command("rqworker", *queues, **options)
 
 
