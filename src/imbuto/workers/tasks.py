@@ -8,12 +8,12 @@ from typing import Any
 from django.tasks import task
 from django.utils import timezone
 
-KEEP_FINISHED_DAYS = 7
+KEEP_FINISHED_DAYS = 14
 
 
 @task()
 def prune_task_results() -> dict[str, Any]:
-    """Delete finished task rows older than a week (database backend; RQ expires its own results).
+    """Delete finished task rows older than two weeks (database backend; RQ expires its own results).
     Idempotent: a second run finds nothing left to delete."""
     from django.tasks import TaskResultStatus, task_backends
     from django_tasks_db.backend import DatabaseBackend
