@@ -150,3 +150,20 @@ def test_cron_lines_are_read_in_the_instance_time_zone(settings):
     nxt = trigger.get_next_fire_time(None, after)
     assert (nxt.hour, nxt.minute, nxt - after) == (3, 0, timedelta(hours=23))
     assert str(nxt.tzinfo) == settings.TIME_ZONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scheduler_that_loses_its_lease_stops_firing_and_says_so(tmp_path):
+    log = tmp_path / "s.log"
+    proc = start_scheduler(log)
+    try:
+        wait_until(lambda: "Holding the scheduler lock" in log.read_text(), timeout=60)
+        Lease.objects.update(holder="another", expires_at=timezone.now() + timedelta(hours=1))
+        assert proc.wait(30) == 1  # renewal fails within LOCK_REFRESH_INTERVAL: it shuts down
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    fired = len(db_ticks())
+    time.sleep(2)
+    assert len(db_ticks()) == fired  # nothing fires any more
+    assert "The scheduler lock was lost" in log.read_text()
