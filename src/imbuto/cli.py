@@ -2,7 +2,10 @@
 
 usage: imbuto COMMAND [options]            (imbuto COMMAND --help for a command's options)
 
-  serve [--host H] [--port P] [--no-worker]   production server (gunicorn) + background task worker
+  serve [--host H] [--port P] [--no-worker] [--no-scheduler]
+                                               production server (gunicorn) + task worker + scheduler
+  worker [--queue-name Q] [--batch]            run background tasks (database or RQ backend)
+  scheduler [--list]                           enqueue the periodic jobs on their schedules
   migrate                                      create or update the database tables
   check                                        check the configuration
   demo [--leads N] [--seed S] [--if-empty | --add]

@@ -7,6 +7,7 @@ import secrets
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "imbuto.core",
+    "imbuto.workers",
     "imbuto.accounts",
     "imbuto.leads",
     "imbuto.intake",
@@ -119,15 +121,21 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("IMBUTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
-if env_bool("IMBUTO_TASKS_IMMEDIATE"):
-    TASKS["default"]["BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
-
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Background tasks (docs/deployment.md, "Background work"): the database (django-tasks-db, embedded,
+# the default) or Redis through RQ (django-tasks-rq, for workers on several machines), run by
+# `imbuto worker` (and `imbuto serve`). The periodic jobs are enqueued by `imbuto scheduler`
+# (django-crontask), locked in Redis with RQ and by a database lease otherwise.
+TASKS_BACKEND = env_str("IMBUTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    CRONTASK = {"REDIS_URL": REDIS_URL}
+if env_bool("IMBUTO_TASKS_IMMEDIATE"):
+    TASKS["default"] = {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("IMBUTO_CACHE", "locmem", choices=("locmem", "redis")) == "redis":
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -251,3 +259,8 @@ MAILERS = {"default": parse_email_url(os.environ.get("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = parse_from_address(os.environ.get("IMBUTO_EMAIL_FROM", "Imbuto <imbuto@localhost>"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # a reset link works for three days, and only once
+# Where people open Imbuto: the links in mail sent by tasks (notifications), where no request says it.
+IMBUTO_BASE_URL = env_str("IMBUTO_BASE_URL", "http://127.0.0.1:8000")
+if not IMBUTO_BASE_URL.startswith(("http://", "https://")) or " " in IMBUTO_BASE_URL:
+    raise ImproperlyConfigured(f"Environment variable IMBUTO_BASE_URL={IMBUTO_BASE_URL!r} is not an "
+                               "address such as https://imbuto.example.com.")

@@ -112,7 +112,8 @@ def test_serve_prints_url_and_demo_logins_and_serves_the_login_page(db):
         assert login(base, "giulia", "wrong-password").endswith("/login/")
         assert_refused(imbuto(db, "serve", "--port", str(port)), 1, "Cannot listen")
         children = psutil.Process(proc.pid).children(recursive=True) if psutil else []
-        assert not psutil or any("db_worker" in " ".join(c.cmdline()) for c in children)
+        assert not psutil or any(c.cmdline()[-1:] == ["worker"] for c in children)
+        assert not psutil or any(c.cmdline()[-1:] == ["scheduler"] for c in children)
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)

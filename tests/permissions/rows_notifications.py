@@ -13,4 +13,9 @@ ROWS = [
     Row("GET", "/api/v1/notifications", (200, 200, 200, 200, 401, 401)),
     Row("POST", "/api/v1/notifications/{notification_id}/read", (404, 404, 200, 404, 401, 401), N),
     Row("POST", "/api/v1/notifications/read", (200, 200, 200, 200, 401, 401)),
+    # each person switches their own emails (issue 11)
+    Row("POST", "notifications:email_preference", (302, 302, 302, 302, LOGIN, LOGIN), body={"email": "0"},
+        form=True),
+    Row("GET", "/api/v1/notifications/preferences", (200, 200, 200, 200, 401, 401)),
+    Row("PUT", "/api/v1/notifications/preferences", (200, 200, 200, 200, 401, 401), body={"email": False}),
 ]

@@ -33,6 +33,9 @@ def register() -> None:
 
     registry.API_ROUTERS.add(registry.Router("imbuto.intake.api"), order=30)
     registry.STYLESHEETS.add("imbuto/intake.css")
+    # Expired Idempotency-Key answers, hourly (`imbuto scheduler`; `imbuto prune` from cron does the same).
+    registry.PERIODIC_JOBS.add(registry.PeriodicJob("intake.prune_idempotency", "5 * * * *",
+                                                    "imbuto.intake.tasks.prune_idempotency"))
     for order, (label, url_name) in enumerate([
             (_("Duplicates"), "intake:duplicates"), (_("Imports"), "intake:imports"),
             (_("Chats"), "intake:chat_list"), (_("Web forms"), "intake:form_list")]):

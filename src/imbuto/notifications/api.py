@@ -61,3 +61,23 @@ class ReadAllOut(Schema):
 def notification_read_all(request: HttpRequest) -> Any:
     """Mark all your notifications read."""
     return {"marked": services.notifications_read_all(actor=request.auth)}
+
+
+class PreferencesOut(Schema):
+    email: bool = Field(description="Whether your notifications are emailed to you too (default true).")
+
+
+class PreferencesIn(Schema):
+    email: bool = Field(description="true: email me my notifications too; false: only in the app.")
+
+
+@router.get("/notifications/preferences", response=PreferencesOut)
+def preferences_get(request: HttpRequest) -> Any:
+    """How you want to be told: whether by email too."""
+    return {"email": selectors.email_enabled(request.auth)}
+
+
+@router.put("/notifications/preferences", response=PreferencesOut)
+def preferences_set(request: HttpRequest, body: PreferencesIn) -> Any:
+    """Switch your own notification emails on or off."""
+    return {"email": services.email_preference_set(actor=request.auth, email=body.email).email}

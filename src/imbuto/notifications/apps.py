@@ -16,3 +16,6 @@ class NotificationsConfig(AppConfig):
         from imbuto.core import registry
 
         registry.API_ROUTERS.add(registry.Router("imbuto.notifications.api"), order=40)
+        # Emails still due (mail server away, a worker died holding one): `imbuto scheduler`.
+        registry.PERIODIC_JOBS.add(registry.PeriodicJob(
+            "notifications.retry_emails", "*/5 * * * *", "imbuto.notifications.mail.retry_emails"))

@@ -6,14 +6,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 NEW_INFORMATION = "lead.new_information"
 
-MESSAGES = {
+MESSAGES: dict[str, Promise] = {
     NEW_INFORMATION: gettext_lazy("New information arrived on lead %(lead)s from %(channel)s."),
 }
+
+
+def register(code: str, sentence: Promise) -> str:
+    """Add a notification code (from an app's ready()): `register("routing.assigned",
+    gettext_lazy("Lead %(lead)s was assigned to you."))`. Returns the code."""
+    existing = MESSAGES.get(code)
+    if existing is not None and str(existing) != str(sentence):
+        raise ValueError(f"notification code {code!r} is already registered with another sentence")
+    MESSAGES[code] = sentence
+    return code
 
 
 def localised(value: Any) -> str:

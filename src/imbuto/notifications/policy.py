@@ -23,10 +23,18 @@ class OwnNotifications(Policy):
         return action in ("view", "change") and getattr(obj, "recipient_id", None) == user.pk
 
 
+class OwnPreference(Policy):
+    """Each person reads and changes their own notification preference only."""
+
+    def scope(self, user: Any, role: str, action: str) -> Q | None:
+        return Q(user_id=user.pk) if action in ("view", "change") else None
+
+
 def register() -> None:
-    from .models import Notification
+    from .models import Notification, NotificationPreference
 
     permissions.register(Notification, OwnNotifications())
+    permissions.register(NotificationPreference, OwnPreference())
 
 
 def scope(user: Any, queryset: QuerySet) -> QuerySet:

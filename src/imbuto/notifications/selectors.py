@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from . import policy
-from .models import Notification
+from .models import Notification, NotificationPreference
 
 
 def notifications_of(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -17,3 +17,9 @@ def notifications_of(user: Any, *, unread_only: bool = False) -> QuerySet[Notifi
 
 def unread_count(user: Any) -> int:
     return notifications_of(user, unread_only=True).count()
+
+
+def email_enabled(user: Any) -> bool:
+    """Whether `user` wants notifications by email too (yes until they say otherwise)."""
+    preference = NotificationPreference.objects.filter(user_id=user.pk).first()
+    return preference is None or preference.email

@@ -1,4 +1,6 @@
-"""Background tasks of notifications: they take ids, decide who to tell, and write once per key."""
+"""Background tasks of notifications: they take ids, decide who to tell, and write once per key.
+The email tasks (`send_emails`, `retry_emails`) live beside the mail they send (mail.py), so that
+services can enqueue them without importing this module (which calls services)."""
 
 from __future__ import annotations
 

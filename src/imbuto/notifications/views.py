@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from imbuto.core.errors import NotFound
@@ -24,7 +26,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         .get_page(request.GET.get("page"))
     return render(request, "notifications/list.html",
                   {"page": page, "unread_only": unread_only,
-                   "unread": selectors.unread_count(request.user)})
+                   "unread": selectors.unread_count(request.user),
+                   "email_enabled": selectors.email_enabled(request.user)})
 
 
 @login_required
@@ -45,4 +48,15 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     services.notifications_read_all(actor=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def email_preference(request: HttpRequest) -> HttpResponse:
+    """Switch your own notification emails on (email=1) or off (anything else)."""
+    enabled = request.POST.get("email") == "1"
+    services.email_preference_set(actor=request.user, email=enabled)
+    messages.success(request, _("Notifications will be emailed to you too.") if enabled
+                     else _("Notifications will no longer be emailed to you."))
     return redirect("notifications:list")

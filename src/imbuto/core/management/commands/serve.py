@@ -1,7 +1,9 @@
 """`imbuto serve [--host H] [--port P]`: the production server (gunicorn, threaded workers).
 
-Also starts one background task worker (django-tasks-db) beside it, so imports and other tasks run
-without a second command; `--no-worker` when workers run elsewhere. Static files are served by
+Also starts one background task worker (`imbuto worker`: django-tasks-db, or RQ when configured) and
+the scheduler of periodic jobs (`imbuto scheduler`) beside it, so imports, notifications and nightly
+jobs run without a second command; `--no-worker` / `--no-scheduler` when they run elsewhere (several
+schedulers are safe: one fires, the others stand by). Static files are served by
 WhiteNoise from inside the app. Defaults come from HOST, PORT, IMBUTO_WORKERS, IMBUTO_THREADS.
 gunicorn's own errors (a request line over 8190 bytes: 414) are answered in the API's JSON shape
 (core.gunicorn_worker).
@@ -110,26 +112,34 @@ class Command(BaseCommand):
                             help="threads per process (default: IMBUTO_THREADS or 4)")
         parser.add_argument("--no-worker", action="store_true",
                             help="do not start the background task worker")
+        parser.add_argument("--no-scheduler", action="store_true",
+                            help="do not start the scheduler of periodic jobs")
 
     def handle(self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool,
-               **options: Any) -> None:
+               no_scheduler: bool, **options: Any) -> None:
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
         self._check_port(host, port)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when missing
         self._banner(host, port, workers, threads)
         connections.close_all()  # never share a database connection with forked workers
-        worker = None if no_worker or not self._uses_db_tasks() else self._start_task_worker()
+        helpers = []
+        if not no_worker and self._tasks_need_a_worker():
+            helpers.append(self._start("worker"))
+        if not no_scheduler and self._tasks_need_a_worker():
+            helpers.append(self._start("scheduler"))
         try:
             ImbutoApplication(bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                               workers=workers, threads=threads).run()
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.terminate()
+            for helper in helpers:
+                if helper.poll() is None:
+                    helper.terminate()
+            for helper in helpers:
                 try:
-                    worker.wait(10)
+                    helper.wait(10)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    helper.kill()  # a task cut short runs again on the next worker
 
     def _check_port(self, host: str, port: int) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -161,9 +171,12 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         self.stdout.flush()
 
-    def _uses_db_tasks(self) -> bool:
-        return "django_tasks_db" in settings.TASKS.get("default", {}).get("BACKEND", "")
+    def _tasks_need_a_worker(self) -> bool:
+        """Tasks queued in the database or Redis (not run inline by the immediate backend)."""
+        backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+        return backend.startswith(("django_tasks_db.", "django_tasks_rq."))
 
-    def _start_task_worker(self) -> subprocess.Popen:
-        cmd = [sys.executable, "-m", "imbuto.cli", "db_worker", "--queue-name", "*"]
+    def _start(self, command: str) -> subprocess.Popen:
+        """`imbuto worker` or `imbuto scheduler` as a child that dies with the server."""
+        cmd = [sys.executable, "-m", "imbuto.cli", command]
         return subprocess.Popen(cmd, preexec_fn=_die_with_parent)  # noqa: S603, PLW1509
