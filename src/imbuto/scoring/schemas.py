@@ -17,14 +17,14 @@ Kind = Literal["fit", "engagement"]
 AttributeName = Literal[tuple(ATTRIBUTES)]  # type: ignore[valid-type]
 EventKind = Literal[tuple(EngagementKind.values)]  # type: ignore[valid-type]
 Value = Annotated[str, Field(max_length=MAX_VALUE_LENGTH, pattern=NO_NUL)]
-NAME = Field(min_length=1, max_length=120, description="What the rule is called in explanations")
-VALUES = Field(max_length=MAX_VALUES, description=(
+NAME = dict(min_length=1, max_length=120, description="What the rule is called in explanations")
+VALUES_HELP = (
     "Fit rules: the values that match (any of them): industry, region, language and campaign names "
     "(case-insensitive), size bands, two-letter countries, channel slugs, temperatures, timeframes; "
-    "words contained in the job title. Empty for has_vat_id and consent."))
-POINTS = Field(ge=-MAX_POINTS, le=MAX_POINTS, description="Points given (per event for engagement rules)")
-CAP = Field(description="Engagement rules: at most this many points in all (empty: no cap)")
-HALF_LIFE = Field(description="Engagement rules: an event's points halve every so many days (empty: no decay)")
+    "words contained in the job title. Empty for has_vat_id and consent.")
+POINTS = dict(ge=-MAX_POINTS, le=MAX_POINTS, description="Points given (per event for engagement rules)")
+CAP = dict(description="Engagement rules: at most this many points in all (empty: no cap)")
+HALF_LIFE = dict(description="Engagement rules: an event's points halve every so many days (empty: no decay)")
 
 
 class _RuleFields(StrictInput):
@@ -35,26 +35,28 @@ class _RuleFields(StrictInput):
 
 
 class RuleIn(_RuleFields):
-    name: str = NAME
+    name: str = Field(..., **NAME)
     kind: Kind
     attribute: AttributeName | None = Field(None, description="Fit rules: the lead attribute tested")
-    values: list[Value] = VALUES
+    values: list[Value] = Field([], max_length=MAX_VALUES, description=VALUES_HELP)
     event_kind: EventKind | None = Field(None, description="Engagement rules: the engagement kind counted")
-    points: int = POINTS
-    cap: int | None = CAP
-    half_life_days: float | None = HALF_LIFE
+    points: int = Field(..., **POINTS)
+    cap: int | None = Field(None, **CAP)
+    half_life_days: float | None = Field(None, **HALF_LIFE)
     is_active: bool = True
 
 
 class RulePatch(_RuleFields):
-    name: str = NAME
+    """Only the fields sent change; null is refused where a value is needed."""
+
+    name: str = Field(None, **NAME)
     kind: Kind = None  # type: ignore[assignment]
     attribute: AttributeName = Field(None, description="Fit rules: the lead attribute tested")
-    values: list[Value] = VALUES
+    values: list[Value] = Field(None, max_length=MAX_VALUES, description=VALUES_HELP)
     event_kind: EventKind = Field(None, description="Engagement rules: the engagement kind counted")
-    points: int = POINTS
-    cap: int | None = CAP
-    half_life_days: float | None = HALF_LIFE
+    points: int = Field(None, **POINTS)
+    cap: int | None = Field(None, **CAP)
+    half_life_days: float | None = Field(None, **HALF_LIFE)
     is_active: bool = None  # type: ignore[assignment]
 
 
