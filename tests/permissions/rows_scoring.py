@@ -7,8 +7,14 @@ from .matrix import LOGIN, Row
 
 R = {"rule_id": "scoring_rule"}
 PK = {"pk": "scoring_rule"}
-FORM = {"name": "Manifattura", "kind": "fit", "points": "5", "attribute": "industry", "values": "manifattura",
-        "is_active": "on"}
+FORM = {
+    "name": "Manifattura",
+    "kind": "fit",
+    "points": "5",
+    "attribute": "industry",
+    "values": "manifattura",
+    "is_active": "on",
+}
 FIT = {"name": "Germany", "kind": "fit", "attribute": "country", "values": ["DE"], "points": 5}
 CONFIGURE_UI = (302, 403, 403, 302, LOGIN, LOGIN)
 CONFIGURE_API = (200, 403, 403, 200, 401, 401)
@@ -22,8 +28,13 @@ ROWS = [
     Row("POST", "scoring:rule_edit", CONFIGURE_UI, PK, body=FORM, form=True),
     Row("POST", "scoring:rule_toggle", CONFIGURE_UI, PK, form=True),
     Row("POST", "scoring:rule_delete", CONFIGURE_UI, PK, form=True),
-    Row("POST", "scoring:thresholds", CONFIGURE_UI, body={"mql_threshold": "20", "sql_threshold": "50"},
-        form=True),
+    Row(
+        "POST",
+        "scoring:thresholds",
+        CONFIGURE_UI,
+        body={"mql_threshold": "20", "sql_threshold": "50"},
+        form=True,
+    ),
     Row("GET", "/api/v1/scoring/rules", READ_API),
     Row("POST", "/api/v1/scoring/rules", (201, 403, 403, 201, 401, 401), body=FIT),
     Row("GET", "/api/v1/scoring/rules/{rule_id}", READ_API, R),

@@ -22,6 +22,7 @@ def make_rule(marketer):
         data.setdefault("name", f"rule {data.get('attribute') or data.get('event_kind')}")
         rule, _warnings = services.rule_create(actor=marketer, data=data)
         return rule
+
     return make
 
 

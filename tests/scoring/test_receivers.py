@@ -13,22 +13,34 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rules(marketer):
-    services.rule_create(actor=marketer, data={"name": "Italy", "kind": "fit", "attribute": "country",
-                                               "values": ["IT"], "points": 10})
-    services.rule_create(actor=marketer, data={"name": "Webinars", "kind": "engagement",
-                                               "event_kind": "webinar_attended", "points": 25,
-                                               "half_life_days": 30, "cap": 50})
+    services.rule_create(
+        actor=marketer,
+        data={"name": "Italy", "kind": "fit", "attribute": "country", "values": ["IT"], "points": 10},
+    )
+    services.rule_create(
+        actor=marketer,
+        data={
+            "name": "Webinars",
+            "kind": "engagement",
+            "event_kind": "webinar_attended",
+            "points": 25,
+            "half_life_days": 30,
+            "cap": 50,
+        },
+    )
 
 
 def post_event(api_as, user, lead, captured):
     with captured(execute=True):
-        response = api_as(user).post("/api/v1/events", {"events": [
-            {"type": "webinar_attended", "lead_id": lead.pk}]})
+        response = api_as(user).post(
+            "/api/v1/events", {"events": [{"type": "webinar_attended", "lead_id": lead.pk}]}
+        )
     assert response.status_code == 200, response.content
 
 
 def test_an_engagement_event_updates_the_score_within_the_request_cycle(
-        tasks_immediate, rules, api_as, admin, rep_lead, django_capture_on_commit_callbacks):
+    tasks_immediate, rules, api_as, admin, rep_lead, django_capture_on_commit_callbacks
+):
     Lead.objects.filter(pk=rep_lead.pk).update(country="IT")
     post_event(api_as, admin, rep_lead, django_capture_on_commit_callbacks)
     rep_lead.refresh_from_db()
@@ -39,11 +51,14 @@ def test_an_engagement_event_updates_the_score_within_the_request_cycle(
     assert rep_lead.score == 60  # engagement capped at 50
 
 
-def test_a_new_lead_and_an_edit_are_scored(tasks_immediate, rules, api_as, admin,
-                                           django_capture_on_commit_callbacks):
+def test_a_new_lead_and_an_edit_are_scored(
+    tasks_immediate, rules, api_as, admin, django_capture_on_commit_callbacks
+):
     client = api_as(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        created = client.post("/api/v1/leads", {"first_name": "Ugo", "email": "ugo@example.it", "country": "DE"})
+        created = client.post(
+            "/api/v1/leads", {"first_name": "Ugo", "email": "ugo@example.it", "country": "DE"}
+        )
     lead = Lead.objects.get(pk=created.json()["id"])
     assert lead.score == 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,10 +68,10 @@ def test_a_new_lead_and_an_edit_are_scored(tasks_immediate, rules, api_as, admin
 
 
 def test_a_merge_rescores_the_survivor(tasks_immediate, rules, admin, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
     from imbuto.intake.services import lead_merge
     from tests.factories import LeadFactory
-
-    from django.utils import timezone
 
     from .conftest import engage
 
@@ -68,8 +83,9 @@ def test_a_merge_rescores_the_survivor(tasks_immediate, rules, admin, django_cap
     assert survivor.score == 25  # the absorbed lead's webinar followed it; the survivor kept DE
 
 
-def test_changing_a_rule_rescores_every_lead(tasks_immediate, rules, marketer,
-                                             django_capture_on_commit_callbacks):
+def test_changing_a_rule_rescores_every_lead(
+    tasks_immediate, rules, marketer, django_capture_on_commit_callbacks
+):
     from imbuto.scoring.models import ScoringRule
     from tests.factories import LeadFactory
 
@@ -82,7 +98,8 @@ def test_changing_a_rule_rescores_every_lead(tasks_immediate, rules, marketer,
 
 @pytest.mark.django_db(transaction=True)  # real commits: the worker closes its connection as a worker does
 def test_on_the_database_backend_the_request_only_queues_and_a_worker_scores(
-        rules, api_as, admin, rep_lead, django_capture_on_commit_callbacks):
+    rules, api_as, admin, rep_lead, django_capture_on_commit_callbacks
+):
     from django_tasks_db.models import DBTaskResult
 
     Lead.objects.filter(pk=rep_lead.pk).update(country="IT")

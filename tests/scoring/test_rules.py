@@ -19,20 +19,23 @@ def check(**data):
     return R.check_rule(data, channels={"webinar", "web-form"}, campaigns={"spring"})
 
 
-@pytest.mark.parametrize(("attribute", "values", "lead", "matches"), [
-    ("industry", ["Manufacturing"], {"industry": "manufacturing "}, True),
-    ("industry", ["Manufacturing"], {"industry": "Retail"}, False),
-    ("country", ["it"], {"country": "IT"}, True),
-    ("size_band", ["50-249"], {"size_band": "50-249"}, True),
-    ("job_title", ["director", "ceo"], {"job_title": "Sales Director EMEA"}, True),
-    ("job_title", ["director"], {"job_title": ""}, False),
-    ("channel", ["webinar"], {"channel__slug": "webinar"}, True),
-    ("campaign", ["Spring"], {"campaign__name": "spring"}, True),
-    ("has_vat_id", [], {"vat_id": "IT01234567890", "quality_flags": {}}, True),
-    ("has_vat_id", [], {"vat_id": "IT0", "quality_flags": {"vat_id": "invalid"}}, False),
-    ("consent", [], {"consent_basis": "consent"}, True),
-    ("consent", [], {"consent_basis": ""}, False),
-])
+@pytest.mark.parametrize(
+    ("attribute", "values", "lead", "matches"),
+    [
+        ("industry", ["Manufacturing"], {"industry": "manufacturing "}, True),
+        ("industry", ["Manufacturing"], {"industry": "Retail"}, False),
+        ("country", ["it"], {"country": "IT"}, True),
+        ("size_band", ["50-249"], {"size_band": "50-249"}, True),
+        ("job_title", ["director", "ceo"], {"job_title": "Sales Director EMEA"}, True),
+        ("job_title", ["director"], {"job_title": ""}, False),
+        ("channel", ["webinar"], {"channel__slug": "webinar"}, True),
+        ("campaign", ["Spring"], {"campaign__name": "spring"}, True),
+        ("has_vat_id", [], {"vat_id": "IT01234567890", "quality_flags": {}}, True),
+        ("has_vat_id", [], {"vat_id": "IT0", "quality_flags": {"vat_id": "invalid"}}, False),
+        ("consent", [], {"consent_basis": "consent"}, True),
+        ("consent", [], {"consent_basis": ""}, False),
+    ],
+)
 def test_a_fit_rule_matches_the_attribute_it_names(attribute, values, lead, matches):
     assert R.fit_matches(spec(attribute=attribute, values=values), lead) is matches
 
@@ -49,21 +52,36 @@ def test_a_cap_limits_either_way():
     assert R.capped(42.0, 20) == 20 and R.capped(-42.0, 20) == -20 and R.capped(42.0, None) == 42.0
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"kind": "fit", "attribute": "industry", "values": [], "points": 5, "name": "x"}, "values"),
-    ({"kind": "fit", "attribute": "size_band", "values": ["huge"], "points": 5, "name": "x"}, "values"),
-    ({"kind": "fit", "attribute": "country", "values": ["Italy!"], "points": 5, "name": "x"}, "values"),
-    ({"kind": "fit", "attribute": "channel", "values": ["carrier-pigeon"], "points": 5, "name": "x"}, "values"),
-    ({"kind": "fit", "attribute": "shoe_size", "values": ["42"], "points": 5, "name": "x"}, "attribute"),
-    ({"kind": "fit", "attribute": "industry", "values": ["x"], "points": 0, "name": "x"}, "points"),
-    ({"kind": "fit", "attribute": "industry", "values": ["x"], "points": 5, "name": " "}, "name"),
-    ({"kind": "fit", "attribute": "industry", "values": ["x"], "points": 5, "name": "x", "cap": 3}, "cap"),
-    ({"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "half_life_days": -3}, "half_life_days"),
-    ({"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "half_life_days": 0}, "half_life_days"),
-    ({"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "cap": -1}, "cap"),
-    ({"kind": "engagement", "event_kind": "telepathy", "points": 5, "name": "x"}, "event_kind"),
-    ({"kind": "sometimes", "points": 5, "name": "x"}, "kind"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "fit", "attribute": "industry", "values": [], "points": 5, "name": "x"}, "values"),
+        ({"kind": "fit", "attribute": "size_band", "values": ["huge"], "points": 5, "name": "x"}, "values"),
+        ({"kind": "fit", "attribute": "country", "values": ["Italy!"], "points": 5, "name": "x"}, "values"),
+        (
+            {"kind": "fit", "attribute": "channel", "values": ["carrier-pigeon"], "points": 5, "name": "x"},
+            "values",
+        ),
+        ({"kind": "fit", "attribute": "shoe_size", "values": ["42"], "points": 5, "name": "x"}, "attribute"),
+        ({"kind": "fit", "attribute": "industry", "values": ["x"], "points": 0, "name": "x"}, "points"),
+        ({"kind": "fit", "attribute": "industry", "values": ["x"], "points": 5, "name": " "}, "name"),
+        (
+            {"kind": "fit", "attribute": "industry", "values": ["x"], "points": 5, "name": "x", "cap": 3},
+            "cap",
+        ),
+        (
+            {"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "half_life_days": -3},
+            "half_life_days",
+        ),
+        (
+            {"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "half_life_days": 0},
+            "half_life_days",
+        ),
+        ({"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "cap": -1}, "cap"),
+        ({"kind": "engagement", "event_kind": "telepathy", "points": 5, "name": "x"}, "event_kind"),
+        ({"kind": "sometimes", "points": 5, "name": "x"}, "kind"),
+    ],
+)
 def test_a_rule_that_can_never_match_or_makes_no_sense_is_refused(data, field):
     assert field in check(**data).errors
 
@@ -74,8 +92,12 @@ def test_rules_that_match_nothing_yet_or_overlap_are_saved_with_a_warning():
     zero_cap = check(kind="engagement", event_kind="like", points=5, name="x", cap=0)
     assert not zero_cap.errors and zero_cap.warnings
     other = spec(attribute="country", values=["IT", "DE"], name="DACH and Italy")
-    twin = R.check_rule({"kind": "fit", "attribute": "country", "values": "it, fr", "points": 5, "name": "y"},
-                        channels=set(), campaigns=set(), others=[other])
+    twin = R.check_rule(
+        {"kind": "fit", "attribute": "country", "values": "it, fr", "points": 5, "name": "y"},
+        channels=set(),
+        campaigns=set(),
+        others=[other],
+    )
     assert twin.data["values"] == ["it", "fr"] and "DACH and Italy" in twin.warnings[0]
 
 

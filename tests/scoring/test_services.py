@@ -30,10 +30,10 @@ def test_fit_and_decayed_engagement_make_the_score(make_rule, rep_lead):
     make_rule(kind="fit", attribute="country", values=["IT"], points=5)
     make_rule(kind="fit", attribute="job_title", values=["cfo"], points=50)  # does not match
     make_rule(kind="engagement", event_kind="webinar_attended", points=20, half_life_days=30)
-    engage(rep_lead, "webinar_attended", NOW)                # 20
-    engage(rep_lead, "webinar_attended", NOW - 30 * DAY)     # 10
-    engage(rep_lead, "webinar_attended", NOW - 60 * DAY)     # 5
-    engage(rep_lead, "like", NOW)                            # no rule
+    engage(rep_lead, "webinar_attended", NOW)  # 20
+    engage(rep_lead, "webinar_attended", NOW - 30 * DAY)  # 10
+    engage(rep_lead, "webinar_attended", NOW - 60 * DAY)  # 5
+    engage(rep_lead, "like", NOW)  # no rule
     report = services.rescore([rep_lead.pk], now=NOW)
     assert (report.scored, report.changed) == (1, 1)
     rep_lead.refresh_from_db()
@@ -63,7 +63,13 @@ def test_a_cap_holds_engagement_back_and_the_breakdown_says_so(make_rule, rep_le
         engage(rep_lead, "content_view", NOW - dt.timedelta(hours=hours))
     explained = selectors.lead_score(rep, rep_lead.pk, now=NOW)
     [part] = explained.parts
-    assert (part.rule_id, part.name, part.points, part.events, part.capped) == (rule.pk, "Reads a lot", 12, 6, True)
+    assert (part.rule_id, part.name, part.points, part.events, part.capped) == (
+        rule.pk,
+        "Reads a lot",
+        12,
+        6,
+        True,
+    )
     assert part.at == NOW and explained.total == 12
 
 
@@ -87,7 +93,10 @@ def test_thresholds_move_leads_to_mql_and_sql_with_their_reason_in_history(make_
     report = services.rescore([warm.pk, hot.pk, cold.pk], now=NOW)
     assert report.moved == {warm.pk: "mql", hot.pk: "sql"}
     assert [ld.stage for ld in Lead.objects.filter(pk__in=[warm.pk, hot.pk, cold.pk]).order_by("pk")] == [
-        "mql", "sql", "suspect"]
+        "mql",
+        "sql",
+        "suspect",
+    ]
     entry = history_of(hot).filter(action="transition").get()
     assert entry.reason_code == "scoring.threshold_sql"
     assert entry.reason_params == {"score": 70, "threshold": 60}

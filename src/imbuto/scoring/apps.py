@@ -21,5 +21,10 @@ class ScoringConfig(AppConfig):
         registry.API_ROUTERS.add(registry.Router("imbuto.scoring.api"), order=50)
         registry.NAV.add(registry.NavEntry(_("Scoring"), "scoring:rules", visible=may_view_rules), order=150)
         registry.panels("lead_detail").add(registry.Panel("scoring/panels/lead_score.html"))
-        registry.PERIODIC_JOBS.add(registry.PeriodicJob(
-            name="scoring.nightly_decay", cron="30 2 * * *", task="imbuto.scoring.tasks.rescore_everything"))
+        registry.PERIODIC_JOBS.add(
+            registry.PeriodicJob(
+                name="scoring.nightly_decay",
+                cron="30 2 * * *",
+                task="imbuto.scoring.tasks.rescore_everything",
+            )
+        )

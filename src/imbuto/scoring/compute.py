@@ -55,10 +55,12 @@ class Decay(Func):
         super().__init__(expression)
         self.now, self.half_life = now, float(half_life_days)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL and others
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         column, params = compiler.compile(self.source_expressions[0])
-        sql = (f"POWER(0.5::float8, GREATEST(EXTRACT(EPOCH FROM (%s::timestamptz - {column}))::float8, 0)"
-               f" / 86400.0 / %s)")
+        sql = (
+            f"POWER(0.5::float8, GREATEST(EXTRACT(EPOCH FROM (%s::timestamptz - {column}))::float8, 0)"
+            f" / 86400.0 / %s)"
+        )
         return sql, (self.now, *params, self.half_life)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
@@ -73,13 +75,22 @@ def active_rules() -> list[R.RuleSpec]:
 
 
 def spec(rule: ScoringRule) -> R.RuleSpec:
-    return R.RuleSpec(id=rule.pk, name=rule.name, kind=rule.kind, points=rule.points,
-                      attribute=rule.attribute, values=R.comparable(rule.attribute, rule.values or []),
-                      event_kind=rule.event_kind, cap=rule.cap, half_life_days=rule.half_life_days)
+    return R.RuleSpec(
+        id=rule.pk,
+        name=rule.name,
+        kind=rule.kind,
+        points=rule.points,
+        attribute=rule.attribute,
+        values=R.comparable(rule.attribute, rule.values or []),
+        event_kind=rule.event_kind,
+        cap=rule.cap,
+        half_life_days=rule.half_life_days,
+    )
 
 
-def engagement_aggregates(events: QuerySet[EngagementEvent], rules: Sequence[R.RuleSpec],
-                          now: dt.datetime) -> dict[int, dict[str, Any]]:
+def engagement_aggregates(
+    events: QuerySet[EngagementEvent], rules: Sequence[R.RuleSpec], now: dt.datetime
+) -> dict[int, dict[str, Any]]:
     """{lead_id: {column: value}} from one GROUP BY lead over `events`: per rule its decayed event count
     (`d<id>`), and per engagement kind its count (`n_<kind>`) and latest time (`t_<kind>`)."""
     engaged = [r for r in rules if r.kind == "engagement"]
@@ -90,17 +101,29 @@ def engagement_aggregates(events: QuerySet[EngagementEvent], rules: Sequence[R.R
         aggregates[f"n_{kind}"] = Count("id", filter=Q(kind=kind))
         aggregates[f"t_{kind}"] = Max("occurred_at", filter=Q(kind=kind))
     for r in engaged:
-        factor = (Decay(F("occurred_at"), now=now, half_life_days=r.half_life_days) if r.half_life_days
-                  else Value(1.0))
-        aggregates[f"d{r.id}"] = Sum(Case(When(kind=r.event_kind, then=factor), default=Value(0.0),
-                                          output_field=FloatField()))
-    rows = (events.filter(kind__in={r.event_kind for r in engaged}).order_by().values("lead_id")
-            .annotate(**aggregates))
-    return {row["lead_id"]: row for row in rows}
+        factor = (
+            Decay(F("occurred_at"), now=now, half_life_days=r.half_life_days)
+            if r.half_life_days
+            else Value(1.0)
+        )
+        aggregates[f"d{r.id}"] = Sum(
+            Case(When(kind=r.event_kind, then=factor), default=Value(0.0), output_field=FloatField())
+        )
+    rows = (
+        events.filter(kind__in={r.event_kind for r in engaged})
+        .order_by()
+        .values("lead_id")
+        .annotate(**aggregates)
+    )
+    return {row["lead_id"]: dict(row) for row in rows}
 
 
-def score_rows(leads: Iterable[dict[str, Any]], aggregates: dict[int, dict[str, Any]],
-               rules: Sequence[R.RuleSpec], now: dt.datetime) -> list[Result]:
+def score_rows(
+    leads: Iterable[dict[str, Any]],
+    aggregates: dict[int, dict[str, Any]],
+    rules: Sequence[R.RuleSpec],
+    now: dt.datetime,
+) -> list[Result]:
     """Each lead's score from its attributes (fit) and its aggregated engagement (plain Python)."""
     results = []
     for lead in leads:
@@ -118,17 +141,28 @@ def score_rows(leads: Iterable[dict[str, Any]], aggregates: dict[int, dict[str, 
             raw = rule.points * float(agg.get(f"d{rule.id}") or 0.0)
             points = R.capped(raw, rule.cap)
             result.engagement += points
-            result.parts.append(Part(rule.id, rule.name, "engagement", round(points, 2),
-                                     agg.get(f"t_{rule.event_kind}"), count, points != raw))
+            result.parts.append(
+                Part(
+                    rule.id,
+                    rule.name,
+                    "engagement",
+                    round(points, 2),
+                    agg.get(f"t_{rule.event_kind}"),
+                    count,
+                    points != raw,
+                )
+            )
         results.append(result)
     return results
 
 
-def compute_for(lead_filter: Q, event_filter: Q, rules: Sequence[R.RuleSpec],
-                now: dt.datetime) -> list[Result]:
+def compute_for(
+    lead_filter: Q, event_filter: Q, rules: Sequence[R.RuleSpec], now: dt.datetime
+) -> list[Result]:
     """Scores of the (unmerged) leads matching `lead_filter`; `event_filter` selects their events."""
-    leads = list(Lead.objects.filter(lead_filter, merged_into__isnull=True).order_by("id")
-                 .values(*R.LEAD_FIELDS))
+    leads = list(
+        Lead.objects.filter(lead_filter, merged_into__isnull=True).order_by("id").values(*R.LEAD_FIELDS)
+    )
     if not leads:
         return []
     aggregates = engagement_aggregates(EngagementEvent.objects.filter(event_filter), rules, now)

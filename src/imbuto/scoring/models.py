@@ -28,8 +28,9 @@ class ScoringRule(models.Model):
     cap = models.IntegerField(_("cap"), null=True, blank=True)
     half_life_days = models.FloatField(_("half-life in days"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -40,6 +41,14 @@ class ScoringRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def attribute_label(self) -> str:
+        """The tested attribute as people call it (fit rules)."""
+        from .rules import ATTRIBUTES
+
+        found = ATTRIBUTES.get(self.attribute)
+        return str(found.label) if found else self.attribute
+
 
 class ScoringSettings(models.Model):
     """The thresholds (one row, pk 1): score >= `mql_threshold` moves a lead to MQL, score >=
@@ -48,8 +57,9 @@ class ScoringSettings(models.Model):
     mql_threshold = models.IntegerField(_("MQL threshold"), null=True, blank=True)
     sql_threshold = models.IntegerField(_("SQL threshold"), null=True, blank=True)
     buy_now_to_sql = models.BooleanField(_("buy-now signal moves to SQL"), default=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -63,8 +73,9 @@ class LeadScore(models.Model):
     """What scoring last wrote for a lead: its parts, when, and the highest stage scoring moved it to
     (so a person sending a lead back is not overruled by the next rescore). Written only on change."""
 
-    lead = models.OneToOneField("leads.Lead", primary_key=True, on_delete=models.CASCADE,
-                                related_name="score_detail")
+    lead = models.OneToOneField(
+        "leads.Lead", primary_key=True, on_delete=models.CASCADE, related_name="score_detail"
+    )
     fit = models.IntegerField(default=0)
     engagement = models.IntegerField(default=0)
     total = models.IntegerField(default=0)

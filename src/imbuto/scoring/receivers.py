@@ -25,7 +25,7 @@ def on_leads_changed(event: Any) -> None:
     if not ids or not _scoring_on():
         return
     for start in range(0, len(ids), MAX_IDS_PER_TASK):
-        tasks.rescore_leads.enqueue(ids[start:start + MAX_IDS_PER_TASK])
+        tasks.rescore_leads.enqueue(ids[start : start + MAX_IDS_PER_TASK])
 
 
 def on_rules_changed(event: ScoringRulesChanged) -> None:

@@ -44,9 +44,24 @@ ATTRIBUTES: dict[str, Attribute] = {
     "consent": Attribute(gettext_lazy("Has a recorded lawful basis (consent)"), "flag"),
 }
 # The lead columns the fit rules read (Lead.objects.values(*LEAD_FIELDS)).
-LEAD_FIELDS = ("id", "industry", "size_band", "country", "region", "job_title", "language", "channel__slug",
-               "campaign__name", "temperature", "purchase_timeframe", "vat_id", "quality_flags",
-               "consent_basis", "stage", "score")
+LEAD_FIELDS = (
+    "id",
+    "industry",
+    "size_band",
+    "country",
+    "region",
+    "job_title",
+    "language",
+    "channel__slug",
+    "campaign__name",
+    "temperature",
+    "purchase_timeframe",
+    "vat_id",
+    "quality_flags",
+    "consent_basis",
+    "stage",
+    "score",
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +93,9 @@ class Checked:
 
 def split_values(raw: Any) -> list[str]:
     """A list, or text separated by commas or new lines, as a list of distinct trimmed values."""
-    items: Iterable[Any] = raw if isinstance(raw, list | tuple) else str(raw or "").replace("\n", ",").split(",")
+    items: Iterable[Any] = (
+        raw if isinstance(raw, list | tuple) else str(raw or "").replace("\n", ",").split(",")
+    )
     seen: dict[str, str] = {}
     for item in items:
         text = str(item).strip()
@@ -97,8 +114,9 @@ def comparable(attribute: str, values: Iterable[str]) -> frozenset[str]:
     return frozenset(v.lower() for v in values)
 
 
-def check_rule(data: Mapping[str, Any], *, channels: set[str], campaigns: set[str],
-               others: Sequence[RuleSpec] = ()) -> Checked:
+def check_rule(
+    data: Mapping[str, Any], *, channels: set[str], campaigns: set[str], others: Sequence[RuleSpec] = ()
+) -> Checked:
     """Check a rule before it is saved. `channels`: known channel slugs; `campaigns`: campaign names in
     lower case; `others`: the other active rules (for overlap warnings)."""
     out = Checked(data={})
@@ -164,30 +182,44 @@ def _check_fit(data: Mapping[str, Any], out: Checked, channels: set[str], campai
         out.error("values", _("Give at least one value: without one the rule can never match."))
         return
     if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in values):
-        out.error("values", _("At most %(n)s values of %(length)s characters each.")
-                  % {"n": MAX_VALUES, "length": MAX_VALUE_LENGTH})
+        out.error(
+            "values",
+            _("At most %(n)s values of %(length)s characters each.")
+            % {"n": MAX_VALUES, "length": MAX_VALUE_LENGTH},
+        )
         return
     if how == "choice":
         allowed = dict(ATTRIBUTES[attribute].choices)
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            out.error("values", _("%(values)s can never match: use %(allowed)s.") % {
-                "values": ", ".join(unknown), "allowed": ", ".join(allowed)})
+            out.error(
+                "values",
+                _("%(values)s can never match: use %(allowed)s.")
+                % {"values": ", ".join(unknown), "allowed": ", ".join(allowed)},
+            )
     elif how == "country":
         unknown = [v for v in values if not (len(v) == 2 and v.isascii() and v.isalpha())]
         if unknown:
-            out.error("values", _("%(values)s can never match: use two-letter country codes (IT, DE).")
-                      % {"values": ", ".join(unknown)})
+            out.error(
+                "values",
+                _("%(values)s can never match: use two-letter country codes (IT, DE).")
+                % {"values": ", ".join(unknown)},
+            )
     elif how == "channel":
         unknown = [v for v in values if v not in channels]
         if unknown:
-            out.error("values", _("No channel is called %(values)s: the rule could never match.")
-                      % {"values": ", ".join(unknown)})
+            out.error(
+                "values",
+                _("No channel is called %(values)s: the rule could never match.")
+                % {"values": ", ".join(unknown)},
+            )
     elif how == "campaign":
         unknown = [v for v in values if v.lower() not in campaigns]
         if unknown:
-            out.warnings.append(_("No campaign is called %(values)s yet: the rule matches nothing until "
-                                  "one is.") % {"values": ", ".join(unknown)})
+            out.warnings.append(
+                _("No campaign is called %(values)s yet: the rule matches nothing until one is.")
+                % {"values": ", ".join(unknown)}
+            )
 
 
 def _check_engagement(data: Mapping[str, Any], out: Checked) -> None:
@@ -205,8 +237,9 @@ def _check_engagement(data: Mapping[str, Any], out: Checked) -> None:
         out.warnings.append(_("A cap of 0 points means this rule never adds anything."))
     half_life = _number(data.get("half_life_days"))
     if half_life is not None and (math.isnan(half_life) or half_life <= 0):
-        out.error("half_life_days", _("The half-life must be a positive number of days, or empty for no "
-                                      "decay."))
+        out.error(
+            "half_life_days", _("The half-life must be a positive number of days, or empty for no decay.")
+        )
     elif half_life is not None and half_life > 36_500:
         out.error("half_life_days", _("At most 36,500 days (a hundred years)."))
     out.data |= {"cap": cap_value, "half_life_days": half_life}
@@ -217,11 +250,15 @@ def _overlaps(out: Checked, others: Sequence[RuleSpec]) -> None:
     mine = comparable(d["attribute"], d["values"]) if d["kind"] == "fit" else frozenset()
     for other in others:
         same = (other.kind == d["kind"] == "engagement" and other.event_kind == d["event_kind"]) or (
-            other.kind == d["kind"] == "fit" and other.attribute == d["attribute"]
-            and (ATTRIBUTES[d["attribute"]].how == "flag" or mine & other.values))
+            other.kind == d["kind"] == "fit"
+            and other.attribute == d["attribute"]
+            and (ATTRIBUTES[d["attribute"]].how == "flag" or mine & other.values)
+        )
         if same:
-            out.warnings.append(_("The active rule “%(name)s” scores the same thing: both add their points.")
-                                % {"name": other.name})
+            out.warnings.append(
+                _("The active rule “%(name)s” scores the same thing: both add their points.")
+                % {"name": other.name}
+            )
 
 
 def fit_matches(rule: RuleSpec, lead: Mapping[str, Any]) -> bool:
@@ -284,13 +321,22 @@ def check_thresholds(mql: int | None, sql: int | None, ceiling: int | None) -> C
         if value is not None and value < 1:
             out.error(name, _("A threshold must be at least 1: otherwise every lead would move."))
     if mql is not None and sql is not None and mql >= sql and not out.errors:
-        out.error("sql_threshold", _("The SQL threshold must be above the MQL threshold (%(mql)s): a lead "
-                                     "becomes marketing qualified before it becomes sales qualified.")
-                  % {"mql": mql})
+        out.error(
+            "sql_threshold",
+            _(
+                "The SQL threshold must be above the MQL threshold (%(mql)s): a lead "
+                "becomes marketing qualified before it becomes sales qualified."
+            )
+            % {"mql": mql},
+        )
     if ceiling is not None:
         for label, value in ((_("MQL"), mql), (_("SQL"), sql)):
             if value is not None and value > ceiling:
-                out.warnings.append(_("The %(stage)s threshold (%(value)s) can never be reached: the active "
-                                      "rules give at most %(max)s points.")
-                                    % {"stage": label, "value": value, "max": ceiling})
+                out.warnings.append(
+                    _(
+                        "The %(stage)s threshold (%(value)s) can never be reached: the active "
+                        "rules give at most %(max)s points."
+                    )
+                    % {"stage": label, "value": value, "max": ceiling}
+                )
     return out

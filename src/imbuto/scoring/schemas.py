@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -14,17 +14,24 @@ from imbuto.intake.models import EngagementKind
 from .rules import ATTRIBUTES, MAX_POINTS, MAX_VALUE_LENGTH, MAX_VALUES
 
 Kind = Literal["fit", "engagement"]
-AttributeName = Literal[tuple(ATTRIBUTES)]  # type: ignore[valid-type]
-EventKind = Literal[tuple(EngagementKind.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the names are known at run time only; mypy sees plain strings
+    AttributeName = str
+    EventKind = str
+else:
+    AttributeName = Literal[tuple(ATTRIBUTES)]
+    EventKind = Literal[tuple(EngagementKind.values)]
 Value = Annotated[str, Field(max_length=MAX_VALUE_LENGTH, pattern=NO_NUL)]
-NAME = dict(min_length=1, max_length=120, description="What the rule is called in explanations")
+ATTRIBUTE_HELP = "Fit rules: the lead attribute tested"
+EVENT_KIND_HELP = "Engagement rules: the engagement kind counted"
+NAME_HELP = "What the rule is called in explanations"
 VALUES_HELP = (
     "Fit rules: the values that match (any of them): industry, region, language and campaign names "
     "(case-insensitive), size bands, two-letter countries, channel slugs, temperatures, timeframes; "
-    "words contained in the job title. Empty for has_vat_id and consent.")
-POINTS = dict(ge=-MAX_POINTS, le=MAX_POINTS, description="Points given (per event for engagement rules)")
-CAP = dict(description="Engagement rules: at most this many points in all (empty: no cap)")
-HALF_LIFE = dict(description="Engagement rules: an event's points halve every so many days (empty: no decay)")
+    "words contained in the job title. Empty for has_vat_id and consent."
+)
+POINTS_HELP = "Points given (per event for engagement rules)"
+CAP_HELP = "Engagement rules: at most this many points in all (empty: no cap)"
+HALF_LIFE_HELP = "Engagement rules: an event's points halve every so many days (empty: no decay)"
 
 
 class _RuleFields(StrictInput):
@@ -35,28 +42,28 @@ class _RuleFields(StrictInput):
 
 
 class RuleIn(_RuleFields):
-    name: str = Field(..., **NAME)
+    name: str = Field(..., min_length=1, max_length=120, description=NAME_HELP)
     kind: Kind
     attribute: AttributeName | None = Field(None, description="Fit rules: the lead attribute tested")
     values: list[Value] = Field([], max_length=MAX_VALUES, description=VALUES_HELP)
     event_kind: EventKind | None = Field(None, description="Engagement rules: the engagement kind counted")
-    points: int = Field(..., **POINTS)
-    cap: int | None = Field(None, **CAP)
-    half_life_days: float | None = Field(None, **HALF_LIFE)
+    points: int = Field(..., ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP)
+    cap: int | None = Field(None, description=CAP_HELP)
+    half_life_days: float | None = Field(None, description=HALF_LIFE_HELP)
     is_active: bool = True
 
 
 class RulePatch(_RuleFields):
     """Only the fields sent change; null is refused where a value is needed."""
 
-    name: str = Field(None, **NAME)
+    name: str = Field(None, min_length=1, max_length=120, description=NAME_HELP)  # type: ignore[assignment]
     kind: Kind = None  # type: ignore[assignment]
-    attribute: AttributeName = Field(None, description="Fit rules: the lead attribute tested")
-    values: list[Value] = Field(None, max_length=MAX_VALUES, description=VALUES_HELP)
-    event_kind: EventKind = Field(None, description="Engagement rules: the engagement kind counted")
-    points: int = Field(None, **POINTS)
-    cap: int | None = Field(None, **CAP)
-    half_life_days: float | None = Field(None, **HALF_LIFE)
+    attribute: AttributeName = Field(None, description=ATTRIBUTE_HELP)  # type: ignore[assignment]
+    values: list[Value] = Field(None, max_length=MAX_VALUES, description=VALUES_HELP)  # type: ignore[arg-type]
+    event_kind: EventKind = Field(None, description=EVENT_KIND_HELP)  # type: ignore[assignment]
+    points: int = Field(None, ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP)  # type: ignore[assignment]
+    cap: int | None = Field(None, description=CAP_HELP)
+    half_life_days: float | None = Field(None, description=HALF_LIFE_HELP)
     is_active: bool = None  # type: ignore[assignment]
 
 
@@ -76,7 +83,9 @@ class RuleOut(Schema):
 
 
 class RuleWriteOut(RuleOut):
-    warnings: list[str] = Field(description="What to know about the rule as saved (e.g. it matches nothing yet)")
+    warnings: list[str] = Field(
+        description="What to know about the rule as saved (e.g. it matches nothing yet)"
+    )
 
 
 class RuleListOut(Schema):

@@ -74,10 +74,27 @@ def explain_lead(lead_id: int, stored: int | None, *, now: dt.datetime | None = 
     now = now or timezone.now()
     rules = compute.active_rules()
     if not rules:
-        return Explained(lead_id=lead_id, total=0, fit=0, engagement=0.0, stored=stored, parts=[],
-                         computed_at=now, scored=False, promoted_to="")
+        return Explained(
+            lead_id=lead_id,
+            total=0,
+            fit=0,
+            engagement=0.0,
+            stored=stored,
+            parts=[],
+            computed_at=now,
+            scored=False,
+            promoted_to="",
+        )
     [result] = compute.compute_for(Q(pk=lead_id), Q(lead_id=lead_id), rules, now) or [compute.Result(lead_id)]
     detail = LeadScore.objects.filter(lead_id=lead_id).values_list("promoted_to", flat=True).first()
-    return Explained(lead_id=lead_id, total=result.total, fit=result.fit,
-                     engagement=round(result.engagement, 2), stored=stored, parts=result.parts,
-                     computed_at=now, scored=bool(rules), promoted_to=detail or "")
+    return Explained(
+        lead_id=lead_id,
+        total=result.total,
+        fit=result.fit,
+        engagement=round(result.engagement, 2),
+        stored=stored,
+        parts=result.parts,
+        computed_at=now,
+        scored=bool(rules),
+        promoted_to=detail or "",
+    )

@@ -29,8 +29,17 @@ from .explanations import BUY_NOW, THRESHOLD_MQL, THRESHOLD_SQL
 from .models import LeadScore, ScoringRule, ScoringSettings
 
 BATCH = 5000
-RULE_FIELDS = ("name", "kind", "attribute", "values", "event_kind", "points", "cap", "half_life_days",
-               "is_active")
+RULE_FIELDS = (
+    "name",
+    "kind",
+    "attribute",
+    "values",
+    "event_kind",
+    "points",
+    "cap",
+    "half_life_days",
+    "is_active",
+)
 # Stages a threshold may move a lead out of (never backwards, never out of sales' hands or an exit).
 BEFORE_MQL = frozenset((Stage.SUSPECT, Stage.LEAD))
 BEFORE_SQL = frozenset((Stage.SUSPECT, Stage.LEAD, Stage.MQL))
@@ -56,9 +65,11 @@ class RescoreReport:
 def _check(data: dict[str, Any], exclude: int | None = None) -> R.Checked:
     channels = set(Channel.objects.values_list("slug", flat=True))
     campaigns = {name.lower() for name in Campaign.objects.values_list("name", flat=True)}
-    others = [compute.spec(r) for r in ScoringRule.objects.filter(is_active=True).exclude(pk=exclude)]
-    checked = R.check_rule(data, channels=channels, campaigns=campaigns,
-                           others=others if data.get("is_active", True) else [])
+    active = ScoringRule.objects.filter(is_active=True)
+    others = [compute.spec(r) for r in (active.exclude(pk=exclude) if exclude is not None else active)]
+    checked = R.check_rule(
+        data, channels=channels, campaigns=campaigns, others=others if data.get("is_active", True) else []
+    )
     if checked.errors:
         first = next(iter(checked.errors.values()))[0]
         raise ValidationFailed(first, fields=checked.errors)
@@ -72,12 +83,16 @@ def _announce(actor: Actor, rule_ids: Sequence[int]) -> None:
 @transaction.atomic
 def rule_create(*, actor: Actor, data: dict[str, Any]) -> tuple[ScoringRule, list[str]]:
     """Add a rule (fit or engagement); its warnings (e.g. a rule that matches nothing yet) come back."""
-    permissions.require(actor, "create", ScoringRule, message=_("Only marketers and admins configure "
-                                                                "scoring."))
+    permissions.require(
+        actor, "create", ScoringRule, message=_("Only marketers and admins configure scoring.")
+    )
     checked = _check(data)
-    rule = ScoringRule.objects.create(**checked.data, created_by=actor if getattr(actor, "pk", None) else None)
-    history.record(rule, actor=actor, action="create",
-                   changes={k: (None, getattr(rule, k)) for k in RULE_FIELDS})
+    rule = ScoringRule.objects.create(
+        **checked.data, created_by=actor if getattr(actor, "pk", None) else None
+    )
+    history.record(
+        rule, actor=actor, action="create", changes={k: (None, getattr(rule, k)) for k in RULE_FIELDS}
+    )
     _announce(actor, [rule.pk])
     return rule, checked.warnings
 
@@ -96,8 +111,10 @@ def rule_update(*, actor: Actor, rule_id: int, data: dict[str, Any]) -> tuple[Sc
     rule = _rule_for(actor, rule_id, "change")
     unknown = set(data) - set(RULE_FIELDS)
     if unknown:
-        raise ValidationFailed(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))},
-                               fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+        raise ValidationFailed(
+            _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            fields={name: [_("Unknown field.")] for name in sorted(unknown)},
+        )
     merged = {k: getattr(rule, k) for k in RULE_FIELDS} | data
     if "kind" in data and data["kind"] != rule.kind:  # the other kind's fields do not carry over
         merged = {k: v for k, v in merged.items() if k in data or k in ("name", "points", "is_active")}
@@ -121,8 +138,9 @@ def rule_set_active(*, actor: Actor, rule_id: int, active: bool) -> tuple[Scorin
 def rule_delete(*, actor: Actor, rule_id: int) -> None:
     """Delete a rule for good (switching it off keeps it)."""
     rule = _rule_for(actor, rule_id, "delete")
-    history.record(rule, actor=actor, action="delete", changes={k: (getattr(rule, k), None)
-                                                                for k in RULE_FIELDS})
+    history.record(
+        rule, actor=actor, action="delete", changes={k: (getattr(rule, k), None) for k in RULE_FIELDS}
+    )
     rule.delete()
     _announce(actor, [rule_id])
 
@@ -137,8 +155,10 @@ def _threshold(value: Any, name: str) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not (isinstance(value, int) or str(value).strip().lstrip("-").isdigit()):
-        raise ValidationFailed(_("Give the threshold as a whole number, or leave it empty."),
-                               fields={name: [_("A whole number, or empty.")]})
+        raise ValidationFailed(
+            _("Give the threshold as a whole number, or leave it empty."),
+            fields={name: [_("A whole number, or empty.")]},
+        )
     number = int(value)
     if abs(number) > 10**9:
         raise ValidationFailed(_("This threshold is out of range."), fields={name: [_("Out of range.")]})
@@ -156,8 +176,11 @@ def thresholds_set(*, actor: Actor, data: dict[str, Any]) -> tuple[ScoringSettin
     checked = R.check_thresholds(mql, sql, R.max_score(compute.active_rules()))
     if checked.errors:
         raise ValidationFailed(next(iter(checked.errors.values()))[0], fields=checked.errors)
-    new = {"mql_threshold": mql, "sql_threshold": sql,
-           "buy_now_to_sql": bool(data.get("buy_now_to_sql", current.buy_now_to_sql))}
+    new = {
+        "mql_threshold": mql,
+        "sql_threshold": sql,
+        "buy_now_to_sql": bool(data.get("buy_now_to_sql", current.buy_now_to_sql)),
+    }
     changes = {k: (getattr(current, k), v) for k, v in new.items() if getattr(current, k) != v}
     if changes:
         for k, v in new.items():
@@ -183,7 +206,7 @@ def rescore(lead_ids: Iterable[int], *, now: dt.datetime | None = None) -> Resco
         return report
     settings = thresholds()
     for start in range(0, len(ids), BATCH):
-        part = ids[start:start + BATCH]
+        part = ids[start : start + BATCH]
         report.add(_rescore_batch(Q(pk__in=part), Q(lead_id__in=part), rules, settings, now))
     return report
 
@@ -203,13 +226,17 @@ def rescore_all(*, now: dt.datetime | None = None, batch: int = BATCH) -> Rescor
         if not ids:
             return report
         lo, hi = ids[0], ids[-1]
-        report.add(_rescore_batch(Q(pk__gte=lo, pk__lte=hi), Q(lead_id__gte=lo, lead_id__lte=hi), rules,
-                                  settings, now))
+        report.add(
+            _rescore_batch(
+                Q(pk__gte=lo, pk__lte=hi), Q(lead_id__gte=lo, lead_id__lte=hi), rules, settings, now
+            )
+        )
         last = hi
 
 
-def _rescore_batch(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], settings: ScoringSettings,
-                   now: dt.datetime) -> RescoreReport:
+def _rescore_batch(
+    lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], settings: ScoringSettings, now: dt.datetime
+) -> RescoreReport:
     with transaction.atomic():
         results = compute.compute_for(lead_q, event_q, rules, now)
         changed = [r for r in results if r.lead["score"] != r.total]
@@ -225,13 +252,22 @@ def _write(changed: Sequence[compute.Result], now: dt.datetime) -> None:
         return
     table = connection.ops.quote_name(Lead._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET score = %s WHERE id = %s",  # noqa: S608
-                           [(r.total, r.lead_id) for r in changed])
+        cursor.executemany(
+            f"UPDATE {table} SET score = %s WHERE id = %s",  # noqa: S608
+            [(r.total, r.lead_id) for r in changed],
+        )
     LeadScore.objects.bulk_create(
-        [LeadScore(lead_id=r.lead_id, fit=r.fit, engagement=round(r.engagement), total=r.total,
-                   computed_at=now) for r in changed],
-        update_conflicts=True, unique_fields=["lead"], update_fields=["fit", "engagement", "total",
-                                                                      "computed_at"], batch_size=2000)
+        [
+            LeadScore(
+                lead_id=r.lead_id, fit=r.fit, engagement=round(r.engagement), total=r.total, computed_at=now
+            )
+            for r in changed
+        ],
+        update_conflicts=True,
+        unique_fields=["lead"],
+        update_fields=["fit", "engagement", "total", "computed_at"],
+        batch_size=2000,
+    )
 
 
 def _target(result: compute.Result, settings: ScoringSettings) -> tuple[str, dict[str, Any]] | None:
@@ -240,7 +276,9 @@ def _target(result: compute.Result, settings: ScoringSettings) -> tuple[str, dic
     stage = lead["stage"]
     if stage in BEFORE_SQL:
         if settings.sql_threshold is not None and total >= settings.sql_threshold:
-            return Stage.SQL, explain.explanation(THRESHOLD_SQL, score=total, threshold=settings.sql_threshold)
+            return Stage.SQL, explain.explanation(
+                THRESHOLD_SQL, score=total, threshold=settings.sql_threshold
+            )
         if settings.buy_now_to_sql and lead["purchase_timeframe"] == Timeframe.IMMEDIATE:
             return Stage.SQL, explain.explanation(BUY_NOW, score=total)
     if stage in BEFORE_MQL and settings.mql_threshold is not None and total >= settings.mql_threshold:
@@ -248,7 +286,7 @@ def _target(result: compute.Result, settings: ScoringSettings) -> tuple[str, dic
     return None
 
 
-FUNNEL_ORDER = {Stage.MQL: 1, Stage.SQL: 2}
+FUNNEL_ORDER: dict[str, int] = {Stage.MQL: 1, Stage.SQL: 2}
 
 
 def _apply_thresholds(results: Sequence[compute.Result], settings: ScoringSettings) -> dict[int, str]:
@@ -266,8 +304,10 @@ def _apply_thresholds(results: Sequence[compute.Result], settings: ScoringSettin
             with transaction.atomic():
                 lead_transition(actor=None, lead=Lead(pk=lead_id), to=stage, why=why)
                 LeadScore.objects.update_or_create(
-                    lead_id=lead_id, defaults={"promoted_to": stage},
-                    create_defaults={"promoted_to": stage, "computed_at": timezone.now()})
+                    lead_id=lead_id,
+                    defaults={"promoted_to": stage},
+                    create_defaults={"promoted_to": stage, "computed_at": timezone.now()},
+                )
         except DomainError:
             continue  # merged or moved by a person meanwhile: nothing to do
         moved[lead_id] = stage

@@ -17,8 +17,11 @@ from imbuto.core.htmx import is_partial, render_error
 
 from . import selectors, services
 from .forms import RuleForm, ThresholdsForm
-from .rules import ATTRIBUTES
 
+
+def _actor(request: HttpRequest) -> Any:
+    """The signed-in person (every view here is behind login_required)."""
+    return request.user
 
 
 def _refuse_unless_configurer(request: HttpRequest) -> None:
@@ -33,16 +36,19 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     rules = list(selectors.rules_visible(request.user))
-    labels = {k: a.label for k, a in ATTRIBUTES.items()}
-    for rule in rules:
-        rule.attribute_label = labels.get(rule.attribute, rule.attribute)
     found = selectors.thresholds_of(request.user)
-    initial = {"mql_threshold": found.mql_threshold or "", "sql_threshold": found.sql_threshold or "",
-               "buy_now_to_sql": found.buy_now_to_sql}
-    return {"fit_rules": [r for r in rules if r.kind == "fit"],
-            "engagement_rules": [r for r in rules if r.kind == "engagement"],
-            "may_configure": selectors.may_configure(request.user), "thresholds": found,
-            "thresholds_form": ThresholdsForm(initial=initial)} | extra
+    initial = {
+        "mql_threshold": found.mql_threshold or "",
+        "sql_threshold": found.sql_threshold or "",
+        "buy_now_to_sql": found.buy_now_to_sql,
+    }
+    return {
+        "fit_rules": [r for r in rules if r.kind == "fit"],
+        "engagement_rules": [r for r in rules if r.kind == "engagement"],
+        "may_configure": selectors.may_configure(request.user),
+        "thresholds": found,
+        "thresholds_form": ThresholdsForm(initial=initial),
+    } | extra
 
 
 @login_required
@@ -64,17 +70,23 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if rule is None:
-                saved, warnings = services.rule_create(actor=request.user, data=form.to_data())
+                saved, warnings = services.rule_create(actor=_actor(request), data=form.to_data())
             else:
-                saved, warnings = services.rule_update(actor=request.user, rule_id=rule.pk, data=form.to_data())
+                saved, warnings = services.rule_update(
+                    actor=_actor(request), rule_id=rule.pk, data=form.to_data()
+                )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("Rule saved. Scores are being updated."))
             _warn(request, warnings)
             return redirect("scoring:rules")
-    return render(request, "scoring/rule_edit.html", {"form": form, "rule": rule},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "scoring/rule_edit.html",
+        {"form": form, "rule": rule},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -84,11 +96,12 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _refuse_unless_configurer(request)
         rule = selectors.rule_get(request.user, pk)
-        rule, warnings = services.rule_set_active(actor=request.user, rule_id=rule.pk, active=not rule.is_active)
+        rule, warnings = services.rule_set_active(
+            actor=_actor(request), rule_id=rule.pk, active=not rule.is_active
+        )
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
     if is_partial(request):
-        rule.attribute_label = ATTRIBUTES[rule.attribute].label if rule.attribute in ATTRIBUTES else ""
         return render(request, "scoring/_rule_row.html", {"rule": rule, "may_configure": True})
     _warn(request, warnings)
     return redirect("scoring:rules")
@@ -100,7 +113,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _refuse_unless_configurer(request)
         rule = selectors.rule_get(request.user, pk)
-        services.rule_delete(actor=request.user, rule_id=rule.pk)
+        services.rule_delete(actor=_actor(request), rule_id=rule.pk)
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
     messages.success(request, _("Rule deleted."))
@@ -117,7 +130,7 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
     form = ThresholdsForm(request.POST)
     if form.is_valid():
         try:
-            _found, warnings = services.thresholds_set(actor=request.user, data=form.to_data())
+            _found, warnings = services.thresholds_set(actor=_actor(request), data=form.to_data())
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
