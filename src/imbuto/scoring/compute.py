@@ -96,8 +96,17 @@ def engagement_aggregates(
     engaged = [r for r in rules if r.kind == "engagement"]
     if not engaged:
         return {}
+    rows = engagement_queryset(events, engaged, now, counts=True)
+    return {row["lead_id"]: dict(row) for row in rows}
+
+
+def engagement_queryset(
+    events: QuerySet[EngagementEvent], engaged: Sequence[R.RuleSpec], now: dt.datetime, *, counts: bool
+) -> Any:
+    """The GROUP BY lead over `events` (unevaluated): `d<id>` per engagement rule, and with `counts`
+    `n_<kind>`/`t_<kind>` per kind."""
     aggregates: dict[str, Any] = {}
-    for kind in sorted({r.event_kind for r in engaged}):
+    for kind in sorted({r.event_kind for r in engaged}) if counts else ():
         aggregates[f"n_{kind}"] = Count("id", filter=Q(kind=kind))
         aggregates[f"t_{kind}"] = Max("occurred_at", filter=Q(kind=kind))
     for r in engaged:
@@ -109,13 +118,12 @@ def engagement_aggregates(
         aggregates[f"d{r.id}"] = Sum(
             Case(When(kind=r.event_kind, then=factor), default=Value(0.0), output_field=FloatField())
         )
-    rows = (
+    return (
         events.filter(kind__in={r.event_kind for r in engaged})
         .order_by()
         .values("lead_id")
         .annotate(**aggregates)
     )
-    return {row["lead_id"]: dict(row) for row in rows}
 
 
 def score_rows(

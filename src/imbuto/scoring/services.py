@@ -22,7 +22,7 @@ from imbuto.leads.choices import Stage, Timeframe
 from imbuto.leads.models import Campaign, Channel, Lead
 from imbuto.leads.services import lead_transition
 
-from . import compute
+from . import compute, sqlpath
 from . import rules as R
 from .events import ScoringRulesChanged
 from .explanations import BUY_NOW, THRESHOLD_MQL, THRESHOLD_SQL
@@ -237,13 +237,35 @@ def rescore_all(*, now: dt.datetime | None = None, batch: int = BATCH) -> Rescor
 def _rescore_batch(
     lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], settings: ScoringSettings, now: dt.datetime
 ) -> RescoreReport:
+    """One batch, one transaction: on PostgreSQL one statement (scoring.sqlpath), elsewhere the Python
+    path over the aggregated rows; then the threshold moves."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            scored, changed = sqlpath.rescore(lead_q, event_q, rules, now)
+        report = RescoreReport(scored=scored, changed=changed)
+        report.moved = _apply_thresholds(_candidates(lead_q, settings), settings)
+        return report
     with transaction.atomic():
         results = compute.compute_for(lead_q, event_q, rules, now)
-        changed = [r for r in results if r.lead["score"] != r.total]
-        _write(changed, now)
-    report = RescoreReport(scored=len(results), changed=len(changed))
-    report.moved = _apply_thresholds(results, settings)
+        changed_results = [r for r in results if r.lead["score"] != r.total]
+        _write(changed_results, now)
+    report = RescoreReport(scored=len(results), changed=len(changed_results))
+    report.moved = _apply_thresholds([(r.lead, r.total) for r in results], settings)
     return report
+
+
+def _candidates(lead_q: Q, settings: ScoringSettings) -> list[tuple[dict[str, Any], int]]:
+    """Leads of the batch a threshold may move now (their stored score just written)."""
+    lowest = min((t for t in (settings.mql_threshold, settings.sql_threshold) if t is not None), default=None)
+    reach = Q(score__gte=lowest) if lowest is not None else Q(pk__in=[])
+    if settings.buy_now_to_sql:
+        reach |= Q(purchase_timeframe=Timeframe.IMMEDIATE)
+    if reach == Q(pk__in=[]):
+        return []
+    rows = Lead.objects.filter(lead_q, reach, merged_into__isnull=True, stage__in=BEFORE_SQL).values(
+        "id", "stage", "purchase_timeframe", "score"
+    )
+    return [(dict(row), int(row["score"] or 0)) for row in rows]
 
 
 def _write(changed: Sequence[compute.Result], now: dt.datetime) -> None:
@@ -270,9 +292,8 @@ def _write(changed: Sequence[compute.Result], now: dt.datetime) -> None:
     )
 
 
-def _target(result: compute.Result, settings: ScoringSettings) -> tuple[str, dict[str, Any]] | None:
+def _target(lead: dict[str, Any], total: int, settings: ScoringSettings) -> tuple[str, dict[str, Any]] | None:
     """The stage a threshold moves this lead to now, with the reason, or None."""
-    lead, total = result.lead, result.total
     stage = lead["stage"]
     if stage in BEFORE_SQL:
         if settings.sql_threshold is not None and total >= settings.sql_threshold:
@@ -289,10 +310,12 @@ def _target(result: compute.Result, settings: ScoringSettings) -> tuple[str, dic
 FUNNEL_ORDER: dict[str, int] = {Stage.MQL: 1, Stage.SQL: 2}
 
 
-def _apply_thresholds(results: Sequence[compute.Result], settings: ScoringSettings) -> dict[int, str]:
+def _apply_thresholds(
+    results: Sequence[tuple[dict[str, Any], int]], settings: ScoringSettings
+) -> dict[int, str]:
     """Move the leads over a threshold through `lead_transition` (history with the coded reason), once
     per stage: a lead scoring already moved to a stage and a person sent back stays where it was put."""
-    targets = {r.lead_id: t for r in results if (t := _target(r, settings))}
+    targets = {lead["id"]: t for lead, total in results if (t := _target(lead, total, settings))}
     if not targets:
         return {}
     done = dict(LeadScore.objects.filter(lead_id__in=list(targets)).values_list("lead_id", "promoted_to"))
