@@ -78,7 +78,8 @@ def test_a_cap_limits_either_way():
             "half_life_days",
         ),
         ({"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "cap": -1}, "cap"),
-        ({"kind": "engagement", "event_kind": "telepathy", "points": 5, "name": "x"}, "event_kind"),
+        ({"kind": "engagement", "event_kind": "like", "points": 5, "name": "x", "cap": 10**12}, "cap"),
+    ({"kind": "engagement", "event_kind": "telepathy", "points": 5, "name": "x"}, "event_kind"),
         ({"kind": "sometimes", "points": 5, "name": "x"}, "kind"),
     ],
 )

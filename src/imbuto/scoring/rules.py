@@ -233,6 +233,8 @@ def _check_engagement(data: Mapping[str, Any], out: Checked) -> None:
         out.error("cap", _("Give the cap as a whole number of points, or leave it empty."))
     elif cap_value is not None and cap_value < 0:
         out.error("cap", _("A cap cannot be below zero."))
+    elif cap_value is not None and cap_value > MAX_POINTS * 100:
+        out.error("cap", _("At most %(max)s points.") % {"max": MAX_POINTS * 100})
     elif cap_value == 0:
         out.warnings.append(_("A cap of 0 points means this rule never adds anything."))
     half_life = _number(data.get("half_life_days"))
