@@ -81,12 +81,15 @@ def rescore(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], now: dt.datetime
         for r in engaged:
             raw = f'({r.points}::float8 * COALESCE(e."d{r.id}", 0))'
             parts.append(raw if r.cap is None else f"GREATEST(LEAST({raw}, {int(r.cap)}), {-int(r.cap)})")
-        engagement, join = " + ".join(parts), f"LEFT JOIN ({event_sql}) e ON e.lead_id = l.id"
+        # Materialised: one pass over the range's events (a hash aggregate on a big range) instead of
+        # walking the events index in lead order to feed a merge join.
+        engagement, join = " + ".join(parts), "LEFT JOIN e ON e.lead_id = l.id"
+        events_cte = f"e AS MATERIALIZED ({event_sql}),"
     else:
-        event_params, engagement, join = (), "0::float8", ""
+        event_params, engagement, join, events_cte = (), "0::float8", "", ""
     table = connection.ops.quote_name(Lead._meta.db_table)
     sql = f"""
-        WITH s AS (
+        WITH {events_cte} s AS (
             SELECT l.id, ({fit}) AS fit, ({engagement}) AS engagement
             FROM ({lead_sql}) l {join}
         ), t AS (
@@ -105,6 +108,6 @@ def rescore(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], now: dt.datetime
         SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM stored)
     """  # noqa: S608 (identifiers and numbers of our own; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*lead_params, *event_params, now))
+        cursor.execute(sql, (*event_params, *lead_params, now))
         scored, changed = cursor.fetchone()
     return int(scored), int(changed)
