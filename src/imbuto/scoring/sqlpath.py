@@ -97,6 +97,8 @@ def rescore(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], now: dt.datetime
         ), changed AS (
             UPDATE {table} SET score = t.total FROM t
             WHERE {table}.id = t.id AND {table}.score IS DISTINCT FROM t.total
+              -- the batch's id range, so the join reads the batch's rows, not the whole table
+              AND {table}.id BETWEEN (SELECT min(id) FROM t) AND (SELECT max(id) FROM t)
             RETURNING t.id, t.fit, t.engagement, t.total
         ), stored AS (
             INSERT INTO scoring_leadscore (lead_id, fit, engagement, total, computed_at, promoted_to)
