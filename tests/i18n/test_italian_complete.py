@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.test import Client
 
 from imbuto.leads.models import Channel
-from tests.permissions import rows_notifications, rows_ui, world
+from tests.permissions import rows_notifications, rows_scoring, rows_ui, world
 from tests.permissions.matrix import Row
 
 from .pseudo import ascii_words, recording_misses, visible_texts
@@ -108,7 +108,7 @@ def build(media_root: str) -> dict[str, Any]:
 
 def _routes() -> list[tuple[str, Row]]:
     # The API's own pages (OpenAPI, Swagger UI) are for developers and in English.
-    rows = [r for r in rows_ui.ROWS + rows_notifications.ROWS
+    rows = [r for r in rows_ui.ROWS + rows_notifications.ROWS + rows_scoring.ROWS
             if not r.is_api and not r.route.startswith("api:")]
     return [(f"{role}:{row}", row) for row in rows for role in ("admin", "rep")]
 

@@ -65,10 +65,16 @@ def build(media_root: str) -> dict[str, Any]:
     notification = Notification.objects.create(recipient=rep, code="lead.new_information",
                                                params={"lead": rep_lead.pk}, link="/")
     from imbuto.leads.models import SavedView
+    from imbuto.scoring.models import ScoringRule
+
+    scoring_rule = ScoringRule.objects.create(name="Italia", kind="fit", attribute="country", values=["IT"],
+                                              points=10)
+    ScoringRule.objects.create(name="Webinar", kind="engagement", event_kind="webinar_attended", points=20,
+                               half_life_days=30, cap=40)
 
     saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
     return {
-        "saved_view": saved_view,
+        "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,
         "south_account": south_account, "contact": contact, "merge": merge, "pair": pair,

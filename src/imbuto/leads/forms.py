@@ -64,6 +64,10 @@ class LeadFilterForm(forms.Form):
     created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
     created_before = forms.DateField(label=_("Created before"), required=False, widget=DateInput())
     needs_checking = forms.BooleanField(label=_("Needs checking"), required=False)
+    min_score = forms.IntegerField(label=_("Score from"), required=False, min_value=-(2**31),
+                                   max_value=2**31 - 1)
+    max_score = forms.IntegerField(label=_("Score up to"), required=False, min_value=-(2**31),
+                                   max_value=2**31 - 1)
     ordering = forms.ChoiceField(required=False, widget=forms.HiddenInput(attrs={"id": "ordering-input"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -304,6 +304,10 @@ class LeadFilters(Schema):
                                        description="ISO date or datetime (exclusive)")
     needs_checking: bool | None = Field(None, description=(
         "true: only leads with a value that failed validation (quality_flags not empty)"))
+    min_score: int | None = Field(None, ge=-(2**31), le=2**31 - 1,
+                                  description="Only leads scored at least this (unscored leads excluded)")
+    max_score: int | None = Field(None, ge=-(2**31), le=2**31 - 1,
+                                  description="Only leads scored at most this (unscored leads excluded)")
     ordering: OrderingName | None = Field(None, description=(
         "created_at, updated_at, last_name, company_name, score, stage, owner, temperature or channel; "
         "prefix '-' for descending (default -created_at)"))

@@ -192,11 +192,21 @@ def filter_leads(qs: QuerySet[Lead], params: dict[str, Any]) -> QuerySet[Lead]:
         c = str(p["campaign"])
         campaign_id = _as_id(c)
         qs = qs.filter(campaign_id=campaign_id) if campaign_id is not None else qs.filter(campaign__name=c)
+    for name, lookup in (("min_score", "score__gte"), ("max_score", "score__lte")):
+        if name in p:  # unscored leads (score NULL) match no score range
+            qs = qs.filter(**{lookup: _as_score(p[name], name)})
     if "created_after" in p:
         qs = qs.filter(created_at__gte=_as_datetime(p["created_after"], "created_after"))
     if "created_before" in p:
         qs = qs.filter(created_at__lt=_as_datetime(p["created_before"], "created_before"))
     return qs
+
+
+def _as_score(value: Any, field: str) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.lstrip("-").isdigit() and len(text) <= 11):
+        raise ValidationFailed(f"{field} is not a whole number.", fields={field: ["A whole number."]})
+    return int(text)
 
 
 def _as_datetime(value: Any, field: str) -> dt.datetime:

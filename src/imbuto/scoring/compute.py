@@ -1,0 +1,177 @@
+"""The set-based computation of rules scores: one query for the leads' attributes and one aggregate
+query over their engagement rows per batch (decay and counts computed by the database), then plain
+Python (scoring.rules) over the aggregated rows. A single lead is a batch of one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, FloatField, Func, Max, Q, QuerySet, Sum, Value, When
+
+from imbuto.intake.models import EngagementEvent
+from imbuto.leads.models import Lead
+
+from . import rules as R
+from .models import ScoringRule
+
+
+@dataclass
+class Part:
+    """What one rule gave a lead: points (decayed and capped), when (the latest event counted, or the
+    time of the computation for a fit rule), how many events, whether the cap held it."""
+
+    rule_id: int
+    name: str
+    kind: str
+    points: float
+    at: dt.datetime | None
+    events: int = 0
+    capped: bool = False
+
+
+@dataclass
+class Result:
+    lead_id: int
+    fit: int = 0
+    engagement: float = 0.0
+    parts: list[Part] = field(default_factory=list)
+    lead: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return round(self.fit + self.engagement)
+
+
+class Decay(Func):
+    """0.5 ** (age in days / half-life) of an event, computed in SQL (SQLite: Django's POWER function
+    and julianday; PostgreSQL: the epoch difference)."""
+
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, *, now: dt.datetime, half_life_days: float) -> None:
+        super().__init__(expression)
+        self.now, self.half_life = now, float(half_life_days)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"POWER(0.5::float8, GREATEST(EXTRACT(EPOCH FROM (%s::timestamptz - {column}))::float8, 0)"
+            f" / 86400.0 / %s)"
+        )
+        return sql, (self.now, *params, self.half_life)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        column, params = compiler.compile(self.source_expressions[0])
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        return f"POWER(0.5, MAX(julianday(%s) - julianday({column}), 0) / %s)", (now, *params, self.half_life)
+
+
+def active_rules() -> list[R.RuleSpec]:
+    """The active rules as plain specs (values normalised for comparison)."""
+    return [spec(rule) for rule in ScoringRule.objects.filter(is_active=True).order_by("id")]
+
+
+def spec(rule: ScoringRule) -> R.RuleSpec:
+    return R.RuleSpec(
+        id=rule.pk,
+        name=rule.name,
+        kind=rule.kind,
+        points=rule.points,
+        attribute=rule.attribute,
+        values=R.comparable(rule.attribute, rule.values or []),
+        event_kind=rule.event_kind,
+        cap=rule.cap,
+        half_life_days=rule.half_life_days,
+    )
+
+
+def engagement_aggregates(
+    events: QuerySet[EngagementEvent], rules: Sequence[R.RuleSpec], now: dt.datetime
+) -> dict[int, dict[str, Any]]:
+    """{lead_id: {column: value}} from one GROUP BY lead over `events`: per rule its decayed event count
+    (`d<id>`), and per engagement kind its count (`n_<kind>`) and latest time (`t_<kind>`)."""
+    engaged = [r for r in rules if r.kind == "engagement"]
+    if not engaged:
+        return {}
+    rows = engagement_queryset(events, engaged, now, counts=True)
+    return {row["lead_id"]: dict(row) for row in rows}
+
+
+def engagement_queryset(
+    events: QuerySet[EngagementEvent], engaged: Sequence[R.RuleSpec], now: dt.datetime, *, counts: bool
+) -> Any:
+    """The GROUP BY lead over `events` (unevaluated): `d<id>` per engagement rule, and with `counts`
+    `n_<kind>`/`t_<kind>` per kind."""
+    aggregates: dict[str, Any] = {}
+    for kind in sorted({r.event_kind for r in engaged}) if counts else ():
+        aggregates[f"n_{kind}"] = Count("id", filter=Q(kind=kind))
+        aggregates[f"t_{kind}"] = Max("occurred_at", filter=Q(kind=kind))
+    for r in engaged:
+        factor = (
+            Decay(F("occurred_at"), now=now, half_life_days=r.half_life_days)
+            if r.half_life_days
+            else Value(1.0)
+        )
+        aggregates[f"d{r.id}"] = Sum(
+            Case(When(kind=r.event_kind, then=factor), default=Value(0.0), output_field=FloatField())
+        )
+    return (
+        events.filter(kind__in={r.event_kind for r in engaged})
+        .order_by()
+        .values("lead_id")
+        .annotate(**aggregates)
+    )
+
+
+def score_rows(
+    leads: Iterable[dict[str, Any]],
+    aggregates: dict[int, dict[str, Any]],
+    rules: Sequence[R.RuleSpec],
+    now: dt.datetime,
+) -> list[Result]:
+    """Each lead's score from its attributes (fit) and its aggregated engagement (plain Python)."""
+    results = []
+    for lead in leads:
+        result = Result(lead_id=lead["id"], lead=lead)
+        agg = aggregates.get(lead["id"], {})
+        for rule in rules:
+            if rule.kind == "fit":
+                if R.fit_matches(rule, lead):
+                    result.fit += rule.points
+                    result.parts.append(Part(rule.id, rule.name, "fit", float(rule.points), now))
+                continue
+            count = agg.get(f"n_{rule.event_kind}") or 0
+            if not count:
+                continue
+            raw = rule.points * float(agg.get(f"d{rule.id}") or 0.0)
+            points = R.capped(raw, rule.cap)
+            result.engagement += points
+            result.parts.append(
+                Part(
+                    rule.id,
+                    rule.name,
+                    "engagement",
+                    round(points, 2),
+                    agg.get(f"t_{rule.event_kind}"),
+                    count,
+                    points != raw,
+                )
+            )
+        results.append(result)
+    return results
+
+
+def compute_for(
+    lead_filter: Q, event_filter: Q, rules: Sequence[R.RuleSpec], now: dt.datetime
+) -> list[Result]:
+    """Scores of the (unmerged) leads matching `lead_filter`; `event_filter` selects their events."""
+    leads = list(
+        Lead.objects.filter(lead_filter, merged_into__isnull=True).order_by("id").values(*R.LEAD_FIELDS)
+    )
+    if not leads:
+        return []
+    aggregates = engagement_aggregates(EngagementEvent.objects.filter(event_filter), rules, now)
+    return score_rows(leads, aggregates, rules, now)
