@@ -53,6 +53,11 @@ class ModelListOut(Schema):
     items: list[ModelOut]
 
 
+def _who(request: HttpRequest) -> Any:
+    """The authenticated user (django-ninja sets `request.auth`)."""
+    return getattr(request, "auth", None)
+
+
 def _factors(items: list[selectors.FactorView]) -> list[dict[str, Any]]:
     return [{"feature": f.feature, "label": f.label, "value": f.value, "delta": round(f.delta, 4)}
             for f in items]
@@ -71,7 +76,7 @@ def status_message(view: selectors.PredictionView) -> str:
 def lead_prediction(request: HttpRequest, lead_id: int) -> Any:
     """The predicted probability that the lead becomes a customer, its top factors up and down, and
     the model version with its cross-validated quality; or why there is none yet."""
-    view = selectors.lead_prediction(request.auth, lead_id)
+    view = selectors.lead_prediction(_who(request), lead_id)
     return {"lead_id": view.lead_id, "status": view.status, "probability": view.probability,
             "factors_up": _factors(view.up), "factors_down": _factors(view.down),
             "model": view.version, "won": view.won, "lost": view.lost, "needed": view.needed,
@@ -81,4 +86,4 @@ def lead_prediction(request: HttpRequest, lead_id: int) -> Any:
 @router.get("/prediction/models", response=ModelListOut)
 def model_list(request: HttpRequest) -> Any:
     """Trained model versions, newest first, with their cross-validated metrics (admins, managers)."""
-    return {"items": list(selectors.model_versions(request.auth)[:100])}
+    return {"items": list(selectors.model_versions(_who(request))[:100])}

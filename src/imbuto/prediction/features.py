@@ -32,10 +32,12 @@ FREE_MAIL = {"gmail.com", "yahoo.com", "yahoo.it", "hotmail.com", "hotmail.it", 
              "web.de", "protonmail.com", "proton.me", "fastwebnet.it", "email.it", "inwind.it"}
 SENIORITY = [  # first match wins
     ("owner", r"\b(owner|founder|titolare|proprietari[oa]|socio|partner)\b"),
-    ("executive", r"\b(ceo|cfo|cto|coo|cmo|chief|president|presidente|amministratore|ad|general manager|direttore generale)\b"),
+    ("executive", r"\b(ceo|cfo|cto|coo|cmo|chief|president|presidente|amministratore|ad"
+                  r"|general manager|direttore generale)\b"),
     ("director", r"\b(director|direttore|direttrice|head|vp|vice president)\b"),
     ("manager", r"\b(manager|responsabile|lead|capo)\b"),
-    ("specialist", r"\b(engineer|ingegnere|specialist|analyst|consultant|consulente|developer|tecnico|impiegat[oa]|assistant|assistente|buyer|acquisti)\b"),
+    ("specialist", r"\b(engineer|ingegnere|specialist|analyst|consultant|consulente|developer|tecnico"
+                   r"|impiegat[oa]|assistant|assistente|buyer|acquisti)\b"),
     ("student", r"\b(student|studente|studentessa|intern|stagista)\b"),
 ]
 KINDS = [k.value for k in EngagementKind]

@@ -86,7 +86,7 @@ class RecordEncoder(TransformerMixin, BaseEstimator):
         for col in self.categorical:
             counts = Counter(to_category(r.get(col)) for r in records)
             counts.pop(None, None)
-            frequent = [v for v, c in counts.most_common(MAX_CATEGORIES) if c >= floor]
+            frequent = [v for v, c in counts.most_common(MAX_CATEGORIES) if v is not None and c >= floor]
             self.vocab_[col] = {v: i for i, v in enumerate(frequent)}
             self.mode_[col] = frequent[0] if frequent else None
         for col in self.numeric:
@@ -167,7 +167,7 @@ class Model(BaseEstimator):
             "linear" if len(labels) < SMALL_DATA else "boosting")
         encoder = RecordEncoder(self.numeric, self.categorical).fit(records)
         x = encoder.transform(records)
-        folds = int(max(2, min(5, counts.min())))
+        folds = max(2, min(5, int(counts.min())))
         self.encoder_ = encoder
         self.estimators_ = []
         if self.kind_ in ("linear", "blend"):

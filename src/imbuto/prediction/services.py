@@ -116,7 +116,7 @@ def predictions_refresh(*, lead_ids: list[int] | None = None, batch: int = 2000)
 
 def _store(version: ModelVersion, model: learn.Model, leads: list[Lead], gone: set[int]) -> int:
     records = features.records_for(leads, until_closed=False)
-    probs = model.predict_proba(records) if leads else []
+    probs: Any = model.predict_proba(records) if leads else []
     found = learn.factors(model, records) if leads else []
     now = features.now()
     rows = [LeadPrediction(lead=lead, version=version, probability=round(float(p), 4),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from typing import Any
 
@@ -61,7 +60,8 @@ class Command(BaseCommand):
                            help="do not recompute every lead's prediction afterwards")
         evaluate = sub.add_parser("evaluate", help="cross-validate the model on a CSV file")
         evaluate.add_argument("file")
-        evaluate.add_argument("--label", required=True, help="the outcome column (yes/no, 1/0, won/lost, ...)")
+        evaluate.add_argument("--label", required=True,
+                              help="the outcome column (yes/no, 1/0, won/lost, ...)")
         evaluate.add_argument("--drop", default="", help="columns to leave out, comma-separated")
         evaluate.add_argument("--folds", type=_folds, default=5)
 
@@ -80,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         except (ValueError, MemoryError) as exc:  # anything sklearn refuses about the data
             raise CommandError(f"cannot evaluate {options['file']}: {exc}", returncode=2) from None
-        sys.stdout.write(json.dumps(result) + "\n")
+        self.stdout.write(json.dumps(result))
 
     def _train(self, options: dict[str, Any]) -> None:
         from imbuto.prediction.services import NotEnoughHistory, model_train, predictions_refresh
@@ -88,7 +88,8 @@ class Command(BaseCommand):
         try:
             result = model_train(force=options["force"], folds=options["folds"])
         except NotEnoughHistory as exc:
-            raise CommandError(str(exc) + " (the rules score stands alone until then)", returncode=2) from None
+            message = f"{exc} (the rules score stands alone until then)"
+            raise CommandError(message, returncode=2) from None
         except learn.LearnError as exc:
             raise CommandError(str(exc), returncode=2) from None
         v = result.version
