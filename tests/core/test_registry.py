@@ -40,7 +40,8 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "intake:chat_list", "intake:form_list", "accounts:user_list"]
     assert [p.template for p in registry.panels("lead_detail")] == [
         "prediction/panels/lead_prediction.html", "intake/panels/lead_sources.html",
-        "intake/panels/lead_engagement.html", "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html"]
+        "intake/panels/lead_engagement.html", "intake/panels/lead_duplicates.html",
+        "intake/capture/_lead_chats.html"]
     assert [p.template for p in registry.panels("lead_detail.actions")] == [
         "intake/panels/lead_merges_button.html"]
     assert [p.template for p in registry.panels("user_detail")] == ["leads/panels/user_open_leads.html"]
