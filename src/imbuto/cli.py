@@ -15,6 +15,8 @@ usage: imbuto COMMAND [options]            (imbuto COMMAND --help for a command'
   token NAME [--list | --revoke]               print a new API token for NAME (or list/revoke them)
   import leads FILE [--campaign NAME] [--channel SLUG] [--mapping M.json] [--dry-run]
   prune [--hours H]                            delete expired records (cron: hourly)
+  scoring train [--force] | scoring evaluate FILE.csv --label COLUMN [--drop C,C] [--folds 5]
+                                               train the predictive model / evaluate it on a CSV
 
 Any other Django management command works too (imbuto help lists them).
 Configuration comes from environment variables: DATABASE_URL, PORT, IMBUTO_SECRET_KEY, ... (README.md).

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "imbuto.intake",
     "imbuto.notifications",
     "imbuto.scoring",
+    "imbuto.prediction",
 ]
 
 MIDDLEWARE = [
