@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "imbuto.leads",
     "imbuto.intake",
     "imbuto.notifications",
+    "imbuto.routing",
 ]
 
 MIDDLEWARE = [
