@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from imbuto.core import explain, permissions
 from imbuto.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -89,7 +89,7 @@ def rule_list(request: HttpRequest) -> Any:
 def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
     """A new rule (last in the order unless `position` says otherwise). A manager: to their team's pool."""
     rule = config.rule_save(actor=_viewer(request), rule=None, values=_rule_values(payload))
-    return 201, _rule_answer(rule)
+    return Status(201, _rule_answer(rule))
 
 
 @router.get("/routing/rules/{int:rule_id}", response=RuleOut)
@@ -106,7 +106,7 @@ def rule_update(request: HttpRequest, rule_id: int, payload: RuleFields) -> Any:
 @router.delete("/routing/rules/{int:rule_id}", response={204: None})
 def rule_delete(request: HttpRequest, rule_id: int) -> Any:
     config.rule_delete(actor=request.auth, rule=_rule(request, rule_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/routing/pools", response=list[PoolOut])
@@ -159,7 +159,7 @@ def pool_create(request: HttpRequest, payload: PoolIn) -> Any:
         pool = config.pool_save(actor=actor, pool=None, values=_pool_values(payload))
         if payload.members is not None:
             _replace_members(actor, pool, payload.members)
-    return 201, _pool_answer(pool)
+    return Status(201, _pool_answer(pool))
 
 
 @router.get("/routing/pools/{int:pool_id}", response=PoolOut)
@@ -182,7 +182,7 @@ def pool_update(request: HttpRequest, pool_id: int, payload: PoolFields) -> Any:
 def pool_delete(request: HttpRequest, pool_id: int) -> Any:
     """Delete a pool and the rules that send leads to it."""
     config.pool_delete(actor=request.auth, pool=_pool(request, pool_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/routing/settings", response=SettingsOut)

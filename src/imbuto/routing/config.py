@@ -5,6 +5,7 @@ message per field (422), a change outside one's team with 403."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -176,6 +177,11 @@ def _save(obj: Model, *, actor: Actor, action: str, changes: dict[str, list[Any]
     history.record(obj, actor=actor, action=action, changes=changes)
 
 
+def _plain(value: Any) -> Any:
+    """A value as history stores it (times too, which core.history leaves as they are)."""
+    return value.isoformat() if isinstance(value, dt.time) else history.jsonable(value)
+
+
 def _apply(obj: Model, values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
     unknown = sorted(set(values) - set(fields))
     if unknown:
@@ -184,7 +190,7 @@ def _apply(obj: Model, values: dict[str, Any], fields: tuple[str, ...]) -> dict[
     for name, value in values.items():
         old = getattr(obj, name, None)
         if old != value:
-            changes[name] = [history.jsonable(old), history.jsonable(value)]
+            changes[name] = [_plain(old), _plain(value)]
             setattr(obj, name, value)
     return changes
 

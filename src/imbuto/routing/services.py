@@ -87,11 +87,12 @@ def leads_route(*, actor: Actor, lead_ids: Sequence[int], now: dt.datetime | Non
     with transaction.atomic():
         # One routing run at a time: the members' loads read below stay true until this one commits.
         list(Pool.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-        rows = _load(ids, again)
-        if not rows:
+        router = snapshot.router(now)
+        rows = _load(ids, again) if router.pools else []
+        if not rows:  # nothing to route, or routing not set up (no pool): leads stay as intake left them
             report.skipped = ids
             return report
-        decisions = snapshot.router(now).route_all(_facts(row, again) for row in rows)
+        decisions = router.route_all(_facts(row, again) for row in rows)
         by_id = {row[0]: row for row in rows}
         report.decisions = {d.lead_id: d for d in decisions}
         report.skipped = [i for i in ids if i not in report.decisions]
