@@ -87,3 +87,29 @@ def explanation_out(entry: HistoryEntry) -> dict[str, Any]:
     return {"at": entry.at, "actor": entry.actor_label, "code": entry.reason_code,
             "params": entry.reason_params or {}, "text": explain.render(entry.reason_code, entry.reason_params or {}),
             "changes": entry.changes or {}}
+
+
+def conditions(rule: Rule) -> list[tuple[str, str]]:
+    """A rule's conditions as people read them: (label, values), countries and languages by name,
+    temperatures and sizes by their labels."""
+    from django.utils.translation import gettext as _
+
+    from imbuto.leads.choices import SizeBand, Temperature
+    from imbuto.leads.presenters import country_name, language_name
+
+    temps, sizes = dict(Temperature.choices), dict(SizeBand.choices)
+    shown = [
+        (_("Countries"), [country_name(c) for c in rule.countries]),
+        (_("Regions"), list(rule.regions)),
+        (_("Languages"), [language_name(c) for c in rule.languages]),
+        (_("Product interest"), list(rule.products)),
+        (_("Company sizes"), [str(sizes.get(s, s)) for s in rule.size_bands]),
+        (_("Industries"), list(rule.industries)),
+        (_("Channels"), list(rule.channels)),
+        (_("Campaigns"), [str(c) for c in rule.campaigns]),
+        (_("Temperatures"), [str(temps.get(t, t)) for t in rule.temperatures]),
+        (_("Minimum score"), [] if rule.min_score is None else [str(rule.min_score)]),
+        (_("Maximum score"), [] if rule.max_score is None else [str(rule.max_score)]),
+        (_("Skill needed"), [rule.skill] if rule.skill else []),
+    ]
+    return [(label, ", ".join(values)) for label, values in shown if values]

@@ -36,6 +36,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     view = presenters.overview(rules, pools)
     for rule in rules:
         rule.can_change = permissions.can(request.user, "change", rule)  # type: ignore[attr-defined]
+        rule.conditions = presenters.conditions(rule)  # type: ignore[attr-defined]
     return {"rules": rules, "pools": pools, "view": view,
             "can_change_settings": permissions.can(request.user, "change", Settings.get()),
             "settings_form": forms.SettingsForm(initial={"nurturing_owner": Settings.get().nurturing_owner_id}),
