@@ -72,21 +72,18 @@ def record_many[M: models.Model](
     why: dict[str, Any] | None = None,
     data_for: Callable[[M], dict[str, Any]] | None = None,
     changes_for: Callable[[M], Mapping[str, Sequence[Any]]] | None = None,
-    why_for: Callable[[M], dict[str, Any]] | None = None,
 ) -> int:
-    """One bulk insert for a batch (bulk assignment, routing); per-object details from the callables
-    (`why_for`: each object's own explanation, where the batch does not share one)."""
+    """One bulk insert for a batch (bulk assignment, routing); per-object details from the callables."""
     now = timezone.now()
     entries = []
     ct = None
     for obj in objs:
         ct = ct or ContentType.objects.get_for_model(obj)
-        told = why_for(obj) if why_for else why
         entries.append(HistoryEntry(
             object_type=ct, object_id=obj.pk, action=action,
             actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor), at=now,
             changes=jsonable_changes(changes_for(obj) if changes_for else None), reason=reason,
-            reason_code=(told or {}).get("code", ""), reason_params=(told or {}).get("params", {}),
+            reason_code=(why or {}).get("code", ""), reason_params=(why or {}).get("params", {}),
             data=data_for(obj) if data_for else {},
         ))
     HistoryEntry.objects.bulk_create(entries, batch_size=2000)

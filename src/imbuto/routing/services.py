@@ -11,16 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import User
 from imbuto.core import events, history, permissions
+from imbuto.core.models import HistoryEntry
 from imbuto.core.types import Actor
+from imbuto.intake.pipeline.bulk import insert_rows
 from imbuto.leads import events as lead_events
-from imbuto.leads.assignment import apply_assignment
 from imbuto.leads.models import Lead
 
 from . import engine, snapshot
@@ -31,6 +32,8 @@ FACT_FIELDS = ("id", "owner_id", "stage", "temperature", "score", "country", "re
                "size_band", "industry", "channel__slug", "campaign_id", "utm_campaign", "utm_term",
                "utm_content", "team_id", "routing_wait__id")
 WAITING_CODES = (engine.WAITING, engine.NO_POOL)
+HISTORY_COLUMNS = ("object_type_id", "object_id", "action", "actor_id", "actor_label", "at", "changes",
+                   "reason", "reason_code", "reason_params", "data")
 
 
 @dataclass
@@ -100,12 +103,43 @@ def leads_route(*, actor: Actor, lead_ids: Sequence[int], now: dt.datetime | Non
     return report
 
 
+def _history_rows(actor: Actor, now: dt.datetime, action: str,
+                  entries: list[tuple[int, dict[str, list[Any]], str, dict[str, Any]]]) -> None:
+    """The leads' history entries in one multi-row insert (COPY on PostgreSQL): (lead id, changes,
+    explanation code, its parameters) each; who and when are the batch's."""
+    if not entries:
+        return
+    ct = ContentType.objects.get_for_model(Lead).pk
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    label = history.actor_label(actor)
+    rows = [(ct, lead_id, action, actor_id, label, now, history.jsonable_changes(changes), "", code, params,
+             {}) for lead_id, changes, code, params in entries]
+    insert_rows(HistoryEntry, HISTORY_COLUMNS, rows)
+
+
+def _set_owners(groups: dict[tuple[int, int | None], list[int]], now: dt.datetime) -> None:
+    """One UPDATE per (owner, team) and chunk of ids; the ids go as parameters, never into the text
+    (the ORM's `pk__in` prepares each of thousands of ids one by one, which costs more than the UPDATE)."""
+    qn = connection.ops.quote_name
+    table = qn(Lead._meta.db_table)
+    sets = f"{qn('owner_id')} = %s, {qn('team_id')} = %s, {qn('updated_at')} = %s"
+    stamp = Lead._meta.get_field("updated_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        for (owner_id, team_id), lead_ids in groups.items():
+            for start in range(0, len(lead_ids), CHUNK):
+                chunk = lead_ids[start:start + CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"UPDATE {table} SET {sets} WHERE {qn('id')} IN ({marks})",  # noqa: S608
+                               [owner_id, team_id, stamp, *chunk])
+
+
 def _write(actor: Actor, decisions: list[engine.Decision], rows: dict[int, tuple[Any, ...]], again: bool,
            now: dt.datetime, report: RoutingReport) -> None:
-    people: dict[int, User] = {}  # owners known by id only: enough for `apply_assignment`
-    changed: list[Lead] = []
-    changes_of: dict[int, dict[str, list[Any]]] = {}
+    """Set owners (one UPDATE per owner and team), write the history, the waiting rows, the event.
+    The team follows the owner (leads.assignment's rule, applied by the engine: the owner's team, or
+    the pool's for an owner without one)."""
     groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    entries: list[tuple[int, dict[str, list[Any]], str, dict[str, Any]]] = []
     new_waits: list[Waiting] = []
     for d in decisions:
         row = rows[d.lead_id]
@@ -117,43 +151,37 @@ def _write(actor: Actor, decisions: list[engine.Decision], rows: dict[int, tuple
             new_waits.append(Waiting(lead_id=d.lead_id, pool_id=d.pool_id, code=d.code, params=d.params,
                                      since=now))
             continue
-        lead = Lead(pk=d.lead_id, owner_id=row[1], team_id=row[15])
-        owner = people.get(d.owner_id) or people.setdefault(d.owner_id, User(pk=d.owner_id))
-        changes = apply_assignment(lead, owner, d.team_id)
+        changes = {}
+        if row[1] != d.owner_id:
+            changes["owner"] = [row[1], d.owner_id]
+        if row[15] != d.team_id:
+            changes["team"] = [row[15], d.team_id]
         if not changes:
             report.skipped.append(d.lead_id)
             continue
-        changes_of[d.lead_id] = changes
-        changed.append(lead)
+        entries.append((d.lead_id, changes, d.code, d.params))
         groups[(d.owner_id, d.team_id)].append(d.lead_id)
-    for (owner_id, team_id), lead_ids in groups.items():
-        for start in range(0, len(lead_ids), CHUNK):
-            Lead.objects.filter(pk__in=lead_ids[start:start + CHUNK]).update(
-                owner_id=owner_id, team_id=team_id, updated_at=now)
-    report.assigned = [lead.pk for lead in changed]
-    decided = {d.lead_id: d for d in decisions}
-    history.record_many(changed, actor=actor, action="assigned", changes_for=lambda lead: changes_of[lead.pk],
-                        why_for=lambda lead: {"code": decided[lead.pk].code,
-                                              "params": decided[lead.pk].params})
+    _set_owners(groups, now)
+    report.assigned = [lead_id for lead_id, *_rest in entries]
+    _history_rows(actor, now, "assigned", entries)
     waited = [i for i in report.assigned if rows[i][16] is not None]
     for start in range(0, len(waited), CHUNK):
         Waiting.objects.filter(lead_id__in=waited[start:start + CHUNK]).delete()
-    _store_waits(actor, new_waits, rows)
-    if changed:
+    _store_waits(actor, now, new_waits, rows)
+    if report.assigned:
         events.emit(lead_events.LeadUpdated(lead_ids=tuple(sorted(report.assigned)), fields=("owner", "team"),
                                             actor_id=events.actor_id_of(actor)))
 
 
-def _store_waits(actor: Actor, waits: list[Waiting], rows: dict[int, tuple[Any, ...]]) -> None:
+def _store_waits(actor: Actor, now: dt.datetime, waits: list[Waiting],
+                 rows: dict[int, tuple[Any, ...]]) -> None:
     """Waiting rows: new ones written, with a history note the first time; known ones refreshed."""
     fresh = [w for w in waits if rows[w.lead_id][16] is None]
     known = [w for w in waits if rows[w.lead_id][16] is not None]
     Waiting.objects.bulk_create(fresh, batch_size=2000)
     for w in known:
         Waiting.objects.filter(lead_id=w.lead_id).update(pool_id=w.pool_id, code=w.code, params=w.params)
-    by_id = {w.lead_id: w for w in fresh}
-    history.record_many([Lead(pk=w.lead_id) for w in fresh], actor=actor, action="routed",
-                        why_for=lambda lead: {"code": by_id[lead.pk].code, "params": by_id[lead.pk].params})
+    _history_rows(actor, now, "routed", [(w.lead_id, {}, w.code, w.params) for w in fresh])
 
 
 def waiting_ids(limit: int = 10_000) -> list[int]:
