@@ -61,42 +61,61 @@ def worker(leads: int) -> dict[str, Any]:
     from imbuto.routing.models import Pool, PoolMember
 
     team = Team.objects.create(name="Bench", slug="bench")
-    users = User.objects.bulk_create([User(username=f"rep{i:02d}", role="rep", team=team) for i in range(REPS)])
+    users = User.objects.bulk_create(
+        [User(username=f"rep{i:02d}", role="rep", team=team) for i in range(REPS)]
+    )
     users = list(User.objects.filter(team=team).order_by("username"))
     unit = leads / sum(weight_of(i) for i in range(REPS))
     caps = {u.pk: (int(weight_of(i) * unit * 0.6) if i % 7 == 0 else None) for i, u in enumerate(users)}
     weights = {u.pk: weight_of(i) for i, u in enumerate(users)}
     pool = Pool.objects.create(name="Bench", team=team, is_default=True)
-    PoolMember.objects.bulk_create([PoolMember(pool=pool, user=u, weight=weights[u.pk], capacity=caps[u.pk])
-                                    for u in users])
+    PoolMember.objects.bulk_create(
+        [PoolMember(pool=pool, user=u, weight=weights[u.pk], capacity=caps[u.pk]) for u in users]
+    )
     now = timezone.now()
-    Lead.objects.bulk_create([Lead(last_name=f"L{i}", stage="sql", country="IT", created_at=now)
-                              for i in range(leads)], batch_size=5000)
+    Lead.objects.bulk_create(
+        [Lead(last_name=f"L{i}", stage="sql", country="IT", created_at=now) for i in range(leads)],
+        batch_size=5000,
+    )
     ids = list(Lead.objects.order_by("pk").values_list("pk", flat=True))
     table = Lead._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:  # the floor: a bare UPDATE of the same leads
         t0 = time.perf_counter()
-        cur.execute(f"UPDATE {table} SET owner_id = %s WHERE id BETWEEN %s AND %s",  # noqa: S608
-                    [users[0].pk, ids[0], ids[-1]])
+        cur.execute(
+            f"UPDATE {table} SET owner_id = %s WHERE id BETWEEN %s AND %s",  # noqa: S608
+            [users[0].pk, ids[0], ids[-1]],
+        )
         bare = time.perf_counter() - t0
     Lead.objects.update(owner=None)
     t0 = time.perf_counter()
     for start in range(0, len(ids), BATCH):
-        services.leads_route(actor=None, lead_ids=ids[start:start + BATCH])
+        services.leads_route(actor=None, lead_ids=ids[start : start + BATCH])
     routed = time.perf_counter() - t0
-    counts = dict(Lead.objects.filter(owner__isnull=False).values_list("owner_id").annotate(
-        n=__import__("django.db.models", fromlist=["Count"]).Count("id")).order_by())
+    counts = dict(
+        Lead.objects.filter(owner__isnull=False)
+        .values_list("owner_id")
+        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
+        .order_by()
+    )
     target = targets(leads, weights, caps)
     gaps = {pk: abs(counts.get(pk, 0) - t) for pk, t in target.items()}
     relative = max(gaps[pk] / target[pk] for pk in target)
     over_cap = sum(1 for pk, cap in caps.items() if cap is not None and counts.get(pk, 0) > cap)
     history = HistoryEntry.objects.filter(action="assigned", reason_code="routing.assigned").count()
-    return {"leads": leads, "reps": REPS, "assigned": sum(counts.values()), "history_rows": history,
-            "bare_update_s": round(bare, 3), "routing_s": round(routed, 3),
-            "bare_rows_per_s": round(leads / bare), "assignments_per_s": round(sum(counts.values()) / routed),
-            "max_gap_relative_pct": round(relative * 100, 3),
-            "max_gap_abs_pct_points": round(max(gaps.values()) / leads * 100, 4),
-            "capped_reps": sum(1 for c in caps.values() if c is not None), "over_capacity": over_cap}
+    return {
+        "leads": leads,
+        "reps": REPS,
+        "assigned": sum(counts.values()),
+        "history_rows": history,
+        "bare_update_s": round(bare, 3),
+        "routing_s": round(routed, 3),
+        "bare_rows_per_s": round(leads / bare),
+        "assignments_per_s": round(sum(counts.values()) / routed),
+        "max_gap_relative_pct": round(relative * 100, 3),
+        "max_gap_abs_pct_points": round(max(gaps.values()) / leads * 100, 4),
+        "capped_reps": sum(1 for c in caps.values() if c is not None),
+        "over_capacity": over_cap,
+    }
 
 
 def run(ctx: Any) -> dict:
@@ -105,16 +124,28 @@ def run(ctx: Any) -> dict:
     src = str(Path(__file__).resolve().parents[2] / "src")
     for kind in ctx.available():
         url = ctx.fresh_database(kind)
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "imbuto.settings",
-               "IMBUTO_SECRET_KEY": os.environ.get("IMBUTO_SECRET_KEY", "bench"),
-               "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-        out = subprocess.run([sys.executable, __file__, "--worker", str(leads)], env=env, check=True,
-                             capture_output=True, text=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "imbuto.settings",
+            "IMBUTO_SECRET_KEY": os.environ.get("IMBUTO_SECRET_KEY", "bench"),
+            "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+        }
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", str(leads)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         figures[kind] = json.loads(out.stdout.strip().splitlines()[-1])
         ctx.log(kind, figures[kind])
     summary = "; ".join(
-        f"{kind}: {f['assignments_per_s']:,}/s routed with history vs {f['bare_rows_per_s']:,}/s bare UPDATE, "
-        f"max gap to target {f['max_gap_relative_pct']}%" for kind, f in figures.items())
+        f"{kind}: {f['assignments_per_s']:,}/s routed with history vs "
+        f"{f['bare_rows_per_s']:,}/s bare UPDATE, "
+        f"max gap to target {f['max_gap_relative_pct']}%"
+        for kind, f in figures.items()
+    )
     return {"summary": summary, "databases": list(figures), "figures": figures}
 
 

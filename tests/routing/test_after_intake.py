@@ -33,11 +33,19 @@ def _cache():
     yield
 
 
-def test_a_lead_posted_without_owner_is_routed_with_its_explanation(api_as, admin, routing_world, giulia,
-                                                                    committed):
+def test_a_lead_posted_without_owner_is_routed_with_its_explanation(
+    api_as, admin, routing_world, giulia, committed
+):
     with committed():
-        response = api_as(admin).post("/api/v1/leads", {"last_name": "Neri", "email": "neri@example.it",
-                                                        "country": "Italia", "purchase_timeframe": "immediate"})
+        response = api_as(admin).post(
+            "/api/v1/leads",
+            {
+                "last_name": "Neri",
+                "email": "neri@example.it",
+                "country": "Italia",
+                "purchase_timeframe": "immediate",
+            },
+        )
     assert response.status_code == 201, response.content
     lead = Lead.objects.get(email="neri@example.it")
     assert lead.owner_id == giulia.pk  # a suspect, no nurturing owner: to sales
@@ -49,8 +57,9 @@ def test_a_lead_posted_without_owner_is_routed_with_its_explanation(api_as, admi
 
 def test_a_reps_own_lead_is_not_rerouted(api_as, rep, routing_world, committed):
     with committed():
-        response = api_as(rep).post("/api/v1/leads", {"last_name": "Mine", "email": "mine@example.it",
-                                                      "country": "IT"})
+        response = api_as(rep).post(
+            "/api/v1/leads", {"last_name": "Mine", "email": "mine@example.it", "country": "IT"}
+        )
     assert response.status_code == 201
     lead = Lead.objects.get(email="mine@example.it")
     assert lead.owner_id == rep.pk
@@ -70,8 +79,9 @@ def test_a_web_form_lead_without_owner_is_routed(client, routing_world, other_re
     assert lead.owner_id == other_rep.pk
 
 
-def test_a_web_form_default_team_is_routed_inside_that_team(client, north, routing_world, giulia, rep,
-                                                            committed):
+def test_a_web_form_default_team_is_routed_inside_that_team(
+    client, north, routing_world, giulia, rep, committed
+):
     with committed():
         lead = _submit(client, _form(default_team=north), "team@example.com")
     lead.refresh_from_db()
@@ -89,6 +99,8 @@ def test_without_routing_configured_leads_stay_in_the_queue_as_before(api_as, ad
 def test_new_information_on_an_unowned_lead_routes_it(api_as, admin, routing_world, other_rep, committed):
     lead = Lead.objects.create(last_name="Old", email="old@example.it", stage="sql")  # before routing
     with committed():
-        api_as(admin).post("/api/v1/leads", {"last_name": "Old", "email": "old@example.it", "phone": "+39 333 1234567"})
+        api_as(admin).post(
+            "/api/v1/leads", {"last_name": "Old", "email": "old@example.it", "phone": "+39 333 1234567"}
+        )
     lead.refresh_from_db()
     assert lead.owner_id == other_rep.pk

@@ -15,8 +15,16 @@ def pool(pid=1, team=10, members=(), **kw):
 
 
 def member(uid, weight=1, capacity=None, open=0, skills=(), unavailable=""):  # noqa: A002
-    return Member(user_id=uid, name=f"U{uid}", team_id=10, weight=weight, capacity=capacity, open=open,
-                  skills=frozenset(skills), unavailable=unavailable)
+    return Member(
+        user_id=uid,
+        name=f"U{uid}",
+        team_id=10,
+        weight=weight,
+        capacity=capacity,
+        open=open,
+        skills=frozenset(skills),
+        unavailable=unavailable,
+    )
 
 
 def sql(i, **kw):
@@ -24,10 +32,15 @@ def sql(i, **kw):
 
 
 def test_first_matching_rule_wins_and_unmatched_leads_go_to_the_default_pool():
-    north, south, default = pool(1, 10, [member(1)]), pool(2, 20, [member(2)]), pool(3, 30, [member(3)],
-                                                                                      is_default=True)
-    rules = [RuleSpec.build(id=1, name="Nord Italia", pool_id=1, countries=["IT"], regions=["Lombardia"]),
-             RuleSpec.build(id=2, name="Italia", pool_id=2, countries=["it"])]
+    north, south, default = (
+        pool(1, 10, [member(1)]),
+        pool(2, 20, [member(2)]),
+        pool(3, 30, [member(3)], is_default=True),
+    )
+    rules = [
+        RuleSpec.build(id=1, name="Nord Italia", pool_id=1, countries=["IT"], regions=["Lombardia"]),
+        RuleSpec.build(id=2, name="Italia", pool_id=2, countries=["it"]),
+    ]
     router = Router(rules, [north, south, default])
     assert router.route(sql(1, country="IT", region="lombardia")).owner_id == 1
     assert router.route(sql(2, country="IT", region="Lazio")).owner_id == 2
@@ -36,15 +49,42 @@ def test_first_matching_rule_wins_and_unmatched_leads_go_to_the_default_pool():
 
 
 def test_each_condition_narrows_the_match():
-    rule = RuleSpec.build(id=1, name="r", pool_id=1, languages=["de"], size_bands=["250+"], channels=["web-form"],
-                          campaigns=[7], temperatures=["hot"], min_score=50, max_score=80, products=["crm"],
-                          industries=["Retail"])
-    good = dict(language="de-ch", size_band="250+", channel="web-form", campaign_id=7, temperature="hot",
-                score=60, interest="spring-crm-launch", industry="retail")
+    rule = RuleSpec.build(
+        id=1,
+        name="r",
+        pool_id=1,
+        languages=["de"],
+        size_bands=["250+"],
+        channels=["web-form"],
+        campaigns=[7],
+        temperatures=["hot"],
+        min_score=50,
+        max_score=80,
+        products=["crm"],
+        industries=["Retail"],
+    )
+    good = {
+        "language": "de-ch",
+        "size_band": "250+",
+        "channel": "web-form",
+        "campaign_id": 7,
+        "temperature": "hot",
+        "score": 60,
+        "interest": "spring-crm-launch",
+        "industry": "retail",
+    }
     assert rule.matches(sql(1, **good))
-    for field, bad in [("language", "it"), ("size_band", "1-9"), ("channel", "chat"), ("campaign_id", 8),
-                       ("temperature", "cold"), ("score", 90), ("score", None), ("interest", "erp"),
-                       ("industry", "banking")]:
+    for field, bad in [
+        ("language", "it"),
+        ("size_band", "1-9"),
+        ("channel", "chat"),
+        ("campaign_id", 8),
+        ("temperature", "cold"),
+        ("score", 90),
+        ("score", None),
+        ("interest", "erp"),
+        ("industry", "banking"),
+    ]:
         assert not rule.matches(sql(1, **{**good, field: bad})), field
 
 
@@ -61,8 +101,12 @@ def test_the_lowest_load_relative_to_weight_is_chosen_and_explained():
     # rep 1: (3+1)/1 = 4; rep 2: (4+1)/2 = 2.5
     assert decision.owner_id == 2
     assert decision.code == engine.ASSIGNED
-    assert decision.params == {"routing_route": {"kind": "default", "pool": "P1"}, "owner": "U2", "load": 4,
-                               "weight": 2}
+    assert decision.params == {
+        "routing_route": {"kind": "default", "pool": "P1"},
+        "owner": "U2",
+        "load": 4,
+        "weight": 2,
+    }
 
 
 def test_capacity_is_never_exceeded_and_the_rest_wait():
@@ -78,7 +122,9 @@ def test_capacity_is_never_exceeded_and_the_rest_wait():
 def test_hot_leads_are_served_before_cold_ones_when_capacity_is_short():
     reps = [member(1, capacity=2)]
     leads = [sql(1, temperature="cold"), sql(2, temperature="hot"), sql(3, temperature="warm", score=10)]
-    decisions = {d.lead_id: d.owner_id for d in Router([], [pool(members=reps, is_default=True)]).route_all(leads)}
+    decisions = {
+        d.lead_id: d.owner_id for d in Router([], [pool(members=reps, is_default=True)]).route_all(leads)
+    }
     assert decisions == {2: 1, 3: 1, 1: None}
 
 
@@ -101,8 +147,11 @@ def test_leads_not_sales_qualified_go_to_the_nurturing_owner():
     nurtured = router.route(LeadFacts(id=1, stage="mql"))
     assert (nurtured.owner_id, nurtured.code, nurtured.team_id) == (99, engine.NURTURING, 10)
     assert router.route(LeadFacts(id=2, stage="sql")).owner_id == 1
-    per_pool = Router([], [pool(members=reps, is_default=True, nurturing_owner=(98, "Nina", 5))],
-                      nurturing_owner=(99, "Marta", None))
+    per_pool = Router(
+        [],
+        [pool(members=reps, is_default=True, nurturing_owner=(98, "Nina", 5))],
+        nurturing_owner=(99, "Marta", None),
+    )
     assert per_pool.route(LeadFacts(id=3, stage="suspect")).owner_id == 98
 
 
@@ -120,8 +169,12 @@ def test_no_rule_and_no_default_pool_waits():
 
 
 def test_schedule_out_of_office_and_working_hours():
-    s = Schedule(away_from=dt.date(2026, 8, 3), away_until=dt.date(2026, 8, 14), work_start=dt.time(9),
-                 work_end=dt.time(18))
+    s = Schedule(
+        away_from=dt.date(2026, 8, 3),
+        away_until=dt.date(2026, 8, 14),
+        work_start=dt.time(9),
+        work_end=dt.time(18),
+    )
     monday_10 = dt.datetime(2026, 7, 27, 10, 0)
     assert s.unavailable(monday_10) == ""
     assert s.unavailable(monday_10.replace(hour=8, minute=59)) == "hours"
@@ -135,17 +188,23 @@ def test_schedule_out_of_office_and_working_hours():
 def test_warnings_name_rules_that_can_never_match_or_be_reached():
     p = pool(1, members=[member(1)])
     empty = pool(2, members=[])
-    rules = [RuleSpec.build(id=1, name="All", pool_id=1),
-             RuleSpec.build(id=2, name="Late", pool_id=1, countries=["IT"]),
-             RuleSpec.build(id=3, name="Odd", pool_id=1, min_score=80, max_score=20),
-             RuleSpec.build(id=4, name="Skilled", pool_id=1, skill="french")]
+    rules = [
+        RuleSpec.build(id=1, name="All", pool_id=1),
+        RuleSpec.build(id=2, name="Late", pool_id=1, countries=["IT"]),
+        RuleSpec.build(id=3, name="Odd", pool_id=1, min_score=80, max_score=20),
+        RuleSpec.build(id=4, name="Skilled", pool_id=1, skill="french"),
+    ]
     warnings = engine.warnings_for_rules(rules, [p, empty])
     assert warnings[1] == []
     assert warnings[2] == [("shadowed", {"rule": "All"})]
     assert ("score_range_empty", {}) in warnings[3]
     assert ("no_member_with_skill", {"skill": "french"}) in warnings[4]
     assert engine.warnings_for_rules([RuleSpec.build(id=5, name="E", pool_id=2)], [empty])[5] == [
-        ("pool_empty", {"pool": "P2"})]
+        ("pool_empty", {"pool": "P2"})
+    ]
     assert engine.warnings_for_pool(pool(members=[member(1, unavailable="away")])) == [
-        ("nobody_available", {"pool": "P1"})]
-    assert engine.warnings_for_pool(pool(members=[member(1, capacity=1, open=1)])) == [("all_full", {"pool": "P1"})]
+        ("nobody_available", {"pool": "P1"})
+    ]
+    assert engine.warnings_for_pool(pool(members=[member(1, capacity=1, open=1)])) == [
+        ("all_full", {"pool": "P1"})
+    ]

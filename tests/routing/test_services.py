@@ -36,7 +36,8 @@ def test_a_lead_is_routed_by_the_first_matching_rule_and_explains_itself(routing
     with translation.override("en"):
         assert explain.render(entry.reason_code, entry.reason_params) == (
             "Routed: rule 'Nord Italia' -> pool 'IT-North' -> Giulia Verdi: lowest load relative to their "
-            "weight (0 open leads, weight 2).")
+            "weight (0 open leads, weight 2)."
+        )
     with translation.override("it"):
         text = explain.render(entry.reason_code, entry.reason_params)
         assert "Nord Italia" in text and "Giulia Verdi" in text and "Routed" not in text
@@ -82,7 +83,8 @@ def test_existing_open_leads_count_as_load(routing_world, giulia, rep):
 
 
 def test_with_nobody_available_the_lead_waits_and_the_periodic_job_routes_it_when_capacity_frees(
-        routing_world, giulia, rep):
+    routing_world, giulia, rep
+):
     PoolMember.objects.filter(user=giulia).update(capacity=1)
     PoolMember.objects.filter(user=rep).update(capacity=1)
     busy = [LeadFactory(owner=giulia, stage="sql"), LeadFactory(owner=rep, stage="sql")]
@@ -124,7 +126,9 @@ def test_without_any_pool_for_it_a_lead_waits_with_its_reason(it_north):
 
 
 def test_availability_follows_the_clock(routing_world, giulia, rep):
-    PoolMember.objects.filter(user=giulia).update(away_from=dt.date(2026, 8, 3), away_until=dt.date(2026, 8, 14))
+    PoolMember.objects.filter(user=giulia).update(
+        away_from=dt.date(2026, 8, 3), away_until=dt.date(2026, 8, 14)
+    )
     PoolMember.objects.filter(user=rep).update(work_start=dt.time(9), work_end=dt.time(18))
     tz = timezone.get_current_timezone()
     during_holiday_at_10 = dt.datetime(2026, 8, 5, 10, tzinfo=tz)
@@ -152,11 +156,13 @@ def test_leads_not_sales_qualified_go_to_the_nurturing_owner(routing_world, mark
     [entry] = history_of(mql).filter(action="assigned")
     with translation.override("en"):
         assert "who nurtures leads that are not sales qualified yet (Marketing qualified)" in explain.render(
-            entry.reason_code, entry.reason_params)
+            entry.reason_code, entry.reason_params
+        )
 
 
 def test_route_again_reroutes_owned_leads_and_keeps_the_owner_when_nobody_can_take_them(
-        routing_world, manager, giulia, rep, other_rep):
+    routing_world, manager, giulia, rep, other_rep
+):
     lead = sql_lead(country="IT", owner=manager)
     report, refused = services.leads_route_again(actor=manager, leads=[lead])
     assert refused == {} and report.assigned == [lead.pk]
@@ -173,8 +179,13 @@ def test_route_again_reroutes_owned_leads_and_keeps_the_owner_when_nobody_can_ta
 
 def test_a_batch_of_ten_thousand_leads_routes_in_a_few_queries(routing_world):
     now = timezone.now()
-    Lead.objects.bulk_create([Lead(last_name=f"L{i}", country="IT" if i % 2 else "FR", stage="sql",
-                                   created_at=now) for i in range(10_000)], batch_size=2000)
+    Lead.objects.bulk_create(
+        [
+            Lead(last_name=f"L{i}", country="IT" if i % 2 else "FR", stage="sql", created_at=now)
+            for i in range(10_000)
+        ],
+        batch_size=2000,
+    )
     ids = list(Lead.objects.values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as queries:
         report = services.leads_route(actor=None, lead_ids=ids)

@@ -133,7 +133,9 @@ def _replace_members(actor: Any, pool: Pool, members: list[MemberIn]) -> None:
     wanted: dict[int, dict[str, Any]] = {}
     for i, m in enumerate(members):
         if m.user_id in wanted:
-            raise ValidationFailed(_("A rep is listed twice."), fields={f"members.{i}.user_id": [_("Listed twice.")]})
+            raise ValidationFailed(
+                _("A rep is listed twice."), fields={f"members.{i}.user_id": [_("Listed twice.")]}
+            )
         wanted[m.user_id] = m.model_dump()
     current = {m.user_id: m for m in PoolMember.objects.filter(pool=pool)}
     for user_id, member in current.items():
@@ -147,8 +149,9 @@ def _replace_members(actor: Any, pool: Pool, members: list[MemberIn]) -> None:
         try:
             config.member_save(actor=actor, pool=pool, member=member, values=values)
         except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, fields={f"members.{i}.{k}": v for k, v in exc.fields.items()}) \
-                from None
+            raise ValidationFailed(
+                exc.message, fields={f"members.{i}.{k}": v for k, v in exc.fields.items()}
+            ) from None
 
 
 @router.post("/routing/pools", response={201: PoolOut})
@@ -204,7 +207,9 @@ def route_again(request: HttpRequest, payload: RouteIn) -> Any:
     lead a rep can take gets one, with its explanation in the history; a lead nobody can take now
     keeps its owner (`waiting`). Administrators and sales managers, on leads they may change."""
     if (payload.ids is None) == (payload.filter is None):
-        raise ValidationFailed(_("Send either `ids` or `filter`."), fields={"ids": [_("Send either `ids` or `filter`.")]})
+        raise ValidationFailed(
+            _("Send either `ids` or `filter`."), fields={"ids": [_("Send either `ids` or `filter`.")]}
+        )
     if not services.may_route_again(request.auth):
         permissions.audit_denial(request.auth, "route", "routing.rule", None)
         raise PermissionDenied(_("Only administrators and sales managers route leads again."))
@@ -216,10 +221,18 @@ def route_again(request: HttpRequest, payload: RouteIn) -> Any:
         decision = report.decisions.get(lead.pk)
         text = explain.render(decision.code, decision.params) if decision else ""
         if lead.pk in refused:
-            items.append({"id": lead.pk, "status": "refused", "owner_id": lead.owner_id, "text": refused[lead.pk]})
+            items.append(
+                {"id": lead.pk, "status": "refused", "owner_id": lead.owner_id, "text": refused[lead.pk]}
+            )
         elif lead.pk in report.assigned:
-            items.append({"id": lead.pk, "status": "done", "owner_id": decision.owner_id if decision else None,
-                          "text": text})
+            items.append(
+                {
+                    "id": lead.pk,
+                    "status": "done",
+                    "owner_id": decision.owner_id if decision else None,
+                    "text": text,
+                }
+            )
         elif decision is not None and decision.owner_id is None:
             items.append({"id": lead.pk, "status": "waiting", "owner_id": lead.owner_id, "text": text})
         else:
@@ -240,12 +253,21 @@ def lead_routing(request: HttpRequest, lead_id: int) -> Any:
     wait = story.waiting
     waiting_reason = None
     if wait is not None:
-        waiting_reason = {"at": wait.since, "actor": "system", "code": wait.code, "params": wait.params,
-                          "text": explain.render(wait.code, wait.params), "changes": {}}
-    return {"lead_id": story.lead.pk, "owner_id": story.lead.owner_id, "team_id": story.lead.team_id,
-            "waiting": wait is not None, "waiting_since": wait.since if wait else None,
-            "waiting_reason": waiting_reason, "latest": entries[0] if entries else None,
-            "history": entries}
-
-
-
+        waiting_reason = {
+            "at": wait.since,
+            "actor": "system",
+            "code": wait.code,
+            "params": wait.params,
+            "text": explain.render(wait.code, wait.params),
+            "changes": {},
+        }
+    return {
+        "lead_id": story.lead.pk,
+        "owner_id": story.lead.owner_id,
+        "team_id": story.lead.team_id,
+        "waiting": wait is not None,
+        "waiting_since": wait.since if wait else None,
+        "waiting_reason": waiting_reason,
+        "latest": entries[0] if entries else None,
+        "history": entries,
+    }

@@ -20,5 +20,8 @@ class RoutingConfig(AppConfig):
         registry.API_ROUTERS.add(registry.Router("imbuto.routing.api"), order=45)
         registry.NAV.add(registry.NavEntry(_("Routing"), "routing:overview", visible=may_configure), order=60)
         registry.panels("lead_detail").add(registry.Panel("routing/panels/lead_routing.html"))
-        registry.PERIODIC_JOBS.add(registry.PeriodicJob(
-            name="routing.route_waiting", cron="*/5 * * * *", task="imbuto.routing.tasks.route_waiting"))
+        registry.PERIODIC_JOBS.add(
+            registry.PeriodicJob(
+                name="routing.route_waiting", cron="*/5 * * * *", task="imbuto.routing.tasks.route_waiting"
+            )
+        )

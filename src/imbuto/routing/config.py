@@ -24,12 +24,30 @@ from imbuto.leads.parsing import parse_language
 
 from .models import Pool, PoolMember, Rule, Settings
 
-LIST_FIELDS = ("countries", "regions", "languages", "products", "size_bands", "industries", "channels",
-               "campaigns", "temperatures")
+LIST_FIELDS = (
+    "countries",
+    "regions",
+    "languages",
+    "products",
+    "size_bands",
+    "industries",
+    "channels",
+    "campaigns",
+    "temperatures",
+)
 RULE_FIELDS = ("name", "position", "is_active", "pool", *LIST_FIELDS, "min_score", "max_score", "skill")
 POOL_FIELDS = ("name", "team", "is_default", "nurturing_owner")
-MEMBER_FIELDS = ("user", "weight", "capacity", "skills", "away_from", "away_until", "work_days",
-                 "work_start", "work_end")
+MEMBER_FIELDS = (
+    "user",
+    "weight",
+    "capacity",
+    "skills",
+    "away_from",
+    "away_until",
+    "work_days",
+    "work_start",
+    "work_end",
+)
 
 
 def _deny(actor: Actor, action: str, message: str) -> None:
@@ -86,8 +104,11 @@ def _among(values: list[str], allowed: Iterable[str], field: str) -> list[str]:
     allowed = set(allowed)
     wrong = [v for v in values if v not in allowed]
     if wrong:
-        raise _fail(field, _("Unknown value: %(values)s. Choose among: %(allowed)s.")
-                    % {"values": ", ".join(wrong), "allowed": ", ".join(sorted(allowed))})
+        raise _fail(
+            field,
+            _("Unknown value: %(values)s. Choose among: %(allowed)s.")
+            % {"values": ", ".join(wrong), "allowed": ", ".join(sorted(allowed))},
+        )
     return values
 
 
@@ -172,8 +193,10 @@ def _save(obj: Model, *, actor: Actor, action: str, changes: dict[str, list[Any]
         with transaction.atomic():
             obj.save()
     except IntegrityError:
-        raise ValidationFailed(_("This conflicts with an existing one (same name, team or member)."),
-                               fields={"__all__": [_("Already exists.")]}) from None
+        raise ValidationFailed(
+            _("This conflicts with an existing one (same name, team or member)."),
+            fields={"__all__": [_("Already exists.")]},
+        ) from None
     history.record(obj, actor=actor, action=action, changes=changes)
 
 
@@ -210,8 +233,9 @@ def rule_save(*, actor: Actor, rule: Rule | None, values: dict[str, Any]) -> Rul
     else:
         permissions.require(actor, "change", rule)
     if "pool" in values:
-        permissions.require(actor, "change", values["pool"],
-                            message=_("You may send leads only to your own team's pool."))
+        permissions.require(
+            actor, "change", values["pool"], message=_("You may send leads only to your own team's pool.")
+        )
     changes = _apply(rule, values, RULE_FIELDS)
     _save(rule, actor=actor, action="created" if creating else "updated", changes=changes)
     return rule
@@ -319,9 +343,14 @@ def clean_member_values(values: dict[str, Any]) -> dict[str, Any]:
             raise _fail("work_days", _("Working days are numbers from 0 (Monday) to 6 (Sunday).")) from None
     for name in ("weight", "capacity"):
         if out.get(name) is not None and out[name] < 1:
-            raise _fail(name, _("The weight must be at least 1.") if name == "weight" else
-                        _("A rep with no capacity can take no lead: set at least 1, or leave it empty "
-                          "for no limit."))
+            raise _fail(
+                name,
+                _("The weight must be at least 1.")
+                if name == "weight"
+                else _(
+                    "A rep with no capacity can take no lead: set at least 1, or leave it empty for no limit."
+                ),
+            )
     return out
 
 

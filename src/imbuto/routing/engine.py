@@ -24,8 +24,12 @@ from typing import Any
 NURTURE_STAGES = frozenset({"suspect", "lead", "mql"})
 TEMPERATURE_RANK = {"hot": 0, "warm": 1, "cold": 2}
 
-ASSIGNED, NURTURING, WAITING, NO_POOL = ("routing.assigned", "routing.nurturing", "routing.waiting",
-                                         "routing.no_pool")
+ASSIGNED, NURTURING, WAITING, NO_POOL = (
+    "routing.assigned",
+    "routing.nurturing",
+    "routing.waiting",
+    "routing.no_pool",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +76,58 @@ class RuleSpec:
     skill: str = ""
 
     @classmethod
-    def build(cls, *, id: int, name: str, pool_id: int, countries: Sequence[str] = (),  # noqa: A002
-              regions: Sequence[str] = (), languages: Sequence[str] = (), products: Sequence[str] = (),
-              size_bands: Sequence[str] = (), industries: Sequence[str] = (), channels: Sequence[str] = (),
-              campaigns: Sequence[int] = (), temperatures: Sequence[str] = (), min_score: int | None = None,
-              max_score: int | None = None, skill: str = "") -> RuleSpec:
-        return cls(id=id, name=name, pool_id=pool_id, countries=frozenset(c.upper() for c in countries),
-                   regions=_lower(regions), languages=_lower(languages),
-                   products=tuple(sorted(_lower(products))), size_bands=frozenset(size_bands),
-                   industries=_lower(industries), channels=frozenset(channels),
-                   campaigns=frozenset(int(c) for c in campaigns), temperatures=frozenset(temperatures),
-                   min_score=min_score, max_score=max_score, skill=skill.strip().casefold())
+    def build(
+        cls,
+        *,
+        id: int,
+        name: str,
+        pool_id: int,
+        countries: Sequence[str] = (),  # noqa: A002
+        regions: Sequence[str] = (),
+        languages: Sequence[str] = (),
+        products: Sequence[str] = (),
+        size_bands: Sequence[str] = (),
+        industries: Sequence[str] = (),
+        channels: Sequence[str] = (),
+        campaigns: Sequence[int] = (),
+        temperatures: Sequence[str] = (),
+        min_score: int | None = None,
+        max_score: int | None = None,
+        skill: str = "",
+    ) -> RuleSpec:
+        return cls(
+            id=id,
+            name=name,
+            pool_id=pool_id,
+            countries=frozenset(c.upper() for c in countries),
+            regions=_lower(regions),
+            languages=_lower(languages),
+            products=tuple(sorted(_lower(products))),
+            size_bands=frozenset(size_bands),
+            industries=_lower(industries),
+            channels=frozenset(channels),
+            campaigns=frozenset(int(c) for c in campaigns),
+            temperatures=frozenset(temperatures),
+            min_score=min_score,
+            max_score=max_score,
+            skill=skill.strip().casefold(),
+        )
 
     @property
     def conditions(self) -> tuple[Any, ...]:
-        return (self.countries, self.regions, self.languages, self.products, self.size_bands,
-                self.industries, self.channels, self.campaigns, self.temperatures, self.min_score,
-                self.max_score)
+        return (
+            self.countries,
+            self.regions,
+            self.languages,
+            self.products,
+            self.size_bands,
+            self.industries,
+            self.channels,
+            self.campaigns,
+            self.temperatures,
+            self.min_score,
+            self.max_score,
+        )
 
     @property
     def matches_everything(self) -> bool:
@@ -140,10 +179,11 @@ class Schedule:
     work_end: dt.time | None = None
 
     def unavailable(self, local_now: dt.datetime) -> str:
-        """"" when available, else why: "away" or "hours"."""
+        """ "" when available, else why: "away" or "hours"."""
         today = local_now.date()
         if (self.away_from or self.away_until) and (self.away_from or dt.date.min) <= today <= (
-                self.away_until or dt.date.max):
+            self.away_until or dt.date.max
+        ):
             return "away"
         if self.work_start is not None and self.work_end is not None:
             if local_now.weekday() not in self.work_days:
@@ -201,15 +241,22 @@ class Decision:
 
 def priority(lead: LeadFacts) -> tuple[int, int, int]:
     """Hot before warm before cold, then the higher score, then the older lead."""
-    return (TEMPERATURE_RANK.get(lead.temperature, 3), -(lead.score if lead.score is not None else -2**31),
-            lead.id)
+    return (
+        TEMPERATURE_RANK.get(lead.temperature, 3),
+        -(lead.score if lead.score is not None else -(2**31)),
+        lead.id,
+    )
 
 
 class Router:
     """Routes leads one batch at a time over a snapshot of the rules and pools."""
 
-    def __init__(self, rules: Sequence[RuleSpec], pools: Sequence[PoolSpec],
-                 nurturing_owner: tuple[int, str, int | None] | None = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[RuleSpec],
+        pools: Sequence[PoolSpec],
+        nurturing_owner: tuple[int, str, int | None] | None = None,
+    ) -> None:
         self.rules = [r for r in rules if not r.never_matches]
         self.pools = {p.id: p for p in pools}
         self.by_team = {p.team_id: p for p in pools}
@@ -220,7 +267,9 @@ class Router:
     def _heap(self, pool: PoolSpec) -> list[tuple[float, int, int, Member]]:
         heap = self._heaps.get(pool.id)
         if heap is None:
-            heap = [(m.key, -m.weight, m.user_id, m) for m in pool.members if not m.unavailable and not m.full]
+            heap = [
+                (m.key, -m.weight, m.user_id, m) for m in pool.members if not m.unavailable and not m.full
+            ]
             heapq.heapify(heap)
             self._heaps[pool.id] = heap
         return heap
@@ -274,24 +323,41 @@ class Router:
             pool = self.pools.get(rule.pool_id) if rule else self.default
             if pool is None:
                 return Decision(lead.id, None, None, None, None, NO_POOL, {})
-            route = ({"kind": "rule", "rule": rule.name, "pool": pool.name} if rule
-                     else {"kind": "default", "pool": pool.name})
+            route = (
+                {"kind": "rule", "rule": rule.name, "pool": pool.name}
+                if rule
+                else {"kind": "default", "pool": pool.name}
+            )
         rule_id = rule.id if rule else None
         nurturer = pool.nurturing_owner or self.nurturing_owner
         if nurturer is not None and lead.stage in NURTURE_STAGES:
             user_id, name, team_id = nurturer
-            return Decision(lead.id, user_id, team_id or pool.team_id, pool.id, rule_id, NURTURING,
-                            {"routing_route": route, "owner": name, "routing_stage": lead.stage})
+            return Decision(
+                lead.id,
+                user_id,
+                team_id or pool.team_id,
+                pool.id,
+                rule_id,
+                NURTURING,
+                {"routing_route": route, "owner": name, "routing_stage": lead.stage},
+            )
         skill = rule.skill if rule else ""
         member = self._pick(pool, skill)
         if member is None:
-            return Decision(lead.id, None, pool.team_id, pool.id, rule_id, WAITING,
-                            {"routing_route": route, "routing_why": self._why_nobody(pool, skill)})
-        params = {"routing_route": route, "owner": member.name, "load": member.open,
-                  "weight": member.weight}
+            return Decision(
+                lead.id,
+                None,
+                pool.team_id,
+                pool.id,
+                rule_id,
+                WAITING,
+                {"routing_route": route, "routing_why": self._why_nobody(pool, skill)},
+            )
+        params = {"routing_route": route, "owner": member.name, "load": member.open, "weight": member.weight}
         self._after_pick(pool, member)
-        return Decision(lead.id, member.user_id, member.team_id or pool.team_id, pool.id, rule_id,
-                        ASSIGNED, params)
+        return Decision(
+            lead.id, member.user_id, member.team_id or pool.team_id, pool.id, rule_id, ASSIGNED, params
+        )
 
     def route_all(self, leads: Iterable[LeadFacts]) -> list[Decision]:
         """Every lead, hot first (see `priority`); leads left where they are are not in the answer."""
@@ -320,11 +386,16 @@ def warnings_for_rules(rules: Sequence[RuleSpec], pools: Sequence[PoolSpec]) -> 
         if shadow is not None:
             codes.append(("shadowed", {"rule": shadow.name}))
         pool = pools_by_id.get(rule.pool_id)
-        if pool is not None and not any(
-                not rule.skill or rule.skill in m.skills for m in pool.members) and not (
-                pool.nurturing_owner):
-            codes.append(("no_member_with_skill", {"skill": rule.skill}) if rule.skill and pool.members
-                         else ("pool_empty", {"pool": pool.name}))
+        if (
+            pool is not None
+            and not any(not rule.skill or rule.skill in m.skills for m in pool.members)
+            and not (pool.nurturing_owner)
+        ):
+            codes.append(
+                ("no_member_with_skill", {"skill": rule.skill})
+                if rule.skill and pool.members
+                else ("pool_empty", {"pool": pool.name})
+            )
         out[rule.id] = codes
         seen.append(rule)
     return out

@@ -15,14 +15,22 @@ from . import engine
 
 WARNINGS = {
     "score_range_empty": gettext_lazy("This rule can never match: its minimum score is above its maximum."),
-    "shadowed": gettext_lazy("This rule is never reached: rule '%(rule)s' before it matches every lead "
-                             "it would."),
-    "no_member_with_skill": gettext_lazy("Nobody in the pool has the skill '%(skill)s': its leads will wait."),
-    "pool_empty": gettext_lazy("Pool '%(pool)s' has nobody in it: its leads will wait in the unassigned queue."),
-    "nobody_available": gettext_lazy("Nobody in pool '%(pool)s' is available now: new leads wait in the "
-                                     "unassigned queue until someone is."),
-    "all_full": gettext_lazy("Everybody available in pool '%(pool)s' is at capacity: new leads wait in the "
-                             "unassigned queue until capacity frees up."),
+    "shadowed": gettext_lazy(
+        "This rule is never reached: rule '%(rule)s' before it matches every lead it would."
+    ),
+    "no_member_with_skill": gettext_lazy(
+        "Nobody in the pool has the skill '%(skill)s': its leads will wait."
+    ),
+    "pool_empty": gettext_lazy(
+        "Pool '%(pool)s' has nobody in it: its leads will wait in the unassigned queue."
+    ),
+    "nobody_available": gettext_lazy(
+        "Nobody in pool '%(pool)s' is available now: new leads wait in the unassigned queue until someone is."
+    ),
+    "all_full": gettext_lazy(
+        "Everybody available in pool '%(pool)s' is at capacity: new leads wait in the "
+        "unassigned queue until capacity frees up."
+    ),
 }
 
 
@@ -37,7 +45,7 @@ def warning_text(code: str, params: dict[str, Any]) -> str:
 
 
 def route_text(route: Any) -> str:
-    """"rule 'Nord Italia' -> pool 'IT-North'" in the reader's language."""
+    """ "rule 'Nord Italia' -> pool 'IT-North'" in the reader's language."""
     if not isinstance(route, dict):
         return str(route or "")
     values = {"rule": route.get("rule", ""), "pool": route.get("pool", "")}
@@ -74,17 +82,33 @@ def stage_text(stage: Any) -> str:
 
 
 def register() -> None:
-    explain.register(engine.ASSIGNED, gettext_lazy(
-        "Routed: %(routing_route)s -> %(owner)s: lowest load relative to their weight "
-        "(%(load)s open leads, weight %(weight)s)."))
-    explain.register(engine.NURTURING, gettext_lazy(
-        "Routed: %(routing_route)s -> %(owner)s, who nurtures leads that are not sales qualified yet "
-        "(%(routing_stage)s)."))
-    explain.register(engine.WAITING, gettext_lazy(
-        "Routing: %(routing_route)s, but nobody can take it now (%(routing_why)s): it waits in the "
-        "unassigned queue."))
-    explain.register(engine.NO_POOL, gettext_lazy(
-        "Routing: no rule matched and there is no default pool: it waits in the unassigned queue."))
+    explain.register(
+        engine.ASSIGNED,
+        gettext_lazy(
+            "Routed: %(routing_route)s -> %(owner)s: lowest load relative to their weight "
+            "(%(load)s open leads, weight %(weight)s)."
+        ),
+    )
+    explain.register(
+        engine.NURTURING,
+        gettext_lazy(
+            "Routed: %(routing_route)s -> %(owner)s, who nurtures leads that are not sales qualified yet "
+            "(%(routing_stage)s)."
+        ),
+    )
+    explain.register(
+        engine.WAITING,
+        gettext_lazy(
+            "Routing: %(routing_route)s, but nobody can take it now (%(routing_why)s): it waits in the "
+            "unassigned queue."
+        ),
+    )
+    explain.register(
+        engine.NO_POOL,
+        gettext_lazy(
+            "Routing: no rule matched and there is no default pool: it waits in the unassigned queue."
+        ),
+    )
     explain.register_param("routing_route", route_text)
     explain.register_param("routing_why", why_text)
     explain.register_param("routing_stage", stage_text)

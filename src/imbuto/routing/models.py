@@ -24,22 +24,33 @@ class Pool(models.Model):
     """The reps of one team who share the leads routing sends to it; one pool per team."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    team = models.OneToOneField("accounts.Team", on_delete=models.CASCADE, related_name="routing_pool",
-                                verbose_name=_("team"))
-    is_default = models.BooleanField(_("default pool"), default=False,
-                                     help_text=_("Leads no rule matches come here."))
+    team = models.OneToOneField(
+        "accounts.Team", on_delete=models.CASCADE, related_name="routing_pool", verbose_name=_("team")
+    )
+    is_default = models.BooleanField(
+        _("default pool"), default=False, help_text=_("Leads no rule matches come here.")
+    )
     nurturing_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("nurturing owner"),
-        help_text=_("Who nurtures this pool's leads that are not sales qualified yet "
-                    "(empty: the global one)."))
+        help_text=_(
+            "Who nurtures this pool's leads that are not sales qualified yet (empty: the global one)."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("routing pool")
-        constraints = [models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
-                                               name="routing_one_default_pool")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="routing_one_default_pool"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -50,11 +61,16 @@ class PoolMember(models.Model):
     and when they work (out of office dates, working days and hours in the server's time zone)."""
 
     pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="pool_memberships", verbose_name=_("rep"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pool_memberships",
+        verbose_name=_("rep"),
+    )
     weight = models.PositiveIntegerField(_("weight"), default=1)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
-                                           help_text=_("Most open leads at once (empty: no limit)."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Most open leads at once (empty: no limit).")
+    )
     skills = models.JSONField(_("skills"), default=list, blank=True)
     away_from = models.DateField(_("out of office from"), null=True, blank=True)
     away_until = models.DateField(_("out of office until"), null=True, blank=True)
@@ -75,8 +91,14 @@ class PoolMember(models.Model):
         if self.weight is not None and self.weight < 1:
             errors["weight"] = [str(_("The weight must be at least 1."))]
         if self.capacity is not None and self.capacity < 1:
-            errors["capacity"] = [str(_("A rep with no capacity can take no lead: set at least 1, or "
-                                        "leave it empty for no limit."))]
+            errors["capacity"] = [
+                str(
+                    _(
+                        "A rep with no capacity can take no lead: set at least 1, or "
+                        "leave it empty for no limit."
+                    )
+                )
+            ]
         if self.away_from and self.away_until and self.away_until < self.away_from:
             errors["away_until"] = [str(_("The end of the absence is before its start."))]
         if (self.work_start is None) != (self.work_end is None):
@@ -84,7 +106,8 @@ class PoolMember(models.Model):
         elif self.work_start and self.work_end and self.work_end <= self.work_start:
             errors["work_end"] = [str(_("The working hours end before they start."))]
         if not isinstance(self.work_days, list) or any(
-                not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in self.work_days):
+            not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in self.work_days
+        ):
             errors["work_days"] = [str(_("Working days are numbers from 0 (Monday) to 6 (Sunday)."))]
         if not isinstance(self.skills, list) or any(not isinstance(s, str) for s in self.skills):
             errors["skills"] = [str(_("Skills are a list of words."))]
@@ -111,8 +134,12 @@ class Rule(models.Model):
     temperatures = models.JSONField(_("temperatures"), default=list, blank=True)
     min_score = models.IntegerField(_("minimum score"), null=True, blank=True)
     max_score = models.IntegerField(_("maximum score"), null=True, blank=True)
-    skill = models.CharField(_("skill needed"), max_length=50, blank=True,
-                             help_text=_("Only members with this skill take these leads."))
+    skill = models.CharField(
+        _("skill needed"),
+        max_length=50,
+        blank=True,
+        help_text=_("Only members with this skill take these leads."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -144,9 +171,14 @@ class Settings(models.Model):
     """Routing-wide settings, one row (pk 1): the global nurturing owner."""
 
     nurturing_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("nurturing owner"),
-        help_text=_("Who nurtures leads that are not sales qualified yet, for pools without their own."))
+        help_text=_("Who nurtures leads that are not sales qualified yet, for pools without their own."),
+    )
 
     class Meta:
         verbose_name = _("routing settings")

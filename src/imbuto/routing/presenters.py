@@ -37,7 +37,9 @@ def overview(rules: list[Rule], pools: list[Pool], now: dt.datetime | None = Non
     now = now or timezone.now()
     specs = snapshot.pools(now)
     by_id = {p.id: p for p in specs}
-    every_rule = [snapshot.rule_spec(r) for r in Rule.objects.filter(is_active=True).order_by("position", "pk")]
+    every_rule = [
+        snapshot.rule_spec(r) for r in Rule.objects.filter(is_active=True).order_by("position", "pk")
+    ]
     rule_warnings = engine.warnings_for_rules(every_rule, specs)
     out = Overview(rules=rules, pools=pools)
     for rule in rules:
@@ -62,31 +64,77 @@ def overview(rules: list[Rule], pools: list[Pool], now: dt.datetime | None = Non
 
 
 def rule_out(rule: Rule, warnings: list[dict[str, Any]]) -> dict[str, Any]:
-    data = {name: getattr(rule, name) for name in (
-        "id", "name", "position", "is_active", "pool_id", "countries", "regions", "languages", "products",
-        "size_bands", "industries", "channels", "campaigns", "temperatures", "min_score", "max_score", "skill")}
+    data = {
+        name: getattr(rule, name)
+        for name in (
+            "id",
+            "name",
+            "position",
+            "is_active",
+            "pool_id",
+            "countries",
+            "regions",
+            "languages",
+            "products",
+            "size_bands",
+            "industries",
+            "channels",
+            "campaigns",
+            "temperatures",
+            "min_score",
+            "max_score",
+            "skill",
+        )
+    }
     return {**data, "pool": rule.pool.name, "warnings": warnings}
 
 
 def member_out(member: PoolMember) -> dict[str, Any]:
-    data = {name: getattr(member, name) for name in (
-        "id", "user_id", "weight", "capacity", "skills", "away_from", "away_until", "work_days",
-        "work_start", "work_end")}
-    return {**data, "user": str(member.user), "open_leads": getattr(member, "open_leads", 0),
-            "available": getattr(member, "available", True)}
+    data = {
+        name: getattr(member, name)
+        for name in (
+            "id",
+            "user_id",
+            "weight",
+            "capacity",
+            "skills",
+            "away_from",
+            "away_until",
+            "work_days",
+            "work_start",
+            "work_end",
+        )
+    }
+    return {
+        **data,
+        "user": str(member.user),
+        "open_leads": getattr(member, "open_leads", 0),
+        "available": getattr(member, "available", True),
+    }
 
 
 def pool_out(pool: Pool, view: Overview) -> dict[str, Any]:
-    return {"id": pool.pk, "name": pool.name, "team_id": pool.team_id, "team": pool.team.name,
-            "is_default": pool.is_default, "nurturing_owner_id": pool.nurturing_owner_id,
-            "members": [member_out(m) for m in view.members.get(pool.pk, [])],
-            "warnings": view.pool_warnings.get(pool.pk, [])}
+    return {
+        "id": pool.pk,
+        "name": pool.name,
+        "team_id": pool.team_id,
+        "team": pool.team.name,
+        "is_default": pool.is_default,
+        "nurturing_owner_id": pool.nurturing_owner_id,
+        "members": [member_out(m) for m in view.members.get(pool.pk, [])],
+        "warnings": view.pool_warnings.get(pool.pk, []),
+    }
 
 
 def explanation_out(entry: HistoryEntry) -> dict[str, Any]:
-    return {"at": entry.at, "actor": entry.actor_label, "code": entry.reason_code,
-            "params": entry.reason_params or {}, "text": explain.render(entry.reason_code, entry.reason_params or {}),
-            "changes": entry.changes or {}}
+    return {
+        "at": entry.at,
+        "actor": entry.actor_label,
+        "code": entry.reason_code,
+        "params": entry.reason_params or {},
+        "text": explain.render(entry.reason_code, entry.reason_params or {}),
+        "changes": entry.changes or {},
+    }
 
 
 def conditions(rule: Rule) -> list[tuple[str, str]]:

@@ -26,9 +26,14 @@ class RuleFields(StrictInput):
     is_active: bool | None = None
     countries: Words | None = Field(None, max_length=300, description="ISO codes or names (Italia, DE).")
     regions: Words | None = Field(None, max_length=300)
-    languages: Words | None = Field(None, max_length=100, description="Language codes or names (it, English).")
-    products: Words | None = Field(None, max_length=100, description=(
-        "Product-interest keywords, found in the lead's UTM campaign, term or content."))
+    languages: Words | None = Field(
+        None, max_length=100, description="Language codes or names (it, English)."
+    )
+    products: Words | None = Field(
+        None,
+        max_length=100,
+        description=("Product-interest keywords, found in the lead's UTM campaign, term or content."),
+    )
     size_bands: Words | None = Field(None, max_length=10, description="1-9, 10-49, 50-249, 250+")
     industries: Words | None = Field(None, max_length=100)
     channels: Words | None = Field(None, max_length=100, description="Channel slugs.")
@@ -36,7 +41,9 @@ class RuleFields(StrictInput):
     temperatures: Words | None = Field(None, max_length=3, description="hot, warm, cold")
     min_score: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
     max_score: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    skill: str | None = Field(None, max_length=50, description="Only members with this skill take these leads.")
+    skill: str | None = Field(
+        None, max_length=50, description="Only members with this skill take these leads."
+    )
 
 
 class RuleIn(RuleFields):
@@ -73,8 +80,11 @@ class MemberIn(StrictInput):
     skills: Words = Field(default_factory=list, max_length=50)
     away_from: dt.date | None = Field(None, description="Out of office from (inclusive).")
     away_until: dt.date | None = Field(None, description="Out of office until (inclusive).")
-    work_days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], max_length=7,
-                                 description="Working days, 0 Monday .. 6 Sunday (with working hours).")
+    work_days: list[int] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        max_length=7,
+        description="Working days, 0 Monday .. 6 Sunday (with working hours).",
+    )
     work_start: dt.time | None = Field(None, description="Working hours from (server time zone).")
     work_end: dt.time | None = Field(None, description="Working hours until.")
 
@@ -99,10 +109,13 @@ class PoolFields(StrictInput):
     name: str | None = Field(None, max_length=100)
     team_id: int | None = None
     is_default: bool | None = Field(None, description="Leads no rule matches come here (one pool).")
-    nurturing_owner_id: int | None = Field(None, description=(
-        "Who takes this pool's leads that are not sales qualified yet (null: the global one)."))
-    members: list[MemberIn] | None = Field(None, max_length=500, description=(
-        "The pool's members; when given, replaces them all."))
+    nurturing_owner_id: int | None = Field(
+        None,
+        description=("Who takes this pool's leads that are not sales qualified yet (null: the global one)."),
+    )
+    members: list[MemberIn] | None = Field(
+        None, max_length=500, description=("The pool's members; when given, replaces them all.")
+    )
 
 
 class PoolIn(PoolFields):
@@ -131,14 +144,16 @@ class SettingsOut(Schema):
 
 class RouteIn(StrictInput):
     ids: list[int] | None = Field(None, max_length=2000, description="The leads, by id (at most 2,000)")
-    filter: LeadFilters | None = Field(None, description="Instead of ids: every lead matching the filters "
-                                       "of GET /leads (at most 2,000)")
+    filter: LeadFilters | None = Field(
+        None, description="Instead of ids: every lead matching the filters of GET /leads (at most 2,000)"
+    )
 
 
 class RouteOutcomeOut(Schema):
     id: int
-    status: str = Field(description="done, unchanged, waiting (nobody can take it: it keeps its owner), "
-                        "refused, not_found")
+    status: str = Field(
+        description="done, unchanged, waiting (nobody can take it: it keeps its owner), refused, not_found"
+    )
     owner_id: int | None = None
     text: str = ""
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from imbuto.core import permissions
-from imbuto.core.models import HistoryEntry
 from imbuto.core.history import history_of
+from imbuto.core.models import HistoryEntry
 from imbuto.leads.models import Lead
 from imbuto.leads.selectors import lead_get
 
@@ -27,8 +27,9 @@ def pools_of(user: Any) -> QuerySet[Pool]:
 
 
 def members_of(user: Any, pool: Pool) -> QuerySet[PoolMember]:
-    return permissions.restrict(user, PoolMember.objects.filter(pool=pool).select_related("user")
-                                .order_by("user__username"))
+    return permissions.restrict(
+        user, PoolMember.objects.filter(pool=pool).select_related("user").order_by("user__username")
+    )
 
 
 @dataclass(frozen=True)
@@ -43,5 +44,7 @@ class LeadRouting:
 def lead_routing(user: Any, lead_id: int) -> LeadRouting:
     """The routing story of a lead `user` may see (NotFound otherwise)."""
     lead = lead_get(user, lead_id)
-    entries = list(history_of(Lead, lead.pk).filter(reason_code__in=ROUTING_CODES).order_by("-at", "-pk")[:20])
+    entries = list(
+        history_of(Lead, lead.pk).filter(reason_code__in=ROUTING_CODES).order_by("-at", "-pk")[:20]
+    )
     return LeadRouting(lead=lead, entries=entries, waiting=Waiting.objects.filter(lead=lead).first())

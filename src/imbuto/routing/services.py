@@ -28,12 +28,39 @@ from . import engine, snapshot
 from .models import Pool, Waiting
 
 CHUNK = 5000
-FACT_FIELDS = ("id", "owner_id", "stage", "temperature", "score", "country", "region", "language",
-               "size_band", "industry", "channel__slug", "campaign_id", "utm_campaign", "utm_term",
-               "utm_content", "team_id", "routing_wait__id")
+FACT_FIELDS = (
+    "id",
+    "owner_id",
+    "stage",
+    "temperature",
+    "score",
+    "country",
+    "region",
+    "language",
+    "size_band",
+    "industry",
+    "channel__slug",
+    "campaign_id",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "team_id",
+    "routing_wait__id",
+)
 WAITING_CODES = (engine.WAITING, engine.NO_POOL)
-HISTORY_COLUMNS = ("object_type_id", "object_id", "action", "actor_id", "actor_label", "at", "changes",
-                   "reason", "reason_code", "reason_params", "data")
+HISTORY_COLUMNS = (
+    "object_type_id",
+    "object_id",
+    "action",
+    "actor_id",
+    "actor_label",
+    "at",
+    "changes",
+    "reason",
+    "reason_code",
+    "reason_params",
+    "data",
+)
 
 
 @dataclass
@@ -48,22 +75,49 @@ class RoutingReport:
 
 
 def _facts(row: tuple[Any, ...], again: bool) -> engine.LeadFacts:
-    (pk, _owner, stage, temperature, score, country, region, language, size_band, industry, channel,
-     campaign_id, utm_campaign, utm_term, utm_content, team_id, _wait) = row
+    (
+        pk,
+        _owner,
+        stage,
+        temperature,
+        score,
+        country,
+        region,
+        language,
+        size_band,
+        industry,
+        channel,
+        campaign_id,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        team_id,
+        _wait,
+    ) = row
     return engine.LeadFacts(
-        id=pk, stage=stage, temperature=temperature, score=score, country=country or "",
-        region=region or "", language=language or "", size_band=size_band or "", industry=industry or "",
-        channel=channel or "", campaign_id=campaign_id,
+        id=pk,
+        stage=stage,
+        temperature=temperature,
+        score=score,
+        country=country or "",
+        region=region or "",
+        language=language or "",
+        size_band=size_band or "",
+        industry=industry or "",
+        channel=channel or "",
+        campaign_id=campaign_id,
         interest=" ".join(v for v in (utm_campaign, utm_term, utm_content) if v),
-        team_id=None if again else team_id)
+        team_id=None if again else team_id,
+    )
 
 
 def _load(ids: Sequence[int], again: bool) -> list[tuple[Any, ...]]:
     """The open leads among `ids` routing may decide for (unowned ones only, unless `again`), locked."""
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), CHUNK):
-        qs = (Lead.objects.filter(pk__in=ids[start:start + CHUNK], merged_into__isnull=True)
-              .exclude(stage__in=snapshot.CLOSED_STAGES))
+        qs = Lead.objects.filter(pk__in=ids[start : start + CHUNK], merged_into__isnull=True).exclude(
+            stage__in=snapshot.CLOSED_STAGES
+        )
         if not again:
             qs = qs.filter(owner__isnull=True)
         if connection.features.has_select_for_update:
@@ -73,8 +127,9 @@ def _load(ids: Sequence[int], again: bool) -> list[tuple[Any, ...]]:
     return rows
 
 
-def leads_route(*, actor: Actor, lead_ids: Sequence[int], now: dt.datetime | None = None,
-                again: bool = False) -> RoutingReport:
+def leads_route(
+    *, actor: Actor, lead_ids: Sequence[int], now: dt.datetime | None = None, again: bool = False
+) -> RoutingReport:
     """Route the leads of `lead_ids` by the rules, set-based: a few queries per 5,000 leads.
 
     Without `again` only leads nobody owns are routed (a lead a person or an earlier run already
@@ -103,17 +158,23 @@ def leads_route(*, actor: Actor, lead_ids: Sequence[int], now: dt.datetime | Non
     return report
 
 
-def _history_rows(actor: Actor, now: dt.datetime, action: str,
-                  entries: list[tuple[int, dict[str, list[Any]], str, dict[str, Any]]]) -> None:
+def _history_rows(
+    actor: Actor,
+    now: dt.datetime,
+    action: str,
+    entries: list[tuple[int, dict[str, list[Any]], str, dict[str, Any]]],
+) -> None:
     """The leads' history entries in one multi-row insert (COPY on PostgreSQL): (lead id, changes,
     explanation code, its parameters) each; who and when are the batch's."""
     if not entries:
         return
     ct = ContentType.objects.get_for_model(Lead).pk
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor is not None else None
     label = history.actor_label(actor)
-    rows = [(ct, lead_id, action, actor_id, label, now, history.jsonable_changes(changes), "", code, params,
-             {}) for lead_id, changes, code, params in entries]
+    rows: list[tuple[Any, ...]] = [
+        (ct, lead_id, action, actor_id, label, now, history.jsonable_changes(changes), "", code, params, {})
+        for lead_id, changes, code, params in entries
+    ]
     insert_rows(HistoryEntry, HISTORY_COLUMNS, rows)
 
 
@@ -127,14 +188,22 @@ def _set_owners(groups: dict[tuple[int, int | None], list[int]], now: dt.datetim
     with connection.cursor() as cursor:
         for (owner_id, team_id), lead_ids in groups.items():
             for start in range(0, len(lead_ids), CHUNK):
-                chunk = lead_ids[start:start + CHUNK]
+                chunk = lead_ids[start : start + CHUNK]
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"UPDATE {table} SET {sets} WHERE {qn('id')} IN ({marks})",  # noqa: S608
-                               [owner_id, team_id, stamp, *chunk])
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} WHERE {qn('id')} IN ({marks})",  # noqa: S608
+                    [owner_id, team_id, stamp, *chunk],
+                )
 
 
-def _write(actor: Actor, decisions: list[engine.Decision], rows: dict[int, tuple[Any, ...]], again: bool,
-           now: dt.datetime, report: RoutingReport) -> None:
+def _write(
+    actor: Actor,
+    decisions: list[engine.Decision],
+    rows: dict[int, tuple[Any, ...]],
+    again: bool,
+    now: dt.datetime,
+    report: RoutingReport,
+) -> None:
     """Set owners (one UPDATE per owner and team), write the history, the waiting rows, the event.
     The team follows the owner (leads.assignment's rule, applied by the engine: the owner's team, or
     the pool's for an owner without one)."""
@@ -148,8 +217,9 @@ def _write(actor: Actor, decisions: list[engine.Decision], rows: dict[int, tuple
                 report.skipped.append(d.lead_id)
                 continue
             report.waiting.append(d.lead_id)
-            new_waits.append(Waiting(lead_id=d.lead_id, pool_id=d.pool_id, code=d.code, params=d.params,
-                                     since=now))
+            new_waits.append(
+                Waiting(lead_id=d.lead_id, pool_id=d.pool_id, code=d.code, params=d.params, since=now)
+            )
             continue
         changes = {}
         if row[1] != d.owner_id:
@@ -166,15 +236,21 @@ def _write(actor: Actor, decisions: list[engine.Decision], rows: dict[int, tuple
     _history_rows(actor, now, "assigned", entries)
     waited = [i for i in report.assigned if rows[i][16] is not None]
     for start in range(0, len(waited), CHUNK):
-        Waiting.objects.filter(lead_id__in=waited[start:start + CHUNK]).delete()
+        Waiting.objects.filter(lead_id__in=waited[start : start + CHUNK]).delete()
     _store_waits(actor, now, new_waits, rows)
     if report.assigned:
-        events.emit(lead_events.LeadUpdated(lead_ids=tuple(sorted(report.assigned)), fields=("owner", "team"),
-                                            actor_id=events.actor_id_of(actor)))
+        events.emit(
+            lead_events.LeadUpdated(
+                lead_ids=tuple(sorted(report.assigned)),
+                fields=("owner", "team"),
+                actor_id=events.actor_id_of(actor),
+            )
+        )
 
 
-def _store_waits(actor: Actor, now: dt.datetime, waits: list[Waiting],
-                 rows: dict[int, tuple[Any, ...]]) -> None:
+def _store_waits(
+    actor: Actor, now: dt.datetime, waits: list[Waiting], rows: dict[int, tuple[Any, ...]]
+) -> None:
     """Waiting rows: new ones written, with a history note the first time; known ones refreshed."""
     fresh = [w for w in waits if rows[w.lead_id][16] is None]
     known = [w for w in waits if rows[w.lead_id][16] is not None]
@@ -195,8 +271,11 @@ def route_waiting(*, now: dt.datetime | None = None, limit: int = 10_000) -> Rou
     ids = waiting_ids(limit)
     report = leads_route(actor=None, lead_ids=ids, now=now)
     if report.skipped:
-        settled = (Q(lead__owner__isnull=False) | Q(lead__merged_into__isnull=False)
-                   | Q(lead__stage__in=snapshot.CLOSED_STAGES))
+        settled = (
+            Q(lead__owner__isnull=False)
+            | Q(lead__merged_into__isnull=False)
+            | Q(lead__stage__in=snapshot.CLOSED_STAGES)
+        )
         Waiting.objects.filter(settled, lead_id__in=report.skipped).delete()
     return report
 
@@ -205,13 +284,18 @@ def may_route_again(actor: Actor) -> bool:
     return permissions.can_work_unassigned_queue(actor)
 
 
-def leads_route_again(*, actor: Actor, leads: Sequence[Lead], now: dt.datetime | None = None
-                      ) -> tuple[RoutingReport, dict[int, str]]:
+def leads_route_again(
+    *, actor: Actor, leads: Sequence[Lead], now: dt.datetime | None = None
+) -> tuple[RoutingReport, dict[int, str]]:
     """A manager's "route again by the rules" over chosen leads: each must be one they may change
     (refused otherwise, {lead id: why}); the rest are routed afresh as one batch."""
     if not may_route_again(actor):
-        permissions.require(actor, "route", "routing.rule",
-                            message=_("Only administrators and sales managers route leads again."))
+        permissions.require(
+            actor,
+            "route",
+            "routing.rule",
+            message=_("Only administrators and sales managers route leads again."),
+        )
     refused: dict[int, str] = {}
     allowed: list[int] = []
     for lead in leads:

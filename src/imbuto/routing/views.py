@@ -26,8 +26,9 @@ from .policies import may_configure
 
 def _refuse(request: HttpRequest) -> HttpResponse:
     permissions.audit_denial(request.user, "view", "routing.rule", None)
-    return render_error(request, status=403,
-                        message=_("Routing is configured by administrators and sales managers."))
+    return render_error(
+        request, status=403, message=_("Routing is configured by administrators and sales managers.")
+    )
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
@@ -37,11 +38,14 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     for rule in rules:
         rule.can_change = permissions.can(request.user, "change", rule)  # type: ignore[attr-defined]
         rule.conditions = presenters.conditions(rule)  # type: ignore[attr-defined]
-    return {"rules": rules, "pools": pools, "view": view,
-            "can_change_settings": permissions.can(request.user, "change", Settings.get()),
-            "settings_form": forms.SettingsForm(initial={"nurturing_owner": Settings.get().nurturing_owner_id}),
-            "waiting": permissions.restrict(request.user, Waiting.objects.all()).count(),
-            }
+    return {
+        "rules": rules,
+        "pools": pools,
+        "view": view,
+        "can_change_settings": permissions.can(request.user, "change", Settings.get()),
+        "settings_form": forms.SettingsForm(initial={"nurturing_owner": Settings.get().nurturing_owner_id}),
+        "waiting": permissions.restrict(request.user, Waiting.objects.all()).count(),
+    }
 
 
 @login_required
@@ -104,8 +108,11 @@ def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_configure(request.user):
         return _refuse(request)
     try:
-        config.rule_move(actor=request.user, rule=_get(Rule, request.user, pk, selectors.rules_of),
-                         by=-1 if request.POST.get("direction") == "up" else 1)
+        config.rule_move(
+            actor=request.user,
+            rule=_get(Rule, request.user, pk, selectors.rules_of),
+            by=-1 if request.POST.get("direction") == "up" else 1,
+        )
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
     if is_partial(request):
@@ -135,23 +142,38 @@ def pool_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(request, _("Pool saved."))
                 return redirect("routing:pool_edit", pk=pool.pk)
     else:
-        initial = {"name": pool.name, "team": pool.team_id, "is_default": pool.is_default,
-                   "nurturing_owner": pool.nurturing_owner_id} if pool else {}
+        initial = (
+            {
+                "name": pool.name,
+                "team": pool.team_id,
+                "is_default": pool.is_default,
+                "nurturing_owner": pool.nurturing_owner_id,
+            }
+            if pool
+            else {}
+        )
         form = forms.PoolForm(initial=initial, teams=teams)
     context: dict[str, Any] = {"form": form, "pool": pool}
     if pool is not None:
         view = presenters.overview([], [pool])
         members = view.members.get(pool.pk, [])
-        context.update(warnings=view.pool_warnings.get(pool.pk, []), member_rows=[
-            (m, forms.MemberForm(prefix=f"m{m.pk}", editing=True, initial=_member_initial(m))) for m in members],
+        context.update(
+            warnings=view.pool_warnings.get(pool.pk, []),
+            member_rows=[
+                (m, forms.MemberForm(prefix=f"m{m.pk}", editing=True, initial=_member_initial(m)))
+                for m in members
+            ],
             member_form=forms.MemberForm(prefix="new"),
-            can_change=permissions.can(request.user, "change", pool))
+            can_change=permissions.can(request.user, "change", pool),
+        )
     return render(request, "routing/pool_form.html", context)
 
 
 def _member_initial(member: PoolMember) -> dict[str, Any]:
-    initial = {name: getattr(member, name) for name in ("weight", "capacity", "away_from", "away_until",
-                                                         "work_days", "work_start", "work_end")}
+    initial = {
+        name: getattr(member, name)
+        for name in ("weight", "capacity", "away_from", "away_until", "work_days", "work_start", "work_end")
+    }
     initial["skills"] = ", ".join(member.skills or [])
     return initial
 
@@ -255,11 +277,18 @@ def route_again(request: HttpRequest) -> HttpResponse:
         report, refused = services.leads_route_again(actor=request.user, leads=leads)
     except DomainError as exc:
         return render_error(request, exc, status=exc.status)
-    messages.success(request, _("Routed again: %(assigned)s assigned, %(waiting)s with nobody available "
-                                "(they keep their owner), %(refused)s refused.")
-                     % {"assigned": len(report.assigned),
-                        "waiting": sum(1 for d in report.decisions.values() if d.owner_id is None),
-                        "refused": len(refused)})
+    messages.success(
+        request,
+        _(
+            "Routed again: %(assigned)s assigned, %(waiting)s with nobody available "
+            "(they keep their owner), %(refused)s refused."
+        )
+        % {
+            "assigned": len(report.assigned),
+            "waiting": sum(1 for d in report.decisions.values() if d.owner_id is None),
+            "refused": len(refused),
+        },
+    )
     if lead_id.isdigit() and leads and permissions.can(request.user, "view", leads[0]):
         return redirect("leads:detail", pk=int(lead_id))
     return redirect("routing:overview")
@@ -272,8 +301,11 @@ def route_waiting_now(request: HttpRequest) -> HttpResponse:
     if not may_configure(request.user):
         return _refuse(request)
     report = services.route_waiting()
-    messages.success(request, _("%(assigned)s waiting leads assigned; %(waiting)s still wait.")
-                     % {"assigned": len(report.assigned), "waiting": len(report.waiting)})
+    messages.success(
+        request,
+        _("%(assigned)s waiting leads assigned; %(waiting)s still wait.")
+        % {"assigned": len(report.assigned), "waiting": len(report.waiting)},
+    )
     return redirect("routing:overview")
 
 
@@ -287,8 +319,15 @@ def lead_panel(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     latest = story.entries[0] if story.entries else None
     wait = story.waiting
-    return render(request, "routing/lead_panel.html", {
-        "lead": story.lead, "waiting": wait is not None,
-        "waiting_text": explain.render(wait.code, wait.params) if wait else "",
-        "latest": explain.render(latest.reason_code, latest.reason_params or {}) if latest else "",
-        "may_route": services.may_route_again(request.user) and permissions.can(request.user, "change", story.lead)})
+    return render(
+        request,
+        "routing/lead_panel.html",
+        {
+            "lead": story.lead,
+            "waiting": wait is not None,
+            "waiting_text": explain.render(wait.code, wait.params) if wait else "",
+            "latest": explain.render(latest.reason_code, latest.reason_params or {}) if latest else "",
+            "may_route": services.may_route_again(request.user)
+            and permissions.can(request.user, "change", story.lead),
+        },
+    )
