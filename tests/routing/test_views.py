@@ -92,3 +92,12 @@ def test_the_periodic_job_is_registered():
     from imbuto.routing import tasks
 
     assert tasks.route_waiting.func.__name__ == "route_waiting"
+
+
+def test_the_unassigned_queue_can_be_routed_from_the_page(as_user, manager, routing_world, giulia, rep):
+    from imbuto.leads.models import Lead
+
+    waiting = LeadFactory(country="IT", stage="sql")  # arrived before routing was set up
+    response = as_user(manager).post("/routing/route/", {"query": "owner=none"})
+    assert response.status_code == 302
+    assert Lead.objects.get(pk=waiting.pk).owner_id in (giulia.pk, rep.pk)
