@@ -111,7 +111,7 @@ def test_bad_pool_input_is_a_422_naming_the_field(api_as, admin, it_north, rep, 
     before = list(PoolMember.objects.values_list("pk", "weight", "capacity"))
     response = api_as(admin).patch(f"/api/v1/routing/pools/{it_north.pk}", body)
     assert response.status_code == 422, response.content
-    assert field in fields_of(response)
+    assert any(name == field or name.startswith(field + ".") for name in fields_of(response))
     assert list(PoolMember.objects.values_list("pk", "weight", "capacity")) == before  # all or nothing
 
 
@@ -131,7 +131,7 @@ def test_bad_pool_input_is_a_422_naming_the_field(api_as, admin, it_north, rep, 
 def test_bad_rule_input_is_a_422_naming_the_field(api_as, admin, it_north, body, field):
     response = api_as(admin).post("/api/v1/routing/rules", {"name": "R", "pool_id": it_north.pk, **body})
     assert response.status_code == 422, response.content
-    assert field in fields_of(response)
+    assert any(name == field or name.startswith(field + ".") for name in fields_of(response))
     assert not Rule.objects.exists()
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
-from imbuto.core.schema_rules import StrictInput
+from imbuto.core.schema_rules import NO_NUL, StrictInput
 from imbuto.leads.schemas import LeadFilters
 
 Words = list[str]
+Word = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
+WordsIn = list[Word]
+Day = Annotated[int, Field(ge=0, le=6)]
 
 
 class WarningOut(Schema):
@@ -24,21 +27,25 @@ class RuleFields(StrictInput):
     pool_id: int | None = Field(None, description="The pool (team) the rule sends leads to.")
     position: int | None = Field(None, ge=0, le=10**6, description="Order: lower first (first match wins).")
     is_active: bool | None = None
-    countries: Words | None = Field(None, max_length=300, description="ISO codes or names (Italia, DE).")
-    regions: Words | None = Field(None, max_length=300)
-    languages: Words | None = Field(
+    countries: WordsIn | None = Field(None, max_length=300, description="ISO codes or names (Italia, DE).")
+    regions: WordsIn | None = Field(None, max_length=300)
+    languages: WordsIn | None = Field(
         None, max_length=100, description="Language codes or names (it, English)."
     )
-    products: Words | None = Field(
+    products: WordsIn | None = Field(
         None,
         max_length=100,
         description=("Product-interest keywords, found in the lead's UTM campaign, term or content."),
     )
-    size_bands: Words | None = Field(None, max_length=10, description="1-9, 10-49, 50-249, 250+")
-    industries: Words | None = Field(None, max_length=100)
-    channels: Words | None = Field(None, max_length=100, description="Channel slugs.")
+    size_bands: list[Literal["1-9", "10-49", "50-249", "250+"]] | None = Field(
+        None, max_length=10, description="1-9, 10-49, 50-249, 250+"
+    )
+    industries: WordsIn | None = Field(None, max_length=100)
+    channels: WordsIn | None = Field(None, max_length=100, description="Channel slugs.")
     campaigns: list[int] | None = Field(None, max_length=300, description="Campaign ids.")
-    temperatures: Words | None = Field(None, max_length=3, description="hot, warm, cold")
+    temperatures: list[Literal["hot", "warm", "cold"]] | None = Field(
+        None, max_length=3, description="hot, warm, cold"
+    )
     min_score: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
     max_score: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
     skill: str | None = Field(
@@ -75,12 +82,16 @@ class RuleOut(Schema):
 
 class MemberIn(StrictInput):
     user_id: int
-    weight: int = Field(1, description="Share of the pool's leads relative to the others' weights.")
-    capacity: int | None = Field(None, description="Most open leads at once (null: no limit; 0 is refused).")
-    skills: Words = Field(default_factory=list, max_length=50)
+    weight: int = Field(
+        1, ge=1, le=10**6, description="Share of the pool's leads relative to the others' weights."
+    )
+    capacity: int | None = Field(
+        None, ge=1, le=10**6, description="Most open leads at once (null: no limit; 0 is refused)."
+    )
+    skills: WordsIn = Field(default_factory=list, max_length=50)
     away_from: dt.date | None = Field(None, description="Out of office from (inclusive).")
     away_until: dt.date | None = Field(None, description="Out of office until (inclusive).")
-    work_days: list[int] = Field(
+    work_days: list[Day] = Field(
         default_factory=lambda: [0, 1, 2, 3, 4],
         max_length=7,
         description="Working days, 0 Monday .. 6 Sunday (with working hours).",
