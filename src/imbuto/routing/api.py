@@ -68,13 +68,13 @@ def _pool_answer(pool: Pool) -> dict[str, Any]:
 
 
 def _rule_values(payload: RuleFields) -> dict[str, Any]:
+    """The fields sent; a null name, pool or active flag means "not given" (they cannot be empty)."""
     values = payload.model_dump(exclude_unset=True)
     if "pool_id" in values:
         values["pool"] = values.pop("pool_id")
-    for name in ("name", "is_active", "pool"):
-        if name in values and values[name] is None:
-            raise ValidationFailed(_("This field cannot be empty."), fields={name: [_("Required.")]})
-    return values
+    return {
+        k: v for k, v in values.items() if v is not None or k not in ("name", "is_active", "pool", "skill")
+    }
 
 
 @router.get("/routing/rules", response=list[RuleOut])
@@ -118,14 +118,13 @@ def pool_list(request: HttpRequest) -> Any:
 
 
 def _pool_values(payload: PoolFields) -> dict[str, Any]:
+    """The fields sent; a null name, team or default flag means "not given" (they cannot be empty)."""
     values = payload.model_dump(exclude_unset=True, exclude={"members"})
     if "team_id" in values:
         values["team"] = values.pop("team_id")
     if "nurturing_owner_id" in values:
         values["nurturing_owner"] = values.pop("nurturing_owner_id")
-    if "name" in values and values["name"] is None:
-        raise ValidationFailed(_("This field cannot be empty."), fields={"name": [_("Required.")]})
-    return values
+    return {k: v for k, v in values.items() if v is not None or k not in ("name", "team", "is_default")}
 
 
 def _replace_members(actor: Any, pool: Pool, members: list[MemberIn]) -> None:

@@ -134,7 +134,7 @@ def _int_or_none(value: Any, field: str) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         raise _fail(field, _("Give a whole number.")) from None
-    if abs(number) > 2**31 - 1:
+    if not -(2**31) <= number <= 2**31 - 1:
         raise _fail(field, _("This number is too large."))
     return number
 

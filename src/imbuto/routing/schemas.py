@@ -23,7 +23,7 @@ class WarningOut(Schema):
 
 
 class RuleFields(StrictInput):
-    name: str | None = Field(None, max_length=100)
+    name: str | None = Field(None, min_length=1, max_length=100)
     pool_id: int | None = Field(None, description="The pool (team) the rule sends leads to.")
     position: int | None = Field(None, ge=0, le=10**6, description="Order: lower first (first match wins).")
     is_active: bool | None = None
@@ -54,7 +54,7 @@ class RuleFields(StrictInput):
 
 
 class RuleIn(RuleFields):
-    name: str = Field(max_length=100)
+    name: str = Field(min_length=1, max_length=100)
     pool_id: int
 
 
@@ -117,7 +117,7 @@ class MemberOut(Schema):
 
 
 class PoolFields(StrictInput):
-    name: str | None = Field(None, max_length=100)
+    name: str | None = Field(None, min_length=1, max_length=100)
     team_id: int | None = None
     is_default: bool | None = Field(None, description="Leads no rule matches come here (one pool).")
     nurturing_owner_id: int | None = Field(
@@ -130,7 +130,7 @@ class PoolFields(StrictInput):
 
 
 class PoolIn(PoolFields):
-    name: str = Field(max_length=100)
+    name: str = Field(min_length=1, max_length=100)
     team_id: int
 
 
