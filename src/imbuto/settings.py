@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "imbuto.notifications",
     "imbuto.scoring",
     "imbuto.prediction",
+    "imbuto.routing",
 ]
 
 MIDDLEWARE = [

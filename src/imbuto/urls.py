@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("imbuto.accounts.urls")),
     path("", include("imbuto.notifications.urls")),
     path("", include("imbuto.scoring.urls")),
+    path("", include("imbuto.routing.urls")),
 ]

@@ -71,6 +71,13 @@ class World:
         self.path_refs = {"lead_id": self.leads[0].pk, "account_id": self.account.pk,
                           "contact_id": self.contact.pk, "campaign_id": self.campaign.pk,
                           "user_id": rep.pk, "team_id": rep.team_id}
+        from imbuto.routing.models import Pool, PoolMember, Rule
+
+        self.admin, self.rep = admin, rep
+        self.pool = Pool.objects.create(name="Schemathesis", team=rep.team)
+        PoolMember.objects.create(pool=self.pool, user=rep)
+        self.path_refs["pool_id"] = self.pool.pk
+        self.path_refs["rule_id"] = Rule.objects.create(name="Schemathesis", pool=self.pool).pk
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -93,6 +100,7 @@ class World:
                 self.serial += 1
                 case.body["name"] = f"{case.body['name'][:180]} #{self.serial}"
             self.people_rules(case)
+            self.routing_rules(case)
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
             start, end = case.body.get("starts_on"), case.body.get("ends_on")
             if start and end and end < start:
@@ -105,6 +113,49 @@ class World:
             self.serial += 1
             case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:180]}-{self.serial}"
 
+
+    def routing_rules(self, case: Any) -> None:
+        """Routing: names not taken, a team without a pool for a new pool, people and pools that exist,
+        countries and languages that are ones (a table, not a schema), each rep once, the ends of an
+        absence and of the working hours in order (JSON Schema cannot compare two fields)."""
+        from imbuto.accounts.models import Team
+
+        path, body = case.operation.path, case.body
+        if not path.startswith("/api/v1/routing/"):
+            return
+        self.serial += 1
+        if path == "/api/v1/routing/route":  # ids or filter, one of them: JSON Schema cannot say so here
+            if body.get("ids") is not None:
+                body.pop("filter", None)
+            elif body.get("filter") is not None:
+                body.pop("ids", None)
+            else:
+                body["ids"] = [self.leads[0].pk]
+                body.pop("filter", None)
+        if body.get("name"):
+            body["name"] = f"{body['name'][:80]} #{self.serial}"
+        if body.get("pool_id") is not None:
+            body["pool_id"] = self.pool.pk
+        if body.get("team_id") is not None:
+            body["team_id"] = (Team.objects.create(name=f"T{self.serial}", slug=f"t{self.serial}").pk
+                               if case.method == "POST" else self.pool.team_id)
+        if body.get("nurturing_owner_id") is not None:
+            body["nurturing_owner_id"] = self.admin.pk
+        for name, value in (("countries", ["Italia"]), ("languages", ["it"]), ("channels", ["web-form"]),
+                            ("campaigns", [self.campaign.pk])):
+            if body.get(name):
+                body[name] = value
+        members = body.get("members")
+        if members:
+            body["members"] = members[:1]
+            member = body["members"][0]
+            member["user_id"] = self.rep.pk
+            for low, high in (("away_from", "away_until"), ("work_start", "work_end")):
+                if (member.get(low) is None) != (member.get(high) is None):
+                    member[low] = member[high] = None
+                elif member.get(low) and member[high] <= member[low]:
+                    member[low], member[high] = (None, None) if member[high] == member[low] else (
+                        member[high], member[low])
 
     def people_rules(self, case: Any) -> None:
         """Users and teams: a name not taken (whatever the case), a password the password rules

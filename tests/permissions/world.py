@@ -73,7 +73,13 @@ def build(media_root: str) -> dict[str, Any]:
                                half_life_days=30, cap=40)
 
     saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
+    from imbuto.routing.models import Pool, PoolMember, Rule
+
+    pool = Pool.objects.create(name="North", team=north)
+    member = PoolMember.objects.create(pool=pool, user=rep, weight=2, capacity=40)
+    rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
     return {
+        "pool": pool, "member": member, "rule": rule,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,

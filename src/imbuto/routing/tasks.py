@@ -1,0 +1,26 @@
+"""Routing's background tasks: they take lead ids and are idempotent (a lead someone already owns is
+left as it is, so a retried or duplicated task assigns nothing twice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.tasks import task
+
+
+@task()
+def route_leads(lead_ids: list[int]) -> dict[str, int]:
+    """Route new (or newly merged, still unowned) leads by the rules."""
+    from .services import leads_route
+
+    report = leads_route(actor=None, lead_ids=lead_ids)
+    return {"assigned": len(report.assigned), "waiting": len(report.waiting), "skipped": len(report.skipped)}
+
+
+@task()
+def route_waiting() -> dict[str, Any]:
+    """The periodic job: leads waiting for a rep are tried again (capacity may have freed up)."""
+    from .services import route_waiting as run
+
+    report = run()
+    return {"assigned": len(report.assigned), "waiting": len(report.waiting)}
