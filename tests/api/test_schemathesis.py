@@ -101,18 +101,35 @@ class World:
                 case.body["name"] = f"{case.body['name'][:180]} #{self.serial}"
             self.people_rules(case)
             self.routing_rules(case)
+            self.bulk_rules(case)
+            if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
+                case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
             start, end = case.body.get("starts_on"), case.body.get("ends_on")
             if start and end and end < start:
                 case.body["starts_on"], case.body["ends_on"] = end, start
-        if case.query and "cursor" in case.query:
-            del case.query["cursor"]
+        for name in ("cursor", "before"):  # issued by the server, not generated
+            if case.query and name in case.query:
+                del case.query[name]
         if case.headers and case.headers.get("Idempotency-Key"):
             # A key is for one request body: a reused key with another body is refused (422, as the
             # IETF Idempotency-Key draft says), so each generated request gets its own.
             self.serial += 1
             case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:180]}-{self.serial}"
 
+
+    def bulk_rules(self, case: Any) -> None:
+        """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot
+        say "one of two fields is not null" in the form django-ninja publishes)."""
+        body = case.body
+        if case.operation.path != "/api/v1/leads/bulk":
+            return
+        if body.get("ids") is not None:
+            body.pop("filter", None)
+        elif body.get("filter") is None:
+            body["ids"] = [self.leads[0].pk]
+        if body.get("action") == "assign" and body.get("owner") is None and body.get("team") is None:
+            body["owner"] = self.admin.username
 
     def routing_rules(self, case: Any) -> None:
         """Routing: names not taken, a team without a pool for a new pool, people and pools that exist,

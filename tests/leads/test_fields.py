@@ -64,7 +64,8 @@ def test_the_api_schemas_follow_the_specification():
     for name, info in LeadIn.model_fields.items():
         limit = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
         if limit is not None and name in fields.BY_NAME and fields.spec(name).column:
-            assert limit == fields.spec(name).max_length, name
+            # the column's size, or the longer raw input the normaliser reads (a country's name)
+            assert limit in (fields.spec(name).max_length, fields.spec(name).intake_length), name
 
 
 def test_imports_map_every_importable_field_and_no_alias_names_two_fields():

@@ -11,7 +11,16 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from . import rows_api, rows_notifications, rows_prediction, rows_routing, rows_scoring, rows_ui, rows_users, world
+from . import (
+    rows_api,
+    rows_notifications,
+    rows_prediction,
+    rows_routing,
+    rows_scoring,
+    rows_ui,
+    rows_users,
+    world,
+)
 from .matrix import ROLES, Row, call
 
 TABLES: list[list[Row]] = [  # a new app adds its rows module here

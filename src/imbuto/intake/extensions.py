@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.core import registry
+from imbuto.core import permissions, registry
 from imbuto.leads import extensions as leads_extensions
 
 
@@ -36,10 +36,13 @@ def register() -> None:
     # Expired Idempotency-Key answers, hourly (`imbuto scheduler`; `imbuto prune` from cron does the same).
     registry.PERIODIC_JOBS.add(registry.PeriodicJob("intake.prune_idempotency", "5 * * * *",
                                                     "imbuto.intake.tasks.prune_idempotency"))
-    for order, (label, url_name) in enumerate([
-            (_("Duplicates"), "intake:duplicates"), (_("Imports"), "intake:imports"),
-            (_("Chats"), "intake:chat_list"), (_("Web forms"), "intake:form_list")]):
-        registry.NAV.add(registry.NavEntry(label, url_name), order=100 + order)
+    # Each role sees only the pages it may use (a menu entry never answers 403).
+    for order, (label, url_name, visible) in enumerate([
+            (_("Duplicates"), "intake:duplicates", None),
+            (_("Imports"), "intake:imports", permissions.can_import_leads),
+            (_("Chats"), "intake:chat_list", permissions.can_view_chats),
+            (_("Web forms"), "intake:form_list", permissions.can_manage_forms)]):
+        registry.NAV.add(registry.NavEntry(label, url_name, visible), order=100 + order)
     registry.panels("lead_detail.actions").add(registry.Panel("intake/panels/lead_merges_button.html"))
     for template in ("intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
                      "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html"):
