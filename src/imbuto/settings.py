@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "imbuto.leads",
     "imbuto.intake",
     "imbuto.notifications",
+    "imbuto.sla",
 ]
 
 MIDDLEWARE = [

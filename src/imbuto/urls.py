@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("imbuto.leads.urls")),
     path("", include("imbuto.accounts.urls")),
     path("", include("imbuto.notifications.urls")),
+    path("", include("imbuto.sla.urls")),
 ]
