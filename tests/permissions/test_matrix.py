@@ -11,11 +11,11 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from . import rows_api, rows_notifications, rows_ui, rows_users, world
+from . import rows_api, rows_notifications, rows_sla, rows_ui, rows_users, world
 from .matrix import ROLES, Row, call
 
 TABLES: list[list[Row]] = [  # a new app adds its rows module here
-    rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS,
+    rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS, rows_sla.ROWS,
 ]
 ALL = [row for table in TABLES for row in table]
 

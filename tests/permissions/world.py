@@ -65,6 +65,9 @@ def build(media_root: str) -> dict[str, Any]:
     notification = Notification.objects.create(recipient=rep, code="lead.new_information",
                                                params={"lead": rep_lead.pk}, link="/")
     from imbuto.leads.models import SavedView
+    from imbuto.sla.services import due_compute
+
+    due_compute([rep_lead.pk])  # its response clock (sla)
 
     saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
     return {
