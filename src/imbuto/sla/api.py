@@ -7,15 +7,25 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
-from imbuto.core.errors import NotFound
+from imbuto.accounts.models import User
+from imbuto.core.errors import NotFound, PermissionDenied
 from imbuto.core.schema_rules import StrictInput
 
 from . import selectors, services
 from .models import TeamCalendar
 
 router = Router(tags=["sla"])
+
+
+def _person(request: HttpRequest) -> User:
+    """The signed-in user the API's authentication set (never the system)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise PermissionDenied(_("You may not do this."))
+    return user
 UnitName = Literal["minutes", "hours", "days"]
 
 
@@ -66,7 +76,7 @@ def policy_get(request: HttpRequest) -> Any:
 @router.put("/sla/policy", response=PolicyOut)
 def policy_put(request: HttpRequest, body: PolicyBody) -> Any:
     """Replace the policy (administrators). Bad values answer 422 with the field at fault."""
-    return services.policy_set(actor=request.auth, values=body.dict())
+    return services.policy_set(actor=_person(request), values=body.dict())
 
 
 class TeamCalendarOut(Schema):
@@ -89,9 +99,9 @@ def team_calendars(request: HttpRequest) -> Any:
 @router.put("/sla/teams/{int:team_id}", response={200: TeamCalendarOut, 204: None})
 def team_calendar_put(request: HttpRequest, team_id: int, body: TeamCalendarBody) -> Any:
     """Set a team's holiday country (administrators); an empty country removes it (204)."""
-    calendar = services.team_calendar_set(actor=request.auth, team_id=team_id, country=body.country,
+    calendar = services.team_calendar_set(actor=_person(request), team_id=team_id, country=body.country,
                                           subdivision=body.subdivision)
-    return (204, None) if calendar is None else calendar
+    return Status(204, None) if calendar is None else calendar
 
 
 class ClockOut(Schema):
@@ -127,9 +137,9 @@ def _clock_out(view: selectors.ClockView) -> dict[str, Any]:
 @router.get("/leads/{int:lead_id}/sla", response=ClockOut, tags=["leads"])
 def lead_clock(request: HttpRequest, lead_id: int) -> Any:
     """A lead's response clock; 404 for a lead you may not see or without a clock."""
-    view = selectors.lead_clock(request.auth, lead_id)
+    view = selectors.lead_clock(_person(request), lead_id)
     if view is None:
-        raise NotFound("No response clock for this lead.")
+        raise NotFound(_("No response clock for this lead."))
     return _clock_out(view)
 
 
@@ -141,10 +151,11 @@ class FirstContactBody(StrictInput):
 @router.post("/leads/{int:lead_id}/first-contact", response={201: ClockOut}, tags=["leads"])
 def first_contact(request: HttpRequest, lead_id: int, body: FirstContactBody) -> Any:
     """Record the first contact with a lead (once: again answers 409)."""
-    services.first_contact_record(actor=request.auth, lead_id=lead_id, kind=body.kind, note=body.note)
-    view = selectors.lead_clock(request.auth, lead_id)
-    assert view is not None
-    return 201, _clock_out(view)
+    services.first_contact_record(actor=_person(request), lead_id=lead_id, kind=body.kind, note=body.note)
+    view = selectors.lead_clock(_person(request), lead_id)
+    if view is None:  # recorded by who may change the lead, so seen by them: never here
+        raise NotFound(_("No response clock for this lead."))
+    return Status(201, _clock_out(view))
 
 
 class RepOut(Schema):
@@ -161,5 +172,5 @@ class RepOut(Schema):
 def reps(request: HttpRequest) -> Any:
     """Each rep's leads on time, late and waiting, and median response time: admins see everyone,
     managers their team, reps themselves."""
-    services.require_report(request.auth)
-    return selectors.rep_report(request.auth)
+    services.require_report(_person(request))
+    return selectors.rep_report(_person(request))

@@ -54,6 +54,9 @@ class SlaPolicy(models.Model):
     class Meta:
         verbose_name = _("response-time policy")
 
+    def __str__(self) -> str:
+        return "response-time policy"
+
 
 class TeamCalendar(models.Model):
     """A team working in another country or region: its public holidays instead of the policy's."""
@@ -62,6 +65,9 @@ class TeamCalendar(models.Model):
                                 related_name="sla_calendar")
     country = models.CharField(_("holidays of country"), max_length=2)
     subdivision = models.CharField(_("subdivision"), max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: {self.country} {self.subdivision}".strip()
 
 
 class LeadSla(models.Model):
@@ -90,6 +96,9 @@ class LeadSla(models.Model):
             models.Index(fields=["remind_at"], name="sla_waiting_remind",
                          condition=models.Q(first_contact_at__isnull=True, reminded_at__isnull=True)),
         ]
+
+    def __str__(self) -> str:
+        return f"lead {self.lead_id} due {self.due_at:%Y-%m-%d %H:%M}"
 
     @property
     def late(self) -> bool:

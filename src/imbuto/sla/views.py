@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from imbuto.accounts.models import User
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, DomainError, NotFound, PermissionDenied, apply_domain_error
 
@@ -19,11 +20,18 @@ from .forms import PolicyForm
 from .models import SlaPolicy
 
 
+def _person(request: HttpRequest) -> User:
+    """The signed-in user (the views are login_required; anything else is refused)."""
+    if not isinstance(request.user, User):
+        raise DjangoPermissionDenied
+    return request.user
+
+
 @login_required
 @require_POST
 def first_contact(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        services.first_contact_record(actor=request.user, lead_id=pk, kind=request.POST.get("kind", ""),
+        services.first_contact_record(actor=_person(request), lead_id=pk, kind=request.POST.get("kind", ""),
                                       note=request.POST.get("note", ""))
     except NotFound as exc:
         raise Http404(exc.message) from exc
@@ -56,7 +64,7 @@ def policy(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             values = {name: form.cleaned_data.get(name) for name in services.POLICY_FIELDS}
             try:
-                services.policy_set(actor=request.user, values=values)
+                services.policy_set(actor=_person(request), values=values)
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
