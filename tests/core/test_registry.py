@@ -33,12 +33,13 @@ def test_a_hook_nobody_provides_says_so():
 
 def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
-        "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api"]
+        "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
+        "imbuto.sla.api"]
     assert [e.url_name for e in registry.NAV] == [
-        "leads:list", "leads:account_list", "leads:contact_list", "intake:duplicates", "intake:imports",
-        "intake:chat_list", "intake:form_list", "accounts:user_list"]
+        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "intake:duplicates",
+        "intake:imports", "intake:chat_list", "intake:form_list", "sla:reps", "accounts:user_list"]
     assert [p.template for p in registry.panels("lead_detail")] == [
-        "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
+        "sla/panels/lead_clock.html", "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
         "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html"]
     assert [p.template for p in registry.panels("lead_detail.actions")] == [
         "intake/panels/lead_merges_button.html"]
