@@ -173,3 +173,12 @@ def test_policy_form(client_as, admin, manager):
     none = client.post(reverse("sla:policy"), {k: v for k, v in form.items() if k != "working_days"})
     assert none.status_code == 422 and "at least one working day" in none.content.decode()
     assert client_as(manager).get(reverse("sla:policy")).status_code == 403
+
+
+@pytest.mark.parametrize("change", [
+    {"hot_target": 2**40}, {"cold_target": 10_001, "cold_unit": "days"},
+    {"cold_target": 5000, "cold_unit": "days", "working_days": [6]},  # 5000 Sundays: beyond ten years
+])
+def test_targets_too_large_are_422(api_as, admin, change):
+    response = put(api_as(admin), "/api/v1/sla/policy", {**GOOD, **change})
+    assert response.status_code == 422, response.content

@@ -30,6 +30,7 @@ from . import codes
 from .business_time import BusinessCalendar, CalendarError, holidays_for
 from .models import TEMPERATURES, ContactKind, LeadSla, SlaPolicy, TeamCalendar, Unit
 
+MAX_AMOUNT = 10_000  # of any unit: larger targets or reminders are mistakes
 CLOSED = (Stage.CUSTOMER, Stage.DISCARDED, Stage.PARKED)
 POLICY_FIELDS = ("hot_target", "hot_unit", "warm_target", "warm_unit", "cold_target", "cold_unit",
                  "hot_reminder", "hot_reminder_unit", "reminder", "reminder_unit", "reassign_at_breach",
@@ -63,6 +64,20 @@ def validate_policy(values: dict[str, Any]) -> dict[str, list[str]]:
     if not isinstance(start, dt.time) or not isinstance(end, dt.time) or end <= start:
         errors["work_end"] = [_("Working hours must end after they start.")]
     errors.update(validate_country(values.get("country", ""), values.get("subdivision", "")))
+    for name in ("hot_target", "warm_target", "cold_target", "hot_reminder", "reminder"):
+        if name not in errors and values[name] > MAX_AMOUNT:
+            errors[name] = [_("At most %(max)s.") % {"max": MAX_AMOUNT}]
+    if not errors:  # every target must be reachable on this calendar (not years of holidays away)
+        try:
+            calendar = BusinessCalendar.of(time_zone=settings.TIME_ZONE, days=frozenset(days or ()),
+                                           start=values["work_start"], end=values["work_end"],
+                                           country=values["country"],
+                                           subdivision=values["subdivision"])
+            probe = SlaPolicy(**{k: values[k] for k in POLICY_FIELDS})
+            for temperature in TEMPERATURES:
+                schedule(probe, calendar, timezone.now(), temperature)
+        except (CalendarError, OverflowError):
+            errors["working_days"] = [_("These targets cannot be reached on this working calendar.")]
     return errors
 
 
