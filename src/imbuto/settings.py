@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "imbuto.scoring",
     "imbuto.prediction",
     "imbuto.routing",
+    "imbuto.sla",
 ]
 
 MIDDLEWARE = [

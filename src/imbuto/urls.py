@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("imbuto.notifications.urls")),
     path("", include("imbuto.scoring.urls")),
     path("", include("imbuto.routing.urls")),
+    path("", include("imbuto.sla.urls")),
 ]

@@ -34,16 +34,16 @@ def test_a_hook_nobody_provides_says_so():
 def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
-        "imbuto.scoring.api", "imbuto.prediction.api", "imbuto.routing.api"]
+        "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api"]
     assert [e.url_name for e in registry.NAV] == [
-        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "intake:duplicates",
-        "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules", "routing:overview",
-        "accounts:user_list"]
+        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "routing:overview",
+        "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
+        "sla:reps", "accounts:user_list"]
     assert [p.template for p in registry.panels("lead_detail")] == [
-        "prediction/panels/lead_prediction.html", "intake/panels/lead_sources.html",
-        "intake/panels/lead_engagement.html", "intake/panels/lead_duplicates.html",
-        "intake/capture/_lead_chats.html", "scoring/panels/lead_score.html",
-        "routing/panels/lead_routing.html"]
+        "sla/panels/lead_clock.html", "prediction/panels/lead_prediction.html",
+        "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
+        "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html",
+        "scoring/panels/lead_score.html", "routing/panels/lead_routing.html"]
     assert [p.template for p in registry.panels("lead_detail.actions")] == [
         "intake/panels/lead_merges_button.html"]
     assert [p.template for p in registry.panels("user_detail")] == ["leads/panels/user_open_leads.html"]

@@ -17,6 +17,7 @@ from . import (
     rows_prediction,
     rows_routing,
     rows_scoring,
+    rows_sla,
     rows_ui,
     rows_users,
     world,
@@ -25,7 +26,7 @@ from .matrix import ROLES, Row, call
 
 TABLES: list[list[Row]] = [  # a new app adds its rows module here
     rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS, rows_scoring.ROWS,
-    rows_prediction.ROWS, rows_routing.ROWS,
+    rows_prediction.ROWS, rows_routing.ROWS, rows_sla.ROWS,
 ]
 ALL = [row for table in TABLES for row in table]
 

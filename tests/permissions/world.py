@@ -71,6 +71,9 @@ def build(media_root: str) -> dict[str, Any]:
                                               points=10)
     ScoringRule.objects.create(name="Webinar", kind="engagement", event_kind="webinar_attended", points=20,
                                half_life_days=30, cap=40)
+    from imbuto.sla.services import due_compute
+
+    due_compute([rep_lead.pk])  # its response clock (sla)
 
     saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
     from imbuto.routing.models import Pool, PoolMember, Rule
