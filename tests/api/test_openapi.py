@@ -65,3 +65,31 @@ def test_the_docs_assets_are_served_locally(db, name):
 def test_only_the_docs_assets_are_served(db):
     assert Client().get("/api/v1/docs/assets/..%2F..%2Fmain.py").status_code == 404
     assert Client().get("/api/v1/docs/assets/redoc.standalone.js.map").status_code == 404
+
+
+def test_no_two_request_or_answer_schemas_share_a_name():
+    """django-ninja files schemas under their class name: a second `RuleOut` would silently document
+    one app's endpoint with another app's fields (scoring's and routing's rules once did)."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import imbuto
+
+    for module in pkgutil.walk_packages(imbuto.__path__, "imbuto."):
+        if module.name.rsplit(".", 1)[-1] in ("api", "schemas", "bulk_schemas", "record_schema"):
+            importlib.import_module(module.name)
+    seen: dict[str, str] = {}
+    clashes = []
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("imbuto."):
+                where = f"{sub.__module__}.{sub.__qualname__}"
+                if seen.setdefault(sub.__name__, where) != where:
+                    clashes.append((seen[sub.__name__], where))
+            walk(sub)
+
+    walk(Schema)
+    assert clashes == []

@@ -102,6 +102,7 @@ class World:
             self.people_rules(case)
             self.routing_rules(case)
             self.bulk_rules(case)
+            self.scoring_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
@@ -130,6 +131,25 @@ class World:
             body["ids"] = [self.leads[0].pk]
         if body.get("action") == "assign" and body.get("owner") is None and body.get("team") is None:
             body["owner"] = self.admin.username
+        if body.get("action") == "discard" and not str(body.get("reason") or "").strip():
+            body["reason"] = "no_budget"
+
+    def scoring_rules(self, case: Any) -> None:
+        """Scoring: a rule's fields depend on its kind and its attribute (which values an attribute
+        takes is a table: channels that exist, the choices of each field), the MQL threshold is below
+        the SQL one (JSON Schema cannot compare two fields)."""
+        body, path = case.body, case.operation.path
+        if path == "/api/v1/scoring/thresholds":
+            mql, sql = body.get("mql_threshold"), body.get("sql_threshold")
+            if mql is not None and sql is not None and mql >= sql:
+                body["mql_threshold"] = None
+            return
+        if not path.startswith("/api/v1/scoring/rules") or "kind" not in body:
+            return
+        if body["kind"] == "fit":
+            body.update(attribute="country", values=["IT"], event_kind=None, cap=None, half_life_days=None)
+        else:
+            body.update(attribute=None, values=[], event_kind=body.get("event_kind") or "webinar_attended")
 
     def routing_rules(self, case: Any) -> None:
         """Routing: names not taken, a team without a pool for a new pool, people and pools that exist,

@@ -41,6 +41,7 @@ from .schemas import (
     LeadOut,
     LeadPageOut,
     LeadUpdateIn,
+    QueryId,
     TransitionIn,
     cursor_field,
     refuse_nul,
@@ -253,7 +254,7 @@ class ListParams(Schema):
 
 
 class ContactParams(ListParams):
-    account: int | None = Field(None, ge=1, le=2**63 - 1, description="Only contacts of this account")
+    account: QueryId | None = Field(None, description="Only contacts of this account")
 
 
 class CampaignParams(ListParams):

@@ -36,7 +36,20 @@ def integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**63 else value
 
 
+def integral_text(value: Any) -> Any:
+    """A query string's integer as JSON Schema writes it too ("1e+16", "5.0"); "5.5" stays refused."""
+    if isinstance(value, str) and value.strip() and not value.strip().lstrip("-").isdigit():
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            return value
+        if number.is_finite() and number == number.to_integral_value() and abs(number) < 2**63:
+            return int(number)
+    return value
+
+
 Id = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1), BeforeValidator(integral)]
+QueryId = Annotated[int, Field(ge=1, le=2**63 - 1), BeforeValidator(integral_text)]
 IdOrName = Id | Annotated[str, Field(min_length=1, max_length=200)]
 COUNTRY = r"^([A-Za-z]{2})?$"
 CURSOR = r"^[A-Za-z0-9_-]*$"

@@ -26,9 +26,9 @@ from .schemas import (
     PoolOut,
     RouteIn,
     RouteOut,
+    RoutingRuleIn,
+    RoutingRuleOut,
     RuleFields,
-    RuleIn,
-    RuleOut,
     SettingsIn,
     SettingsOut,
 )
@@ -77,7 +77,7 @@ def _rule_values(payload: RuleFields) -> dict[str, Any]:
     }
 
 
-@router.get("/routing/rules", response=list[RuleOut])
+@router.get("/routing/rules", response=list[RoutingRuleOut])
 def rule_list(request: HttpRequest) -> Any:
     """The routing rules in order (first match wins), each with its warnings."""
     rules = list(selectors.rules_of(_viewer(request)))
@@ -85,19 +85,19 @@ def rule_list(request: HttpRequest) -> Any:
     return [presenters.rule_out(r, view.rule_warnings.get(r.pk, [])) for r in rules]
 
 
-@router.post("/routing/rules", response={201: RuleOut})
-def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
+@router.post("/routing/rules", response={201: RoutingRuleOut})
+def rule_create(request: HttpRequest, payload: RoutingRuleIn) -> Any:
     """A new rule (last in the order unless `position` says otherwise). A manager: to their team's pool."""
     rule = config.rule_save(actor=_viewer(request), rule=None, values=_rule_values(payload))
     return Status(201, _rule_answer(rule))
 
 
-@router.get("/routing/rules/{int:rule_id}", response=RuleOut)
+@router.get("/routing/rules/{int:rule_id}", response=RoutingRuleOut)
 def rule_get(request: HttpRequest, rule_id: int) -> Any:
     return _rule_answer(_rule(request, rule_id))
 
 
-@router.patch("/routing/rules/{int:rule_id}", response=RuleOut)
+@router.patch("/routing/rules/{int:rule_id}", response=RoutingRuleOut)
 def rule_update(request: HttpRequest, rule_id: int, payload: RuleFields) -> Any:
     rule = config.rule_save(actor=request.auth, rule=_rule(request, rule_id), values=_rule_values(payload))
     return _rule_answer(rule)

@@ -53,12 +53,12 @@ class RuleFields(StrictInput):
     )
 
 
-class RuleIn(RuleFields):
+class RoutingRuleIn(RuleFields):
     name: str = Field(min_length=1, max_length=100)
     pool_id: int
 
 
-class RuleOut(Schema):
+class RoutingRuleOut(Schema):
     id: int
     name: str
     position: int

@@ -17,12 +17,12 @@ from . import selectors, services, tasks
 from .models import ScoringRule
 from .schemas import (
     RescoreOut,
-    RuleIn,
-    RuleListOut,
-    RuleOut,
     RulePatch,
-    RuleWriteOut,
     ScoreOut,
+    ScoringRuleIn,
+    ScoringRuleListOut,
+    ScoringRuleOut,
+    ScoringRuleWriteOut,
     ThresholdsIn,
     ThresholdsOut,
 )
@@ -36,29 +36,29 @@ def _auth(request: HttpRequest) -> Any:
 
 
 def _written(rule: ScoringRule, warnings: list[str]) -> dict[str, Any]:
-    return {**RuleOut.from_orm(rule).dict(), "warnings": warnings}
+    return {**ScoringRuleOut.from_orm(rule).dict(), "warnings": warnings}
 
 
-@router.get("/scoring/rules", response=RuleListOut)
+@router.get("/scoring/rules", response=ScoringRuleListOut)
 def rule_list(request: HttpRequest) -> Any:
     """Every rule, fit first then engagement, switched-off ones included."""
     return {"items": list(selectors.rules_visible(_auth(request)))}
 
 
-@router.post("/scoring/rules", response={201: RuleWriteOut})
-def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
+@router.post("/scoring/rules", response={201: ScoringRuleWriteOut})
+def rule_create(request: HttpRequest, payload: ScoringRuleIn) -> Any:
     """Add a rule (marketers and admins). A rule that could never match is refused (422); one that
     matches nothing yet is saved with a warning. Every lead is rescored in the background."""
     rule, warnings = services.rule_create(actor=_auth(request), data=payload.dict())
     return Status(201, _written(rule, warnings))
 
 
-@router.get("/scoring/rules/{int:rule_id}", response=RuleOut)
+@router.get("/scoring/rules/{int:rule_id}", response=ScoringRuleOut)
 def rule_read(request: HttpRequest, rule_id: int) -> Any:
     return selectors.rule_get(_auth(request), rule_id)
 
 
-@router.patch("/scoring/rules/{int:rule_id}", response=RuleWriteOut)
+@router.patch("/scoring/rules/{int:rule_id}", response=ScoringRuleWriteOut)
 def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
     """Change some fields of a rule (`is_active: false` switches it off)."""
     selectors.rule_get(_auth(request), rule_id)

@@ -32,6 +32,7 @@ VALUES_HELP = (
 POINTS_HELP = "Points given (per event for engagement rules)"
 CAP_HELP = "Engagement rules: at most this many points in all (empty: no cap)"
 HALF_LIFE_HELP = "Engagement rules: an event's points halve every so many days (empty: no decay)"
+NOT_ZERO: dict[str, Any] = {"not": {"const": 0}}  # a rule giving 0 points changes no score
 
 
 class _RuleFields(StrictInput):
@@ -41,15 +42,16 @@ class _RuleFields(StrictInput):
         return [refuse_nul(v) for v in value] if isinstance(value, list) else value
 
 
-class RuleIn(_RuleFields):
+class ScoringRuleIn(_RuleFields):
     name: str = Field(..., min_length=1, max_length=120, description=NAME_HELP)
     kind: Kind
     attribute: AttributeName | None = Field(None, description="Fit rules: the lead attribute tested")
     values: list[Value] = Field([], max_length=MAX_VALUES, description=VALUES_HELP)
     event_kind: EventKind | None = Field(None, description="Engagement rules: the engagement kind counted")
-    points: int = Field(..., ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP)
-    cap: int | None = Field(None, description=CAP_HELP)
-    half_life_days: float | None = Field(None, description=HALF_LIFE_HELP)
+    points: int = Field(..., ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP,
+                        json_schema_extra=NOT_ZERO)
+    cap: int | None = Field(None, ge=0, le=MAX_POINTS * 100, description=CAP_HELP)
+    half_life_days: float | None = Field(None, gt=0, le=36_500, description=HALF_LIFE_HELP)
     is_active: bool = True
 
 
@@ -61,13 +63,14 @@ class RulePatch(_RuleFields):
     attribute: AttributeName = Field(None, description=ATTRIBUTE_HELP)  # type: ignore[assignment]
     values: list[Value] = Field(None, max_length=MAX_VALUES, description=VALUES_HELP)  # type: ignore[arg-type]
     event_kind: EventKind = Field(None, description=EVENT_KIND_HELP)  # type: ignore[assignment]
-    points: int = Field(None, ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP)  # type: ignore[assignment]
-    cap: int | None = Field(None, description=CAP_HELP)
-    half_life_days: float | None = Field(None, description=HALF_LIFE_HELP)
+    points: int = Field(None, ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP,  # type: ignore[assignment]
+                        json_schema_extra=NOT_ZERO)
+    cap: int | None = Field(None, ge=0, le=MAX_POINTS * 100, description=CAP_HELP)
+    half_life_days: float | None = Field(None, gt=0, le=36_500, description=HALF_LIFE_HELP)
     is_active: bool = None  # type: ignore[assignment]
 
 
-class RuleOut(Schema):
+class ScoringRuleOut(Schema):
     id: int
     name: str
     kind: str
@@ -82,19 +85,21 @@ class RuleOut(Schema):
     updated_at: dt.datetime
 
 
-class RuleWriteOut(RuleOut):
+class ScoringRuleWriteOut(ScoringRuleOut):
     warnings: list[str] = Field(
         description="What to know about the rule as saved (e.g. it matches nothing yet)"
     )
 
 
-class RuleListOut(Schema):
-    items: list[RuleOut]
+class ScoringRuleListOut(Schema):
+    items: list[ScoringRuleOut]
 
 
 class ThresholdsIn(StrictInput):
-    mql_threshold: int | None = Field(None, description="score >= this moves a lead to MQL (empty: never)")
-    sql_threshold: int | None = Field(None, description="score >= this moves a lead to SQL (empty: never)")
+    mql_threshold: int | None = Field(None, ge=1, le=10**9,
+                                      description="score >= this moves a lead to MQL (empty: never)")
+    sql_threshold: int | None = Field(None, ge=1, le=10**9, description=(
+        "score >= this moves a lead to SQL (empty: never); above the MQL threshold"))
     buy_now_to_sql: bool = Field(False, description="a lead that wants to buy now moves to SQL")
 
 

@@ -1,15 +1,18 @@
-"""Response-time receivers of lead events: they only enqueue tasks (wired by SlaConfig.ready())."""
+"""Response-time receivers of lead events: they only enqueue tasks (wired by SlaConfig.ready()).
+
+The demo's leads get no clock: they were "created" days or months ago, and a fresh instance would
+otherwise open on a flood of escalations for leads nobody could have contacted."""
 
 from __future__ import annotations
 
 from imbuto.core import events
-from imbuto.leads.events import LeadCreated, LeadUpdated
+from imbuto.leads.events import VIA_DEMO, LeadCreated, LeadUpdated
 
 from . import tasks
 
 
 def on_lead_created(event: LeadCreated) -> None:
-    if event.lead_ids:
+    if event.lead_ids and event.via != VIA_DEMO:
         tasks.start_clocks.enqueue(list(event.lead_ids))
 
 
