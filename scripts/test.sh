@@ -3,7 +3,8 @@
 # (DATABASE_URL or 127.0.0.1:5432).
 # The two runs go side by side (SQLite on the terminal, PostgreSQL into var/test-postgres.log, shown
 # when done); IMBUTO_TEST_SERIAL=1 runs them one after the other. Without a PostgreSQL server that run
-# is skipped loudly, except under CI=true where it fails. Under CI=true the browser tests must exist
+# is skipped loudly, except under CI=true where it fails. With both runs, the browser walks and the
+# one_database tests run on PostgreSQL only. Under CI=true the browser tests must exist
 # and run (scripts/pytest_ci_guard.py). Extra arguments go to pytest (then the guard only checks
 # that something ran).
 set -uo pipefail
@@ -71,14 +72,25 @@ pg_run() {
   run_pytest "$PG_LABEL" "$PG_URL" "$@"
 }
 
+# With both runs and no arguments, what the database engine does not change runs once, on PostgreSQL
+# (production): the browser walks and the pure-code modules marked one_database. The SQLite run keeps
+# everything that touches the database.
+sqlite_run() {
+  if [ $# -eq 0 ]; then
+    IMBUTO_CI_MUST_RUN= run_pytest SQLite "$SQLITE_URL" -m "not browser and not one_database"
+  else
+    run_pytest SQLite "$SQLITE_URL" "$@"
+  fi
+}
+
 if [ "${IMBUTO_TEST_SERIAL:-}" = "1" ]; then
-  run_pytest SQLite "$SQLITE_URL" "$@"; sqlite_rc=$?
+  sqlite_run "$@"; sqlite_rc=$?
   pg_run "$@"; pg_rc=$?
 else
   echo "== the PostgreSQL run goes on beside this one; its output: var/test-postgres.log"
   pg_run "$@" > var/test-postgres.log 2>&1 &
   pg_pid=$!
-  run_pytest SQLite "$SQLITE_URL" "$@"; sqlite_rc=$?
+  sqlite_run "$@"; sqlite_rc=$?
   wait $pg_pid; pg_rc=$?
   echo
   cat var/test-postgres.log

@@ -103,6 +103,7 @@ class World:
             self.routing_rules(case)
             self.bulk_rules(case)
             self.scoring_rules(case)
+            self.sla_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
@@ -133,6 +134,20 @@ class World:
             body["owner"] = self.admin.username
         if body.get("action") == "discard" and not str(body.get("reason") or "").strip():
             body["reason"] = "no_budget"
+        if body.get("action") == "add_to_campaign" and body.get("campaign") is None:
+            body["campaign"] = self.campaign.pk
+
+    def sla_rules(self, case: Any) -> None:
+        """Response times: a reminder shorter than its target, working hours that end after they start,
+        a holiday region the country has (a table, not a schema)."""
+        body, path = case.body, case.operation.path
+        if path == "/api/v1/sla/policy":
+            body.update(hot_reminder=0, reminder=0, work_start="09:00", work_end="18:00", country="IT",
+                        subdivision="")
+        elif path.startswith("/api/v1/sla/teams/"):
+            body["subdivision"] = ""
+            if body.get("country"):
+                body["country"] = "IT"
 
     def scoring_rules(self, case: Any) -> None:
         """Scoring: a rule's fields depend on its kind and its attribute (which values an attribute

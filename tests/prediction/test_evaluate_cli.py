@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+# Pure code, no database: run once (the PostgreSQL run) when scripts/test.sh runs both.
+pytestmark = pytest.mark.one_database
+
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 

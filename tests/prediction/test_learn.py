@@ -9,6 +9,9 @@ import pytest
 
 from imbuto.prediction import learn
 
+# Pure code, no database: run once (the PostgreSQL run) when scripts/test.sh runs both.
+pytestmark = pytest.mark.one_database
+
 
 def synthetic(n: int, seed: int = 0) -> tuple[list[dict], list[int]]:
     rng = random.Random(seed)

@@ -6,8 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
+
 from imbuto.routing import engine
 from imbuto.routing.engine import LeadFacts, Member, PoolSpec, Router, RuleSpec, Schedule
+
+# Pure code, no database: run once (the PostgreSQL run) when scripts/test.sh runs both.
+pytestmark = pytest.mark.one_database
 
 
 def pool(pid=1, team=10, members=(), **kw):

@@ -4,6 +4,9 @@ import pytest
 
 from imbuto.scoring import rules as R
 
+# Pure code, no database: run once (the PostgreSQL run) when scripts/test.sh runs both.
+pytestmark = pytest.mark.one_database
+
 
 def spec(**kw):
     kw.setdefault("id", 1)

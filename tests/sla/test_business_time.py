@@ -10,6 +10,9 @@ import pytest
 
 from imbuto.sla.business_time import BusinessCalendar, CalendarError, holidays_for
 
+# Pure code, no database: run once (the PostgreSQL run) when scripts/test.sh runs both.
+pytestmark = pytest.mark.one_database
+
 ROME = ZoneInfo("Europe/Rome")
 IT = BusinessCalendar.of(time_zone="Europe/Rome", days=[0, 1, 2, 3, 4], start=dt.time(9), end=dt.time(18),
                          country="IT")

@@ -4,11 +4,12 @@ and the per-rep report."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator
 
 from imbuto.accounts.models import User
 from imbuto.core.errors import NotFound, PermissionDenied
@@ -27,23 +28,38 @@ def _person(request: HttpRequest) -> User:
         raise PermissionDenied(_("You may not do this."))
     return user
 UnitName = Literal["minutes", "hours", "days"]
+Target = Annotated[int, Field(ge=1, le=10_000)]
+Reminder = Annotated[int, Field(ge=0, le=10_000)]
+Weekday = Annotated[int, Field(ge=0, le=6)]
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"  # a wall-clock time: no offset, no date
+
+
+def _clock_text(value: Any) -> Any:
+    return value.replace(microsecond=0).isoformat() if isinstance(value, dt.time) else value
+
+
+# JSON Schema's "time" format is RFC 3339's, with an offset; working hours have none.
+WallClockIn = Annotated[str, Field(pattern=CLOCK), AfterValidator(dt.time.fromisoformat)]
+WallClockOut = Annotated[str, BeforeValidator(_clock_text), Field(pattern=CLOCK)]
 
 
 class PolicyBody(StrictInput):
-    hot_target: int = Field(description="Target for hot leads, in `hot_unit` (greater than zero).")
+    hot_target: Target = Field(description="Target for hot leads, in `hot_unit`.")
     hot_unit: UnitName
-    warm_target: int
+    warm_target: Target
     warm_unit: UnitName
-    cold_target: int
+    cold_target: Target
     cold_unit: UnitName
-    hot_reminder: int = Field(description="Remind the owner this long before a hot lead is due (0: never).")
+    hot_reminder: Reminder = Field(
+        description="Remind the owner this long before a hot lead is due (0: never).")
     hot_reminder_unit: UnitName
-    reminder: int = Field(description="Remind the owner this long before a warm or cold lead is due.")
+    reminder: Reminder = Field(description="Remind the owner this long before a warm or cold lead is due.")
     reminder_unit: UnitName
     reassign_at_breach: bool = Field(description="At breach, put the lead back in its team's queue.")
-    working_days: list[int] = Field(description="Working weekdays, 0 Monday to 6 Sunday.")
-    work_start: dt.time = Field(description="Working hours start (instance time zone), e.g. 09:00.")
-    work_end: dt.time = Field(description="Working hours end, after the start, e.g. 18:00.")
+    working_days: list[Weekday] = Field(min_length=1, max_length=7,
+                                        description="Working weekdays, 0 Monday to 6 Sunday.")
+    work_start: WallClockIn = Field(description="Working hours start (instance time zone), e.g. 09:00.")
+    work_end: WallClockIn = Field(description="Working hours end, after the start, e.g. 18:00.")
     country: str = Field(description="Public holidays of this country (ISO code, e.g. IT).")
     subdivision: str = Field("", description="Region or province for its own holidays (e.g. BZ).")
 
@@ -61,8 +77,8 @@ class PolicyOut(Schema):
     reminder_unit: str
     reassign_at_breach: bool
     working_days: list[int]
-    work_start: dt.time
-    work_end: dt.time
+    work_start: WallClockOut
+    work_end: WallClockOut
     country: str
     subdivision: str
 
