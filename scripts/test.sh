@@ -3,8 +3,8 @@
 # (DATABASE_URL or 127.0.0.1:5432).
 # The two runs go side by side (SQLite on the terminal, PostgreSQL into var/test-postgres.log, shown
 # when done); IMBUTO_TEST_SERIAL=1 runs them one after the other. Without a PostgreSQL server that run
-# is skipped loudly, except under CI=true where it fails. With both runs, the browser walks and the
-# one_database tests run on PostgreSQL only. Under CI=true the browser tests must exist
+# is skipped loudly, except under CI=true where it fails. With both runs, the browser walks run on
+# SQLite only and the one_database tests on PostgreSQL only. Under CI=true the browser tests must exist
 # and run (scripts/pytest_ci_guard.py). Extra arguments go to pytest (then the guard only checks
 # that something ran).
 set -uo pipefail
@@ -69,15 +69,19 @@ fi
 
 pg_run() {
   if [ "${CI:-}" = "true" ]; then export IMBUTO_CI_NO_SKIP=postgres_only; fi
-  run_pytest "$PG_LABEL" "$PG_URL" "$@"
+  if [ $# -eq 0 ]; then
+    IMBUTO_CI_MUST_RUN= run_pytest "$PG_LABEL" "$PG_URL" -m "not browser"
+  else
+    run_pytest "$PG_LABEL" "$PG_URL" "$@"
+  fi
 }
 
-# With both runs and no arguments, what the database engine does not change runs once, on PostgreSQL
-# (production): the browser walks and the pure-code modules marked one_database. The SQLite run keeps
-# everything that touches the database.
+# With both runs and no arguments, what does not need both engines runs once, so that the two runs
+# take about as long: the browser walks on SQLite (the embedded default `make run` serves), the
+# pure-code modules marked one_database on PostgreSQL. Everything else runs on both.
 sqlite_run() {
   if [ $# -eq 0 ]; then
-    IMBUTO_CI_MUST_RUN= run_pytest SQLite "$SQLITE_URL" -m "not browser and not one_database"
+    run_pytest SQLite "$SQLITE_URL" -m "not one_database"
   else
     run_pytest SQLite "$SQLITE_URL" "$@"
   fi
