@@ -136,6 +136,12 @@ class World:
             body["reason"] = "no_budget"
         if body.get("action") == "add_to_campaign" and body.get("campaign") is None:
             body["campaign"] = self.campaign.pk
+        if body.get("action") == "transition":
+            body["to"] = body.get("to") or "lead"
+            if body["to"] == "parked":
+                body["parked_until"] = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+            if body["to"] == "discarded" and not str(body.get("reason") or "").strip():
+                body["reason"] = "no_budget"
 
     def sla_rules(self, case: Any) -> None:
         """Response times: a reminder shorter than its target, working hours that end after they start,
@@ -144,6 +150,10 @@ class World:
         if path == "/api/v1/sla/policy":
             body.update(hot_reminder=0, reminder=0, work_start="09:00", work_end="18:00", country="IT",
                         subdivision="")
+            body["working_days"] = [0, 1, 2, 3, 4]
+            for name in ("hot_target", "warm_target", "cold_target"):  # reachable on the calendar
+                if isinstance(body.get(name), int | float):
+                    body[name] = min(int(body[name]), 30)
         elif path.startswith("/api/v1/sla/teams/"):
             body["subdivision"] = ""
             if body.get("country"):
@@ -161,10 +171,15 @@ class World:
             return
         if not path.startswith("/api/v1/scoring/rules") or "kind" not in body:
             return
+        unset = (lambda name: body.pop(name, None)) if case.method.upper() == "PATCH" else (
+            lambda name: body.__setitem__(name, None))  # a patch leaves out what a new rule sends as null
         if body["kind"] == "fit":
-            body.update(attribute="country", values=["IT"], event_kind=None, cap=None, half_life_days=None)
+            body.update(attribute="country", values=["IT"])
+            for name in ("event_kind", "cap", "half_life_days"):
+                unset(name)
         else:
-            body.update(attribute=None, values=[], event_kind=body.get("event_kind") or "webinar_attended")
+            body.update(values=[], event_kind=body.get("event_kind") or "webinar_attended")
+            unset("attribute")
 
     def routing_rules(self, case: Any) -> None:
         """Routing: names not taken, a team without a pool for a new pool, people and pools that exist,

@@ -8,11 +8,11 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from .schemas import Input, LeadFilters, StageName
+from .schemas import Id, Input, LeadFilters, StageName
 
 
 class BulkIn(Input):
-    ids: list[int] | None = Field(None, max_length=2000, description="The leads, by id (at most 2,000)")
+    ids: list[Id] | None = Field(None, max_length=2000, description="The leads, by id (at most 2,000)")
     filter: LeadFilters | None = Field(None, description=(
         "Instead of ids: every lead matching the filters of GET /leads (at most 2,000)"))
     action: Literal["assign", "transition", "add_to_campaign", "discard"]

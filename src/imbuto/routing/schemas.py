@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 
 from imbuto.core.schema_rules import NO_NUL, StrictInput
+from imbuto.leads.schemas import Id as LeadId
 from imbuto.leads.schemas import LeadFilters
 
 Words = list[str]
@@ -154,7 +155,7 @@ class SettingsOut(Schema):
 
 
 class RouteIn(StrictInput):
-    ids: list[int] | None = Field(None, max_length=2000, description="The leads, by id (at most 2,000)")
+    ids: list[LeadId] | None = Field(None, max_length=2000, description="The leads, by id (at most 2,000)")
     filter: LeadFilters | None = Field(
         None, description="Instead of ids: every lead matching the filters of GET /leads (at most 2,000)"
     )

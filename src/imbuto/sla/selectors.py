@@ -37,6 +37,8 @@ def state_of(clock: LeadSla, now: dt.datetime) -> str:
 def lead_clock(user: Any, lead_id: int, now: dt.datetime | None = None) -> ClockView | None:
     """The clock of a lead `user` may see, or None (no clock yet, or not theirs to see)."""
     now = now or timezone.now()
+    if not 0 < lead_id < 2**63:  # no row has such an id (and SQLite cannot even compare it)
+        return None
     clock = permissions.restrict(user, LeadSla.objects.select_related("first_contact_by")) \
         .filter(lead_id=lead_id).first()
     if clock is None:
