@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "imbuto.prediction",
     "imbuto.routing",
     "imbuto.sla",
+    "imbuto.deals",
+    "imbuto.activities",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ActivitiesConfig(AppConfig):
+    name = "imbuto.activities"
+    label = "activities"
+    verbose_name = "Activities"
+
+    def ready(self) -> None:
+        from .policies import register
+
+        register()

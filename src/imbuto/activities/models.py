@@ -1,0 +1,65 @@
+"""Calls, emails, meetings, notes and tasks, each attached to a lead, contact, account or deal (or
+several): one timeline per record across all of them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    TASK = "task", _("Task")
+
+
+# the kinds that are a contact with the prospect (a lead's first one stops its response-time clock)
+CONTACT_KINDS = (Kind.CALL, Kind.EMAIL, Kind.MEETING)
+
+
+class Activity(models.Model):
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("notes"), blank=True)
+    # when it happened (call, email, note) or starts (meeting); a task's due time
+    occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    remind_at = models.DateTimeField(_("reminder"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="activities", verbose_name=_("owner"))
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="activities", db_index=False)
+    contact = models.ForeignKey("leads.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="activities", db_index=False)
+    account = models.ForeignKey("leads.Account", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="activities", db_index=False)
+    deal = models.ForeignKey("deals.Deal", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="activities", db_index=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_at"]),
+            models.Index(fields=["kind", "created_at"]),
+            *(models.Index(fields=[name, "created_at"], name=f"activity_{name}",
+                           condition=Q(**{f"{name}__isnull": False}))
+              for name in ("lead", "contact", "account", "deal")),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,1 @@
+"""analytics: placeholder until its app lands (see the issue)."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DealsConfig(AppConfig):
+    name = "imbuto.deals"
+    label = "deals"
+    verbose_name = "Deals"
+
+    def ready(self) -> None:
+        from .policies import register
+
+        register()

@@ -1,0 +1,1 @@
+"""nurture: placeholder until its app lands (see the issue)."""
