@@ -7,6 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Activities"
 
     def ready(self) -> None:
+        from . import events  # noqa: F401  (the event catalogue)
         from .policies import register
 
         register()

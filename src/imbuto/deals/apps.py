@@ -7,6 +7,7 @@ class DealsConfig(AppConfig):
     verbose_name = "Deals"
 
     def ready(self) -> None:
+        from . import events  # noqa: F401  (the event catalogue)
         from .policies import register
 
         register()
