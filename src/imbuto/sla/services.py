@@ -107,6 +107,7 @@ def policy_set(*, actor: Actor, values: dict[str, Any]) -> SlaPolicy:
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     policy = policy_get()
+    before = {name: getattr(policy, name) for name in POLICY_FIELDS}
     for name in POLICY_FIELDS:
         value = values[name]
         if name == "working_days":
@@ -114,8 +115,49 @@ def policy_set(*, actor: Actor, values: dict[str, Any]) -> SlaPolicy:
         elif name in ("country", "subdivision"):
             value = value.upper()
         setattr(policy, name, value)
+    changes = {name: (before[name], getattr(policy, name)) for name in POLICY_FIELDS
+               if before[name] != getattr(policy, name)}
     policy.save()
+    if changes:
+        history.record(policy, actor=actor, action="updated",
+                       changes={k: [str(a), str(b)] for k, (a, b) in changes.items()})
+        _recompute_after_commit(team_id=None)
     return policy
+
+
+def _recompute_after_commit(team_id: int | None) -> None:
+    """The targets or the calendar changed: the clocks still waiting follow (by a task, after commit)."""
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.recompute_waiting.enqueue(team_id))
+
+
+def waiting_recompute(team_id: int | None = None, *, chunk: int = 2000) -> int:
+    """Due and reminder times again, from the same start, for every lead not yet contacted (all of
+    them, or one team's after its calendar changed). A reminder or escalation already sent stays sent;
+    a clock whose new due time is later is not breached any more. Returns how many clocks changed."""
+    waiting = LeadSla.objects.filter(first_contact_at__isnull=True)
+    if team_id is not None:
+        waiting = waiting.filter(lead__team_id=team_id)
+    policy = policy_get()
+    changed = 0
+    last = 0
+    while True:
+        clocks = list(waiting.filter(lead_id__gt=last).order_by("lead_id")
+                      .select_related("lead").only("lead_id", "started_at", "temperature", "due_at",
+                                                   "remind_at", "lead__team_id")[:chunk])
+        if not clocks:
+            return changed
+        last = clocks[-1].lead_id
+        cals = calendars(policy, {c.lead.team_id for c in clocks})
+        moved = []
+        for clock in clocks:
+            due, remind = schedule(policy, cals[clock.lead.team_id], clock.started_at, clock.temperature)
+            if (due, remind) != (clock.due_at, clock.remind_at):
+                clock.due_at, clock.remind_at = due, remind
+                moved.append(clock)
+        LeadSla.objects.bulk_update(moved, ["due_at", "remind_at"])
+        changed += len(moved)
 
 
 def team_calendar_set(*, actor: Actor, team_id: int, country: str, subdivision: str = ""
@@ -128,12 +170,14 @@ def team_calendar_set(*, actor: Actor, team_id: int, country: str, subdivision: 
         raise NotFound(_("No such team."))
     if not country:
         TeamCalendar.objects.filter(team_id=team_id).delete()
+        _recompute_after_commit(team_id)
         return None
     errors = validate_country(country, subdivision)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     calendar, _created = TeamCalendar.objects.update_or_create(
         team_id=team_id, defaults={"country": country.upper(), "subdivision": subdivision.upper()})
+    _recompute_after_commit(team_id)
     return calendar
 
 

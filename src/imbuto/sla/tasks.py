@@ -22,6 +22,14 @@ def recompute_clocks(lead_ids: list[int]) -> int:
 
 
 @task()
+def recompute_waiting(team_id: int | None = None) -> int:
+    """The policy (or a team's calendar) changed: every clock still waiting gets its due time again."""
+    from .services import waiting_recompute
+
+    return waiting_recompute(team_id)
+
+
+@task()
 def sweep() -> dict[str, int]:
     """Periodic (every minute): reminders before breach, escalation and reassignment at breach."""
     from . import services
