@@ -104,3 +104,24 @@ def test_new_information_on_an_unowned_lead_routes_it(api_as, admin, routing_wor
         )
     lead.refresh_from_db()
     assert lead.owner_id == other_rep.pk
+
+
+def test_a_lead_becoming_sql_leaves_the_nurturing_owner_for_sales(
+    api_as, admin, marketer, routing_world, giulia, committed
+):
+    """Marketing nurtures leads until they are sales qualified; then a rep of the pool takes them."""
+    from imbuto.leads.services import lead_transition
+    from imbuto.routing import config
+
+    config.settings_save(actor=admin, nurturing_owner=marketer.pk)
+    with committed():
+        response = api_as(admin).post("/api/v1/leads", {"last_name": "Verdi", "country": "Italia"})
+    lead = Lead.objects.get(pk=response.json()["id"])
+    assert lead.owner_id == marketer.pk
+    with committed():
+        for stage in ("lead", "mql", "sql"):
+            lead_transition(actor=admin, lead=Lead.objects.get(pk=lead.pk), to=stage)
+    assert Lead.objects.get(pk=lead.pk).owner_id == giulia.pk
+    assigned = history_of(lead).filter(action="assigned").order_by("at", "id")
+    codes = list(assigned.values_list("reason_code", flat=True))
+    assert codes == [engine.NURTURING, engine.ASSIGNED]

@@ -65,7 +65,8 @@ def test_policy_change_moves_the_clocks_still_waiting(make_lead, admin, tasks_im
     """Targets changed: a waiting clock follows at once (by the task after commit), from the same
     start; a lead already contacted keeps its due time; the change is in the policy's history."""
     waiting, contacted = make_lead(temperature="hot"), make_lead(temperature="hot")
-    services.first_contact_record(actor=admin, lead_id=contacted.pk, kind="call", now=rome(2026, 3, 2, 10, 20))
+    services.first_contact_record(actor=admin, lead_id=contacted.pk, kind="call",
+                                  now=rome(2026, 3, 2, 10, 20))
     values = {name: getattr(services.policy_get(), name) for name in services.POLICY_FIELDS}
     values.update(hot_target=3, hot_unit="hours")
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +80,8 @@ def test_policy_change_moves_the_clocks_still_waiting(make_lead, admin, tasks_im
 def test_team_calendar_change_moves_that_teams_waiting_clocks(make_lead, north, admin, tasks_immediate,
                                                                django_capture_on_commit_callbacks):
     friday = rome(2026, 5, 22, 17, 30)
-    north_lead, other = make_lead(temperature="hot", at=friday, team=north), make_lead(temperature="hot", at=friday)
+    north_lead = make_lead(temperature="hot", at=friday, team=north)
+    other = make_lead(temperature="hot", at=friday)
     with django_capture_on_commit_callbacks(execute=True):
         services.team_calendar_set(actor=admin, team_id=north.pk, country="it", subdivision="bz")
     assert LeadSla.objects.get(lead=north_lead).due_at == rome(2026, 5, 26, 9, 30)

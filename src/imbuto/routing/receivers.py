@@ -7,7 +7,7 @@ way in) are never rerouted. The demo's leads arrive assigned and are not routed.
 from __future__ import annotations
 
 from imbuto.core import events
-from imbuto.leads.events import VIA_DEMO, LeadCreated, LeadMerged
+from imbuto.leads.events import VIA_DEMO, LeadCreated, LeadMerged, LeadStageChanged
 
 from . import tasks
 
@@ -22,6 +22,12 @@ def on_lead_merged(event: LeadMerged) -> None:
         tasks.route_leads.enqueue(list(event.lead_ids))
 
 
+def on_stage_changed(event: LeadStageChanged) -> None:
+    if event.lead_ids and event.to_stage in ("sql", "opportunity"):
+        tasks.hand_to_sales.enqueue(list(event.lead_ids))
+
+
 def connect() -> None:
     events.subscribe(LeadCreated, on_lead_created)
     events.subscribe(LeadMerged, on_lead_merged)
+    events.subscribe(LeadStageChanged, on_stage_changed)

@@ -25,7 +25,9 @@ from imbuto.leads import events as lead_events
 from imbuto.leads.models import Lead
 
 from . import engine, snapshot
-from .models import Pool, Waiting
+from .models import Pool, Settings, Waiting
+
+HANDOFF_STAGES = ("sql", "opportunity")  # sales-qualified: nurturing hands them to a rep
 
 CHUNK = 5000
 FACT_FIELDS = (
@@ -278,6 +280,20 @@ def route_waiting(*, now: dt.datetime | None = None, limit: int = 10_000) -> Rou
         )
         Waiting.objects.filter(settled, lead_id__in=report.skipped).delete()
     return report
+
+
+def leads_hand_to_sales(lead_ids: Sequence[int], *, now: dt.datetime | None = None) -> RoutingReport:
+    """Leads that became sales qualified while a nurturing owner (the global one or a pool's) holds
+    them go to sales: routed again by the rules, as one batch. Leads owned by anyone else stay."""
+    nurturers = {pk for pk in Pool.objects.values_list("nurturing_owner_id", flat=True) if pk}
+    global_owner = Settings.objects.filter(pk=1).values_list("nurturing_owner_id", flat=True).first()
+    if global_owner:
+        nurturers.add(global_owner)
+    if not nurturers:
+        return RoutingReport(skipped=sorted(set(lead_ids)))
+    held = list(Lead.objects.filter(pk__in=sorted(set(lead_ids)), owner_id__in=nurturers,
+                                    stage__in=HANDOFF_STAGES).values_list("pk", flat=True))
+    return leads_route(actor=None, lead_ids=held, now=now, again=True)
 
 
 def may_route_again(actor: Actor) -> bool:

@@ -18,6 +18,15 @@ def route_leads(lead_ids: list[int]) -> dict[str, int]:
 
 
 @task()
+def hand_to_sales(lead_ids: list[int]) -> dict[str, int]:
+    """Leads became sales qualified: those a nurturing owner holds are routed to sales."""
+    from .services import leads_hand_to_sales
+
+    report = leads_hand_to_sales(lead_ids)
+    return {"assigned": len(report.assigned), "waiting": len(report.waiting)}
+
+
+@task()
 def route_waiting() -> dict[str, Any]:
     """The periodic job: leads waiting for a rep are tried again (capacity may have freed up)."""
     from .services import route_waiting as run
