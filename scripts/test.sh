@@ -70,15 +70,16 @@ fi
 pg_run() {
   if [ "${CI:-}" = "true" ]; then export IMBUTO_CI_NO_SKIP=postgres_only; fi
   if [ $# -eq 0 ]; then
-    IMBUTO_CI_MUST_RUN= run_pytest "$PG_LABEL" "$PG_URL" -m "not browser"
+    IMBUTO_CI_MUST_RUN= run_pytest "$PG_LABEL" "$PG_URL" -m "not browser and not embedded_only"
   else
     run_pytest "$PG_LABEL" "$PG_URL" "$@"
   fi
 }
 
 # With both runs and no arguments, what does not need both engines runs once, so that the two runs
-# take about as long: the browser walks on SQLite (the embedded default `make run` serves), the
-# pure-code modules marked one_database on PostgreSQL. Everything else runs on both.
+# take about as long: the browser walks and what is marked embedded_only on SQLite (the embedded
+# default `make run` serves), what is marked one_database on PostgreSQL (tests/conftest.py RUN_ONCE
+# marks whole folders). Everything else runs on both.
 sqlite_run() {
   if [ $# -eq 0 ]; then
     run_pytest SQLite "$SQLITE_URL" -m "not one_database"

@@ -129,3 +129,21 @@ def event_log(monkeypatch):
     for event_type in events.CATALOGUE.values():
         events.subscribe(event_type, log.append)
     return log
+
+
+# What runs once when scripts/test.sh runs both engines (CI time; see scripts/test.sh): test files
+# under these folders get the marker. Their database work goes through services and selectors that
+# the other folders test on both engines.
+RUN_ONCE = {
+    "one_database": (),   # on PostgreSQL
+    "embedded_only": (),  # on SQLite
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        for marker, folders in RUN_ONCE.items():
+            if any(where.startswith(f"{folder}/") for folder in folders):
+                item.add_marker(marker)
