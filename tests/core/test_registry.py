@@ -36,9 +36,13 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
         "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api"]
     assert [e.url_name for e in registry.NAV] == [
-        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "routing:overview",
+        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
-        "sla:reps", "accounts:user_list"]
+        "sla:reps", "routing:overview", "accounts:user_list"]
+    assert {e.url_name: e.group for e in registry.NAV if e.group} == {
+        "intake:duplicates": "intake", "intake:imports": "intake", "intake:chat_list": "intake",
+        "intake:form_list": "intake", "scoring:rules": "marketing", "routing:overview": "settings",
+        "accounts:user_list": "settings"}
     assert [p.template for p in registry.panels("lead_detail")] == [
         "sla/panels/lead_clock.html", "prediction/panels/lead_prediction.html",
         "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
@@ -61,8 +65,11 @@ def test_the_navigation_shows_the_registered_pages_and_users_only_to_admins(clie
     for name in ("accounts:user_list", "intake:imports", "intake:form_list"):  # pages a rep may not use
         assert f'href="{reverse(name)}"' not in html
     assert "/static/imbuto/intake.css" in html
+    assert html.count('<details class="nav-group') == 2  # Intake and Marketing; no empty Settings for a rep
     client.force_login(admin)
-    assert f'href="{reverse("accounts:user_list")}"' in client.get(reverse("leads:list")).content.decode()
+    html = client.get(reverse("leads:list")).content.decode()
+    assert f'href="{reverse("accounts:user_list")}"' in html
+    assert html.count('<details class="nav-group') == 3  # Intake, Marketing, Settings
 
 
 @pytest.mark.django_db

@@ -71,6 +71,7 @@ def test_an_admin_adds_a_user_in_italian_and_they_log_in(browser, live_server, p
     log_in(page, live_server.url, "ada", ADMIN_PASSWORD)
     if phone:
         page.click("[data-toggle-nav]")
+    page.locator("#site-nav summary", has_text="Impostazioni").click()  # the Settings drop-down
     page.locator("#site-nav .nav-link", has_text="Utenti").click()
     page.wait_for_url(re.compile(r"/users/$"))
     assert page.locator("h1").inner_text() == "Utenti"

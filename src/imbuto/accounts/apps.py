@@ -17,7 +17,8 @@ class AccountsConfig(AppConfig):
         from imbuto.core.permissions import can_manage_users
 
         registry.API_ROUTERS.add(registry.Router("imbuto.accounts.api"), order=20)
-        registry.NAV.add(registry.NavEntry(_("Users"), "accounts:user_list", visible=can_manage_users),
+        registry.NAV.add(registry.NavEntry(_("Users"), "accounts:user_list", visible=can_manage_users,
+                                                   group="settings"),
                          order=900)
 
         from .throttle import connect

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import pgettext_lazy
+
 
 class Slot[T]:
     """Contributions to one extension point, listed by `order` then by when they were added.
@@ -79,11 +81,13 @@ class Hook[T]:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A top-navigation link; `visible(user)` hides it from who may not use it."""
+    """A top-navigation link; `visible(user)` hides it from who may not use it. Entries of a `group`
+    (a key of NAV_GROUPS) share one drop-down menu, placed where the group's first entry would be."""
 
     label: Any  # a lazy translation
     url_name: str
     visible: Callable[[Any], bool] | None = None
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,13 @@ class PeriodicJob:
 
 API_ROUTERS: Slot[Router] = Slot("api routers")
 NAV: Slot[NavEntry] = Slot("navigation")
+# The drop-down menus of the top navigation: key -> label (a lazy translation).
+NAV_GROUPS: dict[str, Any] = {
+    "sales": pgettext_lazy("menu: deals, activities, customers", "Sales"),
+    "marketing": pgettext_lazy("menu: nurturing, scoring", "Marketing"),
+    "intake": pgettext_lazy("menu: duplicates, imports, chats, web forms", "Intake"),
+    "settings": pgettext_lazy("menu: routing, response times, users", "Settings"),
+}
 STYLESHEETS: Slot[str] = Slot("stylesheets")
 STARTUP_NOTES: Slot[Callable[[], list[str]]] = Slot("serve banner notes")
 PERIODIC_JOBS: Slot[PeriodicJob] = Slot("periodic jobs")

@@ -42,7 +42,7 @@ def register() -> None:
             (_("Imports"), "intake:imports", permissions.can_import_leads),
             (_("Chats"), "intake:chat_list", permissions.can_view_chats),
             (_("Web forms"), "intake:form_list", permissions.can_manage_forms)]):
-        registry.NAV.add(registry.NavEntry(label, url_name, visible), order=100 + order)
+        registry.NAV.add(registry.NavEntry(label, url_name, visible, group="intake"), order=100 + order)
     registry.panels("lead_detail.actions").add(registry.Panel("intake/panels/lead_merges_button.html"))
     for template in ("intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
                      "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html"):

@@ -18,7 +18,8 @@ class RoutingConfig(AppConfig):
         explanations.register()
         receivers.connect()
         registry.API_ROUTERS.add(registry.Router("imbuto.routing.api"), order=45)
-        registry.NAV.add(registry.NavEntry(_("Routing"), "routing:overview", visible=may_configure), order=60)
+        registry.NAV.add(registry.NavEntry(_("Routing"), "routing:overview", visible=may_configure,
+                                           group="settings"), order=800)
         registry.panels("lead_detail").add(registry.Panel("routing/panels/lead_routing.html"))
         registry.PERIODIC_JOBS.add(
             registry.PeriodicJob(

@@ -9,6 +9,7 @@ from imbuto.core import events
 from imbuto.leads.events import VIA_DEMO, LeadCreated, LeadUpdated
 
 from . import tasks
+from .events import CalendarChanged
 
 
 def on_lead_created(event: LeadCreated) -> None:
@@ -21,6 +22,11 @@ def on_lead_updated(event: LeadUpdated) -> None:
         tasks.recompute_clocks.enqueue(list(event.lead_ids))
 
 
+def on_calendar_changed(event: CalendarChanged) -> None:
+    tasks.recompute_waiting.enqueue(event.team_id)
+
+
 def connect() -> None:
     events.subscribe(LeadCreated, on_lead_created)
     events.subscribe(LeadUpdated, on_lead_updated)
+    events.subscribe(CalendarChanged, on_calendar_changed)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.core import history, permissions
+from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 from imbuto.core.explain import explanation
 from imbuto.core.types import Actor
@@ -28,6 +28,7 @@ from imbuto.notifications.services import Message, notifications_send
 
 from . import codes
 from .business_time import BusinessCalendar, CalendarError, holidays_for
+from .events import CalendarChanged
 from .models import TEMPERATURES, ContactKind, LeadSla, SlaPolicy, TeamCalendar, Unit
 
 MAX_AMOUNT = 10_000  # of any unit: larger targets or reminders are mistakes
@@ -126,10 +127,8 @@ def policy_set(*, actor: Actor, values: dict[str, Any]) -> SlaPolicy:
 
 
 def _recompute_after_commit(team_id: int | None) -> None:
-    """The targets or the calendar changed: the clocks still waiting follow (by a task, after commit)."""
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.recompute_waiting.enqueue(team_id))
+    """The targets or the calendar changed: the clocks still waiting follow (a task, after commit)."""
+    events.emit(CalendarChanged(team_id=team_id, actor_id=None))
 
 
 def waiting_recompute(team_id: int | None = None, *, chunk: int = 2000) -> int:

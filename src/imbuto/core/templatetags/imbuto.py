@@ -102,11 +102,31 @@ def nav_item(context: template.Context, label: str, *names: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_entries(context: template.Context) -> str:
-    """The top-navigation links the installed apps registered (core.registry.NAV), in order."""
+    """The top-navigation links the installed apps registered (core.registry.NAV), in order; the
+    entries of a group in one drop-down menu (a <details>), open when one of its pages is shown."""
     user = getattr(context.get("request"), "user", None)
-    return format_html_join("\n", "{}", ((nav_item(context, entry.label, entry.url_name),)
-                                       for entry in registry.NAV
-                                       if entry.visible is None or entry.visible(user)))
+    visible = [e for e in registry.NAV if e.visible is None or e.visible(user)]
+    groups: dict[str, list[str]] = {}
+    for entry in visible:
+        if entry.group:
+            groups.setdefault(entry.group, []).append(nav_item(context, entry.label, entry.url_name))
+    parts: list[str] = []
+    placed: set[str] = set()
+    for entry in visible:
+        if not entry.group:
+            parts.append(nav_item(context, entry.label, entry.url_name))
+        elif entry.group not in placed:
+            placed.add(entry.group)
+            links = [link for link in groups[entry.group] if link]
+            if not links:
+                continue
+            current = any(' aria-current="page"' in link for link in links)
+            parts.append(format_html(
+                '<details class="nav-group{}"><summary class="nav-link">{}</summary>'
+                '<div class="nav-group-panel">{}</div></details>',
+                " active" if current else "", registry.NAV_GROUPS.get(entry.group, entry.group),
+                mark_safe("".join(links))))  # noqa: S308 (each link built by format_html)
+    return mark_safe("\n".join(p for p in parts if p))  # noqa: S308
 
 
 @register.simple_tag

@@ -1,4 +1,4 @@
-// Imbuto's own few lines of JavaScript: the phone menu, and a full reload when the session expired.
+// Imbuto's own few lines of JavaScript: the phone menu, the drop-down menus, and a full reload when the session expired.
 // The Content-Security-Policy allows no inline script, no javascript: links and no eval (htmx's
 // hx-on): behaviour is attached here through data- attributes.
 document.addEventListener("click", function (event) {
@@ -7,6 +7,14 @@ document.addEventListener("click", function (event) {
   const nav = document.getElementById(toggle.getAttribute("aria-controls"));
   const open = nav.classList.toggle("open");
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
+
+// One drop-down menu of the top navigation open at a time; a click elsewhere closes it.
+document.addEventListener("click", function (event) {
+  const inside = event.target.closest("details.nav-group, details.user-menu");
+  document.querySelectorAll("details.nav-group[open], details.user-menu[open]").forEach(function (menu) {
+    if (menu !== inside) menu.removeAttribute("open");
+  });
 });
 
 document.addEventListener("htmx:beforeSwap", function (event) {
