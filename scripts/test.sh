@@ -20,7 +20,8 @@ run_pytest() {  # $1 = label, $2 = database URL, rest = pytest args
   local start=$SECONDS
   echo "== tests on $label"
   # each run its own var/ (uploads, media, static) so the two runs side by side never share files
-  IMBUTO_VAR_DIR="$(pwd)/var/test-run-${label%% *}" DATABASE_URL="$url" $BIN/python -m pytest -rfEs --durations=5 -p pytest_ci_guard "$@"
+  IMBUTO_VAR_DIR="$(pwd)/var/test-run-${label%% *}" DATABASE_URL="$url" $BIN/python -m pytest -rfEs --durations=5 -p pytest_ci_guard \
+    --junitxml="var/junit-${label%% *}.xml" "$@"
   local rc=$?
   if [ $rc -eq 5 ]; then
     echo "!! pytest collected no tests on $label (exit 5): that is a failure, not a pass." >&2
