@@ -38,11 +38,11 @@ def customer_panels(context: template.Context, account: Any) -> dict[str, Any]:
         "referral_count": referral_count,
         "referrals": referrals,
         "may_record": may_record,
-        "may_refer": may_record and permissions.can_create_lead(user),
+        "may_refer": permissions.can_create_lead(user),
         "feedback_form": FeedbackForm(account=account, user=user, auto_id="fb-%s") if may_record else None,
         "problem_form": ProblemForm(account=account, user=user, auto_id="pb-%s") if may_record else None,
         "resolve_form": ResolveForm(auto_id=False) if may_record else None,
-        "referral_form": ReferralForm(account=account, user=user, auto_id="rf-%s") if may_record else None,
+        "referral_form": ReferralForm(account=account, user=user, auto_id="rf-%s"),
     }
     if request is not None:
         request._customer_panels = data
