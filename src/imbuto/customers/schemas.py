@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
 
 from imbuto.core.schema_rules import StrictInput, refuse_nul, state_no_nul
-from imbuto.leads.schemas import Id, QueryId, cursor_field
+from imbuto.leads.schemas import Id, QueryId, cursor_field, integral, integral_text
 
 from .services import COMMENT_MAX
 
+# an integer (5.0 is one in JSON Schema; "9" and 9.5 are not)
+Score = Annotated[int, Field(strict=True, ge=0, le=10), BeforeValidator(integral)]
+QueryScore = Annotated[int, Field(ge=0, le=10), BeforeValidator(integral_text)]
 FeedbackOrdering = Literal["at", "-at", "score", "-score"]
 ProblemOrdering = Literal["opened_at", "-opened_at", "resolved_at", "-resolved_at"]
 
@@ -34,8 +37,8 @@ class FeedbackFilters(ListQuery):
     account: QueryId | None = Field(None, description="Only this account's feedback")
     contact: QueryId | None = None
     deal: QueryId | None = None
-    min_score: int | None = Field(None, ge=0, le=10)
-    max_score: int | None = Field(None, ge=0, le=10)
+    min_score: QueryScore | None = None
+    max_score: QueryScore | None = None
     ordering: FeedbackOrdering = Field("-at", description="`at` (when given) or `score`; `-` for descending")
 
 
@@ -47,7 +50,7 @@ class ProblemFilters(ListQuery):
 
 class CustomerFeedbackIn(StrictInput):
     account: Id
-    score: int = Field(ge=0, le=10, strict=True,
+    score: Score = Field(
                        description="Would they recommend us, 0-10 (9-10 promoter, 7-8 passive, "
                                    "0-6 detractor)")
     comment: str = Field("", max_length=COMMENT_MAX)
@@ -97,7 +100,7 @@ class CustomerFeedbackPage(Schema):
 
 class CustomerProblemIn(StrictInput):
     account: Id
-    title: str = Field(min_length=1, max_length=200, description="What the problem is")
+    title: str = Field(min_length=1, max_length=200, pattern=r"\S", description="What the problem is")
     description: str = Field("", max_length=COMMENT_MAX)
     contact: Id | None = None
     deal: Id | None = None
@@ -105,7 +108,7 @@ class CustomerProblemIn(StrictInput):
 
 
 class CustomerProblemResolveIn(StrictInput):
-    resolution: str = Field(min_length=1, max_length=COMMENT_MAX, description="What was done")
+    resolution: str = Field(min_length=1, max_length=COMMENT_MAX, pattern=r"\S", description="What was done")
 
 
 class CustomerProblemReopenIn(StrictInput):

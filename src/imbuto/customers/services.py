@@ -89,6 +89,16 @@ def _belongs(account: Account, contact: Contact | None, deal: Deal | None) -> No
                                fields={"deal": [_("Not of this account.")]})
 
 
+def _moment(at: dt.datetime) -> dt.datetime:
+    """An aware moment the database can hold (a naive one is in the instance's time zone)."""
+    try:
+        at = timezone.make_aware(at) if timezone.is_naive(at) else at
+        at.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationFailed(_("This date cannot be stored."), fields={"at": [_("Out of range.")]}) from exc
+    return at
+
+
 def feedback_record(*, actor: Actor, account: Account, score: int, comment: str = "",
                     contact: Contact | None = None, deal: Deal | None = None,
                     at: dt.datetime | None = None) -> Feedback:
@@ -100,6 +110,8 @@ def feedback_record(*, actor: Actor, account: Account, score: int, comment: str 
     if len(comment) > COMMENT_MAX:
         raise ValidationFailed(_("The comment is too long."), fields={"comment": [_("Too long.")]})
     _belongs(account, contact, deal)
+    if at is not None:
+        at = _moment(at)
     if at is not None and at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationFailed(_("Feedback cannot be given in the future."),
                                fields={"at": [_("In the future.")]})
