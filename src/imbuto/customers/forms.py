@@ -21,7 +21,8 @@ SCORES = [(n, str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)]
 class AccountForm(forms.Form):
     """A form about one account: its contact (and deal) choices are the account's, as the user sees them."""
 
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=Contact.objects.none(),
+                                     required=False)
     deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none(), required=False)
 
     def __init__(self, *args: Any, account: Account, user: Any, **kwargs: Any) -> None:
