@@ -17,7 +17,7 @@ from imbuto.accounts.models import User
 from imbuto.activities.events import ActivityLogged
 from imbuto.activities.models import Activity, Kind
 from imbuto.core import events, explain, history, permissions
-from imbuto.core.errors import Conflict, ValidationFailed
+from imbuto.core.errors import Conflict, PermissionDenied, ValidationFailed
 from imbuto.core.types import Actor
 from imbuto.deals.models import Deal, StageOutcome
 from imbuto.leads.models import Account, Contact, Lead
@@ -255,5 +255,10 @@ def referral_capture(*, actor: Actor, account: Account, contact: Contact | None,
                                fields={"last_name": [_("Required.")]})
     data["channel"] = Channel.objects.get(slug="referral")
     lead, outcome, _duplicate = lead_capture(actor=actor, data=data)
-    referral_record(actor=actor, lead=lead, referrer_contact=contact, referrer_account=account, note=note)
+    try:
+        referral_record(actor=actor, lead=lead, referrer_contact=contact, referrer_account=account,
+                        note=note)
+    except PermissionDenied as exc:  # they were already someone else's lead
+        raise Conflict(_("This person is already a lead you may not change: ask its owner to record "
+                         "the referral.")) from exc
     return lead, outcome
