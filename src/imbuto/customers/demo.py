@@ -61,10 +61,11 @@ class CustomersDemo:
         for lp, lead in zip(plan.leads, leads, strict=True):
             if lp.customer and lead.account_id:
                 since[lead.account_id] = lp.steps[-1].at if lp.steps else lead.created_at
-        for lead in leads:  # the referrers: customers from before the demo's window
+        for lead in leads:  # the referrers: customers from before the demo's window (`--add`: again)
             if lead.referrer_account_id and lead.referrer_account_id not in since:
                 since[lead.referrer_account_id] = earliest - dt.timedelta(days=rng.randint(30, 400))
-        accounts = {a.pk: a for a in Account.objects.filter(pk__in=since)}
+        known = set(CustomerProfile.objects.filter(account_id__in=since).values_list("account_id", flat=True))
+        accounts = {a.pk: a for a in Account.objects.filter(pk__in=since).exclude(pk__in=known)}
         contacts: dict[int, int] = {}
         rows = Contact.objects.filter(account_id__in=since).order_by("id").values_list("account_id", "id")
         for account_id, contact_id in rows:
