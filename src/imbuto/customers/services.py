@@ -134,8 +134,8 @@ def referral_ask(feedback_id: int) -> Activity | None:
     due IMBUTO_REFERRAL_ASK_DAYS later. Once per feedback: a retried task finds it done. None when the
     score is below IMBUTO_REFERRAL_ASK_SCORE, the task exists, or nobody owns the customer."""
     with transaction.atomic():
-        feedback = (Feedback.objects.select_for_update().select_related("account", "deal", "contact")
-                    .filter(pk=feedback_id).first())
+        feedback = (Feedback.objects.select_for_update(of=("self",))
+                    .select_related("account", "deal", "contact").filter(pk=feedback_id).first())
         if (feedback is None or feedback.referral_task_id is not None
                 or feedback.score < settings.IMBUTO_REFERRAL_ASK_SCORE):
             return None
