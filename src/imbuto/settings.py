@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "imbuto.sla",
     "imbuto.deals",
     "imbuto.activities",
+    "imbuto.customers",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,10 @@ if (IMBUTO_MATCH_AUTO_MERGE if IMBUTO_MATCH_AUTO_MERGE is not None else 0.9) < (
     raise ImproperlyConfigured("IMBUTO_MATCH_REVIEW must not be above IMBUTO_MATCH_AUTO_MERGE.")
 # Idempotency-Key answers are replayed for this long; `imbuto prune` (cron, hourly) deletes older ones.
 IMBUTO_IDEMPOTENCY_TTL_HOURS = env_int("IMBUTO_IDEMPOTENCY_TTL_HOURS", 48, minimum=1)
+# Customers (docs/customers.md): a feedback score (0-10) at or above this gives the owner a task to ask
+# for referrals, due this many days later.
+IMBUTO_REFERRAL_ASK_SCORE = env_int("IMBUTO_REFERRAL_ASK_SCORE", 9, minimum=0, maximum=10)
+IMBUTO_REFERRAL_ASK_DAYS = env_int("IMBUTO_REFERRAL_ASK_DAYS", 3, minimum=0, maximum=365)
 
 LOG_LEVEL = env_str("IMBUTO_LOG_LEVEL", "warning", choices=("debug", "info", "warning", "error", "critical"))
 LOGGING = {

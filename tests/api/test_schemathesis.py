@@ -78,6 +78,10 @@ class World:
         PoolMember.objects.create(pool=self.pool, user=rep)
         self.path_refs["pool_id"] = self.pool.pk
         self.path_refs["rule_id"] = Rule.objects.create(name="Schemathesis", pool=self.pool).pk
+        from imbuto.customers.models import Feedback, Problem
+
+        self.path_refs["feedback_id"] = Feedback.objects.create(account=self.account, score=9).pk
+        self.path_refs["problem_id"] = Problem.objects.create(account=self.account, title="Schemathesis").pk
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -104,6 +108,7 @@ class World:
             self.bulk_rules(case)
             self.scoring_rules(case)
             self.sla_rules(case)
+            self.customer_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
@@ -142,6 +147,20 @@ class World:
                 body["parked_until"] = (dt.date.today() + dt.timedelta(days=30)).isoformat()
             if body["to"] == "discarded" and not str(body.get("reason") or "").strip():
                 body["reason"] = "no_budget"
+
+    def customer_rules(self, case: Any) -> None:
+        """Customers: the contact and deal must be the account's, the feedback a real one, the moment
+        the customer spoke not in the future (stored data and the clock, not a schema)."""
+        body, path = case.body, case.operation.path
+        if path not in ("/api/v1/customers/feedback", "/api/v1/customers/problems"):
+            return
+        body["account"] = self.account.pk
+        if body.get("contact") is not None:
+            body["contact"] = self.contact.pk
+        for name in ("deal", "feedback"):
+            body.pop(name, None)
+        if body.get("at") is not None:
+            body["at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
 
     def sla_rules(self, case: Any) -> None:
         """Response times: a reminder shorter than its target, working hours that end after they start,

@@ -159,6 +159,14 @@ def test_customers_have_accounts_and_contacts_and_referrals_a_referrer(loaded):
     referrals = [lead for lead in loaded if lead.channel.slug == "referral"]
     assert referrals and all(lead.referrer_account_id and lead.referrer_contact_id for lead in referrals)
     assert all(lead.referrer_account.created_at <= timezone.now() for lead in referrals)
+    # the customers part (customers.demo): feedback and profiles, and the referral rows intake reads
+    from imbuto.customers.models import CustomerProfile, Feedback
+    from imbuto.intake.models import Referral
+
+    assert Feedback.objects.exists() and all(0 <= f.score <= 10 for f in Feedback.objects.all())
+    assert CustomerProfile.objects.filter(account__in=[lead.account for lead in customers]).count() == len(
+        {lead.account_id for lead in customers})
+    assert Referral.objects.filter(lead__in=referrals).count() == len(referrals)
 
 
 def test_demo_users_per_role_in_two_teams_with_the_documented_password(loaded):

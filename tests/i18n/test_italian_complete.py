@@ -59,7 +59,7 @@ def data_words() -> set[str]:
                  if isinstance(f, models.CharField | models.TextField) and not f.choices
                  and f.name not in CODE_FIELDS]
         if not names or model._meta.app_label not in ("leads", "intake", "accounts", "notifications",
-                                                                 "routing"):
+                                                                 "routing", "customers"):
             continue
         for values in model._default_manager.values_list(*names):
             for value in values:

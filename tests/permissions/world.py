@@ -76,13 +76,20 @@ def build(media_root: str) -> dict[str, Any]:
     due_compute([rep_lead.pk])  # its response clock (sla)
 
     saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
+    from imbuto.customers.models import Feedback, Problem
+
+    feedback = Feedback.objects.create(account=account, contact=contact, score=8, comment="Bene")
+    problem = Problem.objects.create(account=account, title="Fattura errata")
+    resolved_problem = Problem.objects.create(account=account, title="Ritardo", status="resolved",
+                                              resolved_at=timezone.now(), resolution="Corriere cambiato")
     from imbuto.routing.models import Pool, PoolMember, Rule
 
     pool = Pool.objects.create(name="North", team=north)
     member = PoolMember.objects.create(pool=pool, user=rep, weight=2, capacity=40)
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
     return {
-        "pool": pool, "member": member, "rule": rule,
+        "pool": pool, "member": member, "rule": rule, "feedback": feedback, "problem": problem,
+        "resolved_problem": resolved_problem,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,
