@@ -69,11 +69,11 @@ def test_the_navigation_shows_the_registered_pages_and_users_only_to_admins(clie
     for name in ("accounts:user_list", "intake:imports", "intake:form_list"):  # pages a rep may not use
         assert f'href="{reverse(name)}"' not in html
     assert "/static/imbuto/intake.css" in html
-    assert html.count('<details class="nav-group') == 2  # Intake and Marketing; no empty Settings for a rep
+    assert html.count('<details class="nav-group') == 3  # Sales, Intake, Marketing; no Settings for a rep
     client.force_login(admin)
     html = client.get(reverse("leads:list")).content.decode()
     assert f'href="{reverse("accounts:user_list")}"' in html
-    assert html.count('<details class="nav-group') == 3  # Intake, Marketing, Settings
+    assert html.count('<details class="nav-group') == 4  # Sales, Intake, Marketing, Settings
 
 
 @pytest.mark.django_db
