@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 
 from ..matching import Decision, MatchPolicy, blocking_keys, match_batch
+from ..matching.compare import prepare
+from ..matching.frequency import Frequencies
 from ..normalize import Normalized, normalize_record
 from .lookup import stored_key
 
@@ -78,5 +80,33 @@ def with_aliases(row: dict[str, Any], shared: set[str]) -> list[dict[str, Any]]:
     return variants
 
 
+SAMPLE_SIZE = 20_000   # leads counted for word and value frequencies
+SAMPLE_SECONDS = 600   # how long a process keeps its count
+_sample: dict[str, Any] = {}
+
+
+def _lead_sample() -> list[Any]:
+    """The newest leads' company keys and address values (cached per process for a few minutes): what
+    is common among this instance's own records."""
+    import time
+
+    from imbuto.leads.models import Lead
+
+    now = time.monotonic()
+    if _sample.get("until", 0.0) < now:
+        rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id").values_list(
+            "company_key", "company_name", "city", "postal_code", "street", "region", "country")[:SAMPLE_SIZE])
+        _sample.update(until=now + SAMPLE_SECONDS, rows=[prepare({
+            "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
+            "street": st or "", "region": r or "", "country": co or ""}) for ck, cn, c, pc, st, r, co in rows])
+    return _sample["rows"]
+
+
+def frequencies(records: list[dict[str, Any]]) -> Frequencies:
+    """Word and value counts over the instance's leads (a sample) and the batch."""
+    return Frequencies.of([*_lead_sample(), *(prepare(r) for r in records)])
+
+
 def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy) -> list[Decision]:
-    return match_batch([n.match_record() for n in batch], [existing_record(r) for r in existing], policy)
+    records = [n.match_record() for n in batch]
+    return match_batch(records, [existing_record(r) for r in existing], policy, frequencies(records))
