@@ -205,6 +205,39 @@ def speed(policy: MatchPolicy, batch_size: int = 10_000, existing_size: int = 30
             "actions": dict(Counter(d.action for d in decisions))}
 
 
+def learning(name: str, rows: list[tuple[str, dict[str, str]]], policy: MatchPolicy,
+             sizes: tuple[int, ...] = (20, 50, 100)) -> list[dict[str, Any]]:
+    """Feed 20, 50, 100 review decisions (flagged and merged pairs of a first run, labelled from the
+    ground truth as a reviewer would) to matching.learn and measure the matcher with what it adopts."""
+    from imbuto.intake.matching.learn import learn
+
+    entities, records = normalise(rows)
+    first = match_batch(records, [], policy)
+    queue = [(d.index, d.target[1]) for d in first if d.action in ("flag", "merge") and d.target]
+    random.Random(20).shuffle(queue)
+    out = [{"decisions": 0, **_figures(records, entities, policy)}]
+    for size in sizes:
+        pairs = [(records[i], records[j], entities[i] == entities[j]) for i, j in queue[:size]]
+        fit = learn(pairs)
+        tuned = MatchPolicy(auto_merge=policy.auto_merge, review=policy.review,
+                            weights=fit["weights"] if fit["adopt"] else None)
+        out.append({"decisions": len(pairs), "adopted": fit["adopt"],
+                    "current_logloss": fit.get("current_logloss"), "refit_logloss": fit.get("refit_logloss"),
+                    **_figures(records, entities, tuned)})
+    for r in out:
+        print(f"learn {name}: {r['decisions']:>3} decisions adopted={r.get('adopted', '-')} "
+              f"auto P {r['auto']['precision']} R {r['auto']['recall']} | "
+              f"m+f P {r['merge_or_flag']['precision']} R {r['merge_or_flag']['recall']} F1 "
+              f"{r['merge_or_flag']['f1']}")
+    return out
+
+
+def _figures(records: list[dict[str, str]], entities: list[str], policy: MatchPolicy) -> dict[str, Any]:
+    decisions = run_batch(records, policy)
+    return {"auto": scores(clusters(decisions, {"merge"}), entities),
+            "merge_or_flag": scores(clusters(decisions, {"merge", "flag"}), entities)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -214,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--review", type=float, default=MatchPolicy.review)
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--sets", default="", help="comma-separated subset of data sets to run")
+    parser.add_argument("--learn", default="", help="data sets to run the review-queue learning curve on")
     args = parser.parse_args(argv)
     policy = MatchPolicy(auto_merge=args.auto, review=args.review)
     febrl = args.datasets / "febrl"
@@ -244,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{a['bcubed_f1']:>10.4f} {m['bcubed_f1']:>6.4f}")
     report: dict[str, Any] = {"policy": {"auto_merge": policy.auto_merge, "review": policy.review},
                               "results": results}
+    if args.learn:
+        report["learning"] = {name: learning(name, sets[name], policy) for name in args.learn.split(",")
+                              if name in sets}
     if not args.no_speed:
         report["speed"] = speed(policy)
         s = report["speed"]

@@ -55,8 +55,10 @@ def test_cause3_rare_words_carry_the_name_and_common_ones_hardly():
     full, short, other = (prepare(rec(company_name=n)) for n in (
         "Istituto Comprensivo Statale Dante Alighieri", "Dante Alighieri",
         "Istituto Comprensivo Statale Verdi"))
-    same_site = company_similarity(full.company, short.company, full.company_words, short.company_words, freq)
-    other_site = company_similarity(full.company, other.company, full.company_words, other.company_words, freq)
+    same_site = company_similarity(full.company, short.company, full.company_words, short.company_words,
+                                   freq)
+    other_site = company_similarity(full.company, other.company, full.company_words, other.company_words,
+                                    freq)
     assert same_site >= 0.92 > 0.7 > other_site
     # without frequencies the common words won: the other school looked closer than the same one
     assert company_similarity(full.company, other.company, full.company_words, other.company_words) > (

@@ -94,11 +94,13 @@ def _lead_sample() -> list[Any]:
 
     now = time.monotonic()
     if _sample.get("until", 0.0) < now:
-        rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id").values_list(
-            "company_key", "company_name", "city", "postal_code", "street", "region", "country")[:SAMPLE_SIZE])
+        columns = ("company_key", "company_name", "city", "postal_code", "street", "region", "country")
+        rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id")
+                    .values_list(*columns)[:SAMPLE_SIZE])
         _sample.update(until=now + SAMPLE_SECONDS, rows=[prepare({
             "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
-            "street": st or "", "region": r or "", "country": co or ""}) for ck, cn, c, pc, st, r, co in rows])
+            "street": st or "", "region": r or "", "country": co or ""})
+            for ck, cn, c, pc, st, r, co in rows])
     return _sample["rows"]
 
 
