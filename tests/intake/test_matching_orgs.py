@@ -133,3 +133,43 @@ def test_cause9_the_dry_run_sees_what_earlier_chunks_would_create(admin, setting
                     dry_run=True, memo=memo)
     assert first[0].outcome == "created" and second[0].outcome == "merged"
     assert second[0].lead_id is None  # nothing was written
+
+
+def test_the_review_queue_trains_the_matcher(admin, client):
+    """Merged and dismissed pairs refit the weights; the version is kept with its figures, the command
+    says what happened, and the review page says how many decisions the weights learned from."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from imbuto.intake import learning
+    from imbuto.intake.models import DuplicateCandidate, MatchModel
+    from tests.factories import LeadFactory
+
+    def pair(i: int, same: bool) -> None:
+        a = LeadFactory(first_name="", last_name="", company_name=f"Bottega {i} Alfa", city="Lecce",
+                        street=f"Via Roma {i}", phone=f"+39083212{i:04d}")
+        b = LeadFactory(first_name="", last_name="", company_name=f"Bottega {i} Alfa" if same
+                        else f"Bottega {i} Beta", city="Lecce", street=f"Via Roma {i if same else i + 1}",
+                        phone=f"+39083212{i:04d}" if same else f"+39083299{i:04d}")
+        DuplicateCandidate.objects.create(lead=a, candidate=b, score=0.7, resolved_at=timezone.now(),
+                                          status="merged" if same else "dismissed")
+
+    for i in range(24):
+        pair(i, same=i % 2 == 0)
+    out = io.StringIO()
+    call_command("matching", "learn", stdout=out)
+    model = MatchModel.objects.get()
+    assert model.decisions == 24 and "24 decisions" in out.getvalue()
+    assert set(model.figures) == {"current_logloss", "refit_logloss"}
+    learning._cache.clear()
+    client.force_login(admin)
+    from django.urls import reverse
+
+    page = client.get(reverse("intake:duplicates"))
+    expected = "learned from 24" if model.adopted else "default weights"
+    assert expected in page.content.decode()
+    out = io.StringIO()
+    call_command("matching", "learn", stdout=out)
+    assert "nothing learned" in out.getvalue() and MatchModel.objects.count() == 1

@@ -32,6 +32,9 @@ def default_policy() -> MatchPolicy:
         policy.auto_merge = float(auto)
     if review is not None:
         policy.review = float(review)
+    from ..learning import current_weights
+
+    policy.weights = current_weights()[0]  # learned from this instance's review queue, if adopted
     return policy
 
 
