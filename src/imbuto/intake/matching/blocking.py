@@ -75,7 +75,9 @@ def keys_for(p: Prepared) -> set[str]:
         out.add("e:" + p.email[:MAX_KEY_LENGTH - 2])
     if p.phone:
         out.add("p:" + p.phone[:40])
-    if len(p.phone_digits) >= 6:  # also a number that could not be normalised (no area code)
+    if len(p.phone_digits) >= 6 and (not p.phone or not p.is_person):
+        # a number that could not be normalised (no area code), and an organisation's number, which such
+        # a number may be: the last digits find each other
         out.add("pl:" + p.phone_digits[-7:])
     if p.vat:
         out.add("v:" + p.vat[:40])

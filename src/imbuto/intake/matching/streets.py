@@ -40,6 +40,7 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
 
 
+@lru_cache(maxsize=64)
 def _table(country: str) -> dict[str, str]:
     name = COUNTRY_TABLE.get(country)
     if name:
