@@ -22,8 +22,8 @@ DESCRIPTION = "COPY of the rows an accepted lead leaves (lead, match keys, sourc
 BASE, TIMED, STEP = 100_000, 40_000, 20_000
 SOURCE_COLUMNS = ["lead_id", "original_lead_id", "kind", "channel_id", "reference", "file_name", "row_number",
                   "outcome", "received_at", "payload"]
-HISTORY_COLUMNS = ["object_type_id", "object_id", "action", "actor_label", "at", "changes", "reason", "reason_code",
-                   "reason_params", "data"]
+HISTORY_COLUMNS = ["object_type_id", "object_id", "action", "actor_label", "at", "changes", "reason",
+                   "reason_code", "reason_params", "data"]
 
 
 def _generator() -> Any:
