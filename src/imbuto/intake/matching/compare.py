@@ -155,6 +155,11 @@ def _street_parts(street: str, country: str = "") -> tuple[str, str, str]:
     return house, words, words.replace(" ", "")
 
 
+@lru_cache(maxsize=16_384)
+def _street_name(words: str) -> str:
+    return " ".join(w for w in words.split() if w not in _STREET_TYPES) or words
+
+
 def street_stem(p: Prepared) -> str:
     """First letters of the street's name, skipping the street type ("Via", "Viale", "Street")."""
     for word in p.street_words.split():
@@ -188,8 +193,9 @@ def _address(a: Prepared, b: Prepared, out: dict[str, str]) -> None:
             out["street"] = "eq"
         else:
             sim = Indel.normalized_similarity(a.street, b.street)
-            if sim < 0.92:
-                sim = max(sim, fuzz.token_set_ratio(a.street_words, b.street_words) / 100.0)
+            if sim < 0.92:  # word order and extra words, the street type ("street", "via") left out
+                sim = max(sim, fuzz.token_set_ratio(_street_name(a.street_words),
+                                                    _street_name(b.street_words)) / 100.0)
             out["street"] = level(sim)
     if a.postal and b.postal:
         distance = Levenshtein.distance(a.postal, b.postal, score_cutoff=2)

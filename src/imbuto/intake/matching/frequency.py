@@ -85,6 +85,8 @@ class Frequencies:
                 continue
             for v in b - equal - taken:
                 sim = JaroWinkler.similarity(w, v) if len(v) >= 4 else 0.0
+                if sim < 0.92 and (w.startswith(v) or v.startswith(w)):
+                    sim = 0.92  # a shortened word: "deli" / "delicatessen", "intl" / "international"
                 if sim >= 0.92:  # a typo: the pair counts as much as it is alike, less than equal words
                     taken.add(v)
                     fuzzy += (weight[w] + weight[v]) / 2 * (sim - 0.1)

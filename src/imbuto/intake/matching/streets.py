@@ -26,6 +26,9 @@ ABBREVIATIONS: dict[str, dict[str, str]] = {
         "ct": "court", "hwy": "highway", "pkwy": "parkway", "sq": "square", "ter": "terrace",
         "cres": "crescent", "w": "west", "e": "east", "n": "north", "s": "south", "ne": "northeast",
         "nw": "northwest", "se": "southeast", "sw": "southwest", "ft": "fort", "mt": "mount",
+        "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
+        "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th", "eleventh": "11th",
+        "twelfth": "12th",
     },
 }
 # Countries whose street lines use a table; others (and no country) use all of them.
@@ -34,6 +37,7 @@ COUNTRY_TABLE = {"IT": "IT", "SM": "IT", "VA": "IT", "CH": "IT", "US": "EN", "GB
 # Words meaning "no house number" (senza numero civico).
 NO_NUMBER = frozenset({"snc", "sn"})
 HOUSE_SUFFIXES = frozenset({"bis", "ter", "quater"})
+CROSS_STREETS = ("between", "angolo")
 
 _DOTTED = re.compile(r"\b([a-z])\.(?=[a-z])")           # "p.zza" -> "pzza", "s.s." -> "ss."
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -59,6 +63,9 @@ def split_street(street: str, country: str = "") -> tuple[str, str]:
     text = fold(street)
     text = _DOTTED.sub(r"\1", _DOTTED.sub(r"\1", text))
     tokens = _TOKEN.findall(text)
+    for stop in CROSS_STREETS:  # "747 9th Ave. between 50th and 51st Sts.": the rest is directions
+        if stop in tokens[1:]:
+            tokens = tokens[:tokens.index(stop, 1)]
     house = ""
     for pos in (0, *range(len(tokens) - 1, 0, -1)):
         if pos >= len(tokens):
