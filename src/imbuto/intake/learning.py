@@ -4,7 +4,6 @@ figures (intake.MatchModel, history) and adopts a refit only when it beats the c
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +13,6 @@ from imbuto.core.history import record
 from .models import DuplicateCandidate, DuplicateStatus, MatchModel
 
 MAX_PAIRS = 5000         # the newest decisions used
-CACHE_SECONDS = 300      # how long a process keeps the adopted weights
 _cache: dict[str, Any] = {}
 
 
@@ -45,11 +43,12 @@ def current_model() -> MatchModel | None:
 
 
 def current_weights() -> tuple[dict[str, dict[str, float]] | None, int]:
-    """(adopted weights or None for the defaults, decisions they learned from), cached per process."""
-    now = time.monotonic()
-    if _cache.get("until", 0.0) < now:
-        model = current_model()
-        _cache.update(until=now + CACHE_SECONDS, weights=model.weights if model else None,
+    """(adopted weights or None for the defaults, decisions they learned from). One small query for the
+    newest adopted version's id; its weights are read again only when that id changes."""
+    newest = MatchModel.objects.filter(adopted=True).order_by("-id").values_list("id", flat=True).first()
+    if _cache.get("id", -1) != newest:
+        model = MatchModel.objects.filter(pk=newest).first() if newest is not None else None
+        _cache.update(id=newest, weights=model.weights if model else None,
                       decisions=model.decisions if model else 0)
     return _cache["weights"], _cache["decisions"]
 

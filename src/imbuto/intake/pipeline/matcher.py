@@ -89,18 +89,21 @@ _sample: dict[str, Any] = {}
 
 
 def _lead_sample() -> list[Any]:
-    """The newest leads' company keys and address values (cached per process for a few minutes): what
-    is common among this instance's own records."""
+    """The newest leads' company keys and address values: what is common among this instance's own
+    records. Kept per process for a few minutes, and read again sooner when the newest lead id moved on
+    by more than a tenth of the sample (or back: another database)."""
     import time
 
     from imbuto.leads.models import Lead
 
     now = time.monotonic()
-    if _sample.get("until", 0.0) < now:
+    newest = Lead.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    known = _sample.get("newest", -1)
+    if _sample.get("until", 0.0) < now or newest < known or newest - known > SAMPLE_SIZE // 10:
         columns = ("company_key", "company_name", "city", "postal_code", "street", "region", "country")
         rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id")
                     .values_list(*columns)[:SAMPLE_SIZE])
-        _sample.update(until=now + SAMPLE_SECONDS, rows=[prepare({
+        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, rows=[prepare({
             "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
             "street": st or "", "region": r or "", "country": co or ""})
             for ck, cn, c, pc, st, r, co in rows])
