@@ -26,6 +26,7 @@ from .types import Memo, RecordResult, SourceRef
 from .validate import LOOSE_CHOICES, Checked, check_record
 
 IDENTITY_KEYS = ("domain", "company_key", "name_key")
+MAX_SEEN = 200_000  # records a dry run keeps for its later chunks to match (about 200 MB at most)
 # Text fields the normaliser does not touch: stored as validated (trimmed, NUL-free).
 PLAIN_TEXT = frozenset(lead_fields.names(kind="plain"))
 
@@ -145,6 +146,8 @@ def _seen_rows(memo: Memo, keys: set[str]) -> list[dict[str, Any]]:
 def _remember(memo: Memo, items: list[Item], decisions: list[Any]) -> None:
     """A dry run's chunk as the import would leave it: each record under the (pseudo, negative) id of the
     lead it would create or join, so the preview of the next chunk sees what the import will."""
+    if len(memo.seen) >= MAX_SEEN:
+        return  # a dry run of a huge file stays bounded in memory; later rows see the first MAX_SEEN
     pseudo: list[int] = []
     for item, decision in zip(items, decisions, strict=True):
         target = decision.target
