@@ -32,9 +32,14 @@ def default_policy() -> MatchPolicy:
         policy.auto_merge = float(auto)
     if review is not None:
         policy.review = float(review)
+    from django.db import DatabaseError
+
     from ..learning import current_weights
 
-    policy.weights = current_weights()[0]  # learned from this instance's review queue, if adopted
+    try:
+        policy.weights = current_weights()[0]  # learned from this instance's review queue, if adopted
+    except DatabaseError:  # a database not migrated yet: the default weights
+        policy.weights = None
     return policy
 
 
