@@ -146,7 +146,6 @@ def test_the_review_queue_trains_the_matcher(admin, client):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from imbuto.intake import learning
     from imbuto.intake.models import DuplicateCandidate, MatchModel
     from tests.factories import LeadFactory
 
@@ -166,7 +165,6 @@ def test_the_review_queue_trains_the_matcher(admin, client):
     model = MatchModel.objects.get()
     assert model.decisions == 20 and "20 decisions" in out.getvalue()
     assert set(model.figures) == {"current_logloss", "refit_logloss"}
-    learning._cache.clear()
     client.force_login(admin)
     from django.urls import reverse
 

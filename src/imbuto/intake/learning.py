@@ -13,7 +13,6 @@ from imbuto.core.history import record
 from .models import DuplicateCandidate, DuplicateStatus, MatchModel
 
 MAX_PAIRS = 5000         # the newest decisions used
-_cache: dict[str, Any] = {}
 
 
 def review_pairs(limit: int = MAX_PAIRS) -> list[tuple[dict[str, Any], dict[str, Any], bool]]:
@@ -42,17 +41,6 @@ def current_model() -> MatchModel | None:
     return MatchModel.objects.filter(adopted=True).order_by("-id").first()
 
 
-def current_weights() -> tuple[dict[str, dict[str, float]] | None, int]:
-    """(adopted weights or None for the defaults, decisions they learned from). One small query for the
-    newest adopted version's id; its weights are read again only when that id changes."""
-    newest = MatchModel.objects.filter(adopted=True).order_by("-id").values_list("id", flat=True).first()
-    if _cache.get("id", -1) != newest:
-        model = MatchModel.objects.filter(pk=newest).first() if newest is not None else None
-        _cache.update(id=newest, weights=model.weights if model else None,
-                      decisions=model.decisions if model else 0)
-    return _cache["weights"], _cache["decisions"]
-
-
 def learn_from_reviews(*, actor: Any = None) -> MatchModel | None:
     """Refit from the review decisions; store the version (adopted or not). None when there are fewer
     decisions than matching.learn needs, or no new ones since the last version."""
@@ -70,5 +58,4 @@ def learn_from_reviews(*, actor: Any = None) -> MatchModel | None:
             figures={k: result.get(k) for k in ("current_logloss", "refit_logloss")})
         record(model, actor=actor, action="created", data={"decisions": model.decisions,
                                                            "adopted": model.adopted, **model.figures})
-    _cache.clear()
     return model

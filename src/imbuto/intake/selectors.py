@@ -204,6 +204,6 @@ def lead_referrals(user: Any, lead_id: int) -> dict[str, list[dict[str, Any]]]:
 
 def matcher_learned_from() -> int:
     """How many review decisions the matcher's current weights learned from (0: the defaults)."""
-    from .learning import current_weights
+    from .pipeline.matcher import current_weights
 
     return current_weights()[1]

@@ -34,13 +34,27 @@ def default_policy() -> MatchPolicy:
         policy.review = float(review)
     from django.db import DatabaseError
 
-    from ..learning import current_weights
-
     try:
         policy.weights = current_weights()[0]  # learned from this instance's review queue, if adopted
     except DatabaseError:  # a database not migrated yet: the default weights
         policy.weights = None
     return policy
+
+
+_weights: dict[str, Any] = {}
+
+
+def current_weights() -> tuple[dict[str, dict[str, float]] | None, int]:
+    """(weights of the newest adopted intake.MatchModel or None for the defaults, decisions they learned
+    from). One small query for that version's id; its weights are read again only when it changes."""
+    from ..models import MatchModel
+
+    newest = MatchModel.objects.filter(adopted=True).order_by("-id").values_list("id", flat=True).first()
+    if _weights.get("id", -1) != newest:
+        model = MatchModel.objects.filter(pk=newest).first() if newest is not None else None
+        _weights.update(id=newest, weights=model.weights if model else None,
+                        decisions=model.decisions if model else 0)
+    return _weights["weights"], _weights["decisions"]
 
 
 def normalize(values: dict[str, str]) -> Normalized:
