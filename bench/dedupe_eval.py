@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from imbuto.intake.matching import MatchPolicy, blocking_keys, match_batch  # noqa: E402
+from imbuto.intake.matching.compare import prepare  # noqa: E402
+from imbuto.intake.matching.frequency import Frequencies  # noqa: E402
 from imbuto.intake.normalize import normalize_record  # noqa: E402
 
 DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"
@@ -55,9 +57,33 @@ def patstat_rows(folder: Path) -> list[tuple[str, dict[str, str]]]:
         return [(row["leuven_id"], {"company_name": row["person_name"]}) for row in csv.DictReader(handle)]
 
 
+def restaurant_rows(folder: Path) -> list[tuple[str, dict[str, str]]]:
+    """(class, raw lead fields) per Fodor's/Zagat restaurant: an organisation record, no person."""
+    with (folder / "restaurant.csv").open(newline="", encoding="utf-8") as handle:
+        return [(row["class"].strip().strip("'"),
+                 {"company_name": row["name"], "street": row["addr"], "city": row["city"],
+                  "phone": row["phone"], "country": "US"}) for row in csv.DictReader(handle)]
+
+
+def b2b_rows() -> list[tuple[str, dict[str, str]]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import b2b_italy
+
+    return b2b_italy.rows()
+
+
+def phone_rule(rows: list[tuple[str, dict[str, str]]]) -> dict[str, float]:
+    """The naive baseline: same phone digits (last 7+) means same entity."""
+    digits = ["".join(ch for ch in raw.get("phone", "") if ch.isdigit())[-9:] for _, raw in rows]
+    labels = [d if len(d) >= 6 else f"#{i}" for i, d in enumerate(digits)]
+    index = {label: i for i, label in enumerate(labels)}
+    return scores([index[label] for label in labels], [entity for entity, _ in rows])
+
+
 def normalise(rows: list[tuple[str, dict[str, str]]]) -> tuple[list[str], list[dict[str, str]]]:
     entities = [entity for entity, _ in rows]
-    records = [normalize_record(raw, default_region="AU").match_record() for _, raw in rows]
+    records = [normalize_record(raw, default_region=raw.get("country") or "AU").match_record()
+               for _, raw in rows]
     return entities, records
 
 
@@ -76,7 +102,8 @@ def run_chunked(records: list[dict[str, str]], policy: MatchPolicy, size: int = 
     for start in range(0, len(records), size):
         chunk = records[start:start + size]
         existing = [{**records[i], "id": lead_of[i]} for i in range(start)]
-        for decision in match_batch(chunk, existing, policy):
+        freq = Frequencies.of(prepare(r) for r in records[:start + size])  # the instance's records so far
+        for decision in match_batch(chunk, existing, policy, freq):
             me = start + decision.index
             target = None
             if decision.target:
@@ -178,6 +205,39 @@ def speed(policy: MatchPolicy, batch_size: int = 10_000, existing_size: int = 30
             "actions": dict(Counter(d.action for d in decisions))}
 
 
+def learning(name: str, rows: list[tuple[str, dict[str, str]]], policy: MatchPolicy,
+             sizes: tuple[int, ...] = (20, 50, 100)) -> list[dict[str, Any]]:
+    """Feed 20, 50, 100 review decisions (flagged and merged pairs of a first run, labelled from the
+    ground truth as a reviewer would) to matching.learn and measure the matcher with what it adopts."""
+    from imbuto.intake.matching.learn import learn
+
+    entities, records = normalise(rows)
+    first = match_batch(records, [], policy)
+    queue = [(d.index, d.target[1]) for d in first if d.action in ("flag", "merge") and d.target]
+    random.Random(20).shuffle(queue)
+    out = [{"decisions": 0, **_figures(records, entities, policy)}]
+    for size in sizes:
+        pairs = [(records[i], records[j], entities[i] == entities[j]) for i, j in queue[:size]]
+        fit = learn(pairs)
+        tuned = MatchPolicy(auto_merge=policy.auto_merge, review=policy.review,
+                            weights=fit["weights"] if fit["adopt"] else None)
+        out.append({"decisions": len(pairs), "adopted": fit["adopt"],
+                    "current_logloss": fit.get("current_logloss"), "refit_logloss": fit.get("refit_logloss"),
+                    **_figures(records, entities, tuned)})
+    for r in out:
+        print(f"learn {name}: {r['decisions']:>3} decisions adopted={r.get('adopted', '-')} "
+              f"auto P {r['auto']['precision']} R {r['auto']['recall']} | "
+              f"m+f P {r['merge_or_flag']['precision']} R {r['merge_or_flag']['recall']} F1 "
+              f"{r['merge_or_flag']['f1']}")
+    return out
+
+
+def _figures(records: list[dict[str, str]], entities: list[str], policy: MatchPolicy) -> dict[str, Any]:
+    decisions = run_batch(records, policy)
+    return {"auto": scores(clusters(decisions, {"merge"}), entities),
+            "merge_or_flag": scores(clusters(decisions, {"merge", "flag"}), entities)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -186,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--auto", type=float, default=MatchPolicy.auto_merge)
     parser.add_argument("--review", type=float, default=MatchPolicy.review)
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--sets", default="", help="comma-separated subset of data sets to run")
+    parser.add_argument("--learn", default="", help="data sets to run the review-queue learning curve on")
     args = parser.parse_args(argv)
     policy = MatchPolicy(auto_merge=args.auto, review=args.review)
     febrl = args.datasets / "febrl"
@@ -195,8 +257,17 @@ def main(argv: list[str] | None = None) -> int:
     sets = {f"febrl{n}": febrl_rows(febrl / f"dataset{n}.csv") for n in (1, 2, 3)}
     sets["febrl1-3"] = [(f"{k}:{e}", raw) for k in ("febrl1", "febrl2", "febrl3") for e, raw in sets[k]]
     sets["patstat"] = patstat_rows(args.datasets / "patstat-company-names")
+    if (args.datasets / "restaurants").is_dir():
+        sets["restaurants"] = restaurant_rows(args.datasets / "restaurants")
+    sets["b2b-it"] = b2b_rows()
+    if args.sets:
+        sets = {k: v for k, v in sets.items() if k in args.sets.split(",")}
     results = [evaluate(name, rows, policy, mode)
                for name, rows in sets.items() for mode in ("batch", "chunked")]
+    for name in ("restaurants", "b2b-it"):
+        if name in sets:
+            rule = phone_rule(sets[name])
+            print(f"{name}: same-phone-digits rule P {rule['precision']} R {rule['recall']} F1 {rule['f1']}")
     print(f"{'dataset':10} {'mode':8} {'recs':>6} {'secs':>6} | {'auto P':>7} {'R':>6} {'F1':>6} | "
           f"{'m+f P':>7} {'R':>6} {'F1':>6} | {'B3 F1 auto':>10} {'m+f':>6}")
     for r in results:
@@ -207,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{a['bcubed_f1']:>10.4f} {m['bcubed_f1']:>6.4f}")
     report: dict[str, Any] = {"policy": {"auto_merge": policy.auto_merge, "review": policy.review},
                               "results": results}
+    if args.learn:
+        report["learning"] = {name: learning(name, sets[name], policy) for name in args.learn.split(",")
+                              if name in sets}
     if not args.no_speed:
         report["speed"] = speed(policy)
         s = report["speed"]

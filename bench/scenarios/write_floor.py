@@ -22,7 +22,8 @@ DESCRIPTION = "COPY of the rows an accepted lead leaves (lead, match keys, sourc
 BASE, TIMED, STEP = 100_000, 40_000, 20_000
 SOURCE_COLUMNS = ["lead_id", "original_lead_id", "kind", "channel_id", "reference", "file_name", "row_number",
                   "outcome", "received_at", "payload"]
-HISTORY_COLUMNS = ["object_type_id", "object_id", "action", "actor_label", "at", "changes", "reason", "data"]
+HISTORY_COLUMNS = ["object_type_id", "object_id", "action", "actor_label", "at", "changes", "reason",
+                   "reason_code", "reason_params", "data"]
 
 
 def _generator() -> Any:
@@ -59,7 +60,7 @@ def _load(gen: Any, conn: Any, first_id: int, n: int, split: Counter[str]) -> No
             sources.append((next_id, next_id, "import", channel, "", "floor.csv", next_id, "created", now,
                             "{}"))
             history.append((ct, next_id, "created", "", now, json.dumps({"stage": [None, "suspect"]}),
-                            "intake: import", "{}"))
+                            "intake: import", "", "{}", "{}"))
             next_id += 1
         for name, table, cols, rows in (
                 ("leads", Lead._meta.db_table, ["id", *columns], leads),

@@ -15,6 +15,7 @@ usage: imbuto COMMAND [options]            (imbuto COMMAND --help for a command'
   token NAME [--list | --revoke]               print a new API token for NAME (or list/revoke them)
   import leads FILE [--campaign NAME] [--channel SLUG] [--mapping M.json] [--dry-run]
   prune [--hours H]                            delete expired records (cron: hourly)
+  matching learn                               refit the duplicate matcher from review decisions
   scoring train [--force] | scoring evaluate FILE.csv --label COLUMN [--drop C,C] [--folds 5]
                                                train the predictive model / evaluate it on a CSV
 

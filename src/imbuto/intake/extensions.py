@@ -36,6 +36,9 @@ def register() -> None:
     # Expired Idempotency-Key answers, hourly (`imbuto scheduler`; `imbuto prune` from cron does the same).
     registry.PERIODIC_JOBS.add(registry.PeriodicJob("intake.prune_idempotency", "5 * * * *",
                                                     "imbuto.intake.tasks.prune_idempotency"))
+    # The matcher learns from the review queue's decisions, nightly (`imbuto matching learn`).
+    registry.PERIODIC_JOBS.add(registry.PeriodicJob("intake.learn_matching", "40 3 * * *",
+                                                    "imbuto.intake.tasks.learn_matching"))
     # Each role sees only the pages it may use (a menu entry never answers 403).
     for order, (label, url_name, visible) in enumerate([
             (_("Duplicates"), "intake:duplicates", None),

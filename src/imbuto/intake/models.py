@@ -387,3 +387,20 @@ class ChatSettings(models.Model):
 
     def __str__(self) -> str:
         return "chat settings"
+
+
+class MatchModel(models.Model):
+    """One refit of the comparison weights from the review queue's decisions (matching.learn), kept
+    with its figures whether adopted or not; the newest adopted one is what the matcher uses."""
+
+    weights = models.JSONField(default=dict, blank=True)
+    decisions = models.PositiveIntegerField(default=0)     # labelled pairs it learned from
+    adopted = models.BooleanField(default=False)
+    figures = models.JSONField(default=dict, blank=True)   # cross-validated log-loss, current vs refit
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"match model {self.pk} ({self.decisions} decisions, {'adopted' if self.adopted else 'kept'})"

@@ -43,7 +43,7 @@ __all__ = [
 # Lead fields the normaliser cleans, and their column sizes (leads.fields, which the model's columns
 # use too): longer values are cut and flagged.
 MAX_LENGTHS: dict[str, int] = {f.name: f.max_length for f in lead_fields.FIELDS if f.column and f.normalised}
-KEY_FIELDS = ("email", "phone", "vat_id", "tax_code", "domain", "company_key", "name_key")
+KEY_FIELDS = ("email", "phone", "vat_id", "tax_code", "domain", "company_key", "name_key", "phone_local")
 # Control characters, zero-width marks, and lone surrogates (not encodable, e.g. from a broken file decode).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2028\u2029\ufeff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
@@ -514,6 +514,9 @@ def _identity_fields(out: Normalized, raw: dict[str, Any], country: str, region:
         out.values["phone"] = phone
         if problem:
             out.flags["phone"] = problem
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            if 6 <= len(digits) <= 15:  # a local number without its prefix: still compared by its digits
+                out.keys["phone_local"] = digits
         else:
             out.keys["phone"] = phone
     for source in ("vat_id", "tax_code"):

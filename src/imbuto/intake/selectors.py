@@ -200,3 +200,10 @@ def lead_referrals(user: Any, lead_id: int) -> dict[str, list[dict[str, Any]]]:
                      for r in received],
         "made": [{"referral": r, "lead": refs[r.lead_id]} for r in made],
     }
+
+
+def matcher_learned_from() -> int:
+    """How many review decisions the matcher's current weights learned from (0: the defaults)."""
+    from .pipeline.matcher import current_weights
+
+    return current_weights()[1]

@@ -64,3 +64,14 @@ def reindex_edited_lead(lead_id: int, previous: dict[str, Any]) -> dict[str, Any
 
     added, removed = reindex_lead(lead_id, previous)
     return {"lead": lead_id, "added": added, "removed": removed}
+
+
+@task()
+def learn_matching() -> dict[str, Any]:
+    """Refit the matcher's weights from the review queue (daily; `imbuto matching learn` does the same)."""
+    from .learning import learn_from_reviews
+
+    model = learn_from_reviews()
+    if model is None:
+        return {"learned": False}
+    return {"learned": True, "model": model.pk, "decisions": model.decisions, "adopted": model.adopted}

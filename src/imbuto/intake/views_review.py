@@ -85,7 +85,8 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         page = 1
     pairs = selectors.duplicate_list(request.user, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     context = {"pairs": [_pair_context(p) for p in pairs[:PAGE_SIZE]], "page": page,
-               "has_next": len(pairs) > PAGE_SIZE, "total": selectors.duplicate_count(request.user)}
+               "has_next": len(pairs) > PAGE_SIZE, "total": selectors.duplicate_count(request.user),
+               "learned_from": selectors.matcher_learned_from()}
     return render(request, "intake/review/duplicates.html", context)
 
 

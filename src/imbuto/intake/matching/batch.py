@@ -7,13 +7,13 @@ Only records sharing a blocking key are compared, never all pairs.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .blocking import EXACT_PREFIXES, keys_for
 from .compare import Prepared, judge, prepare, reasons_of
+from .frequency import Frequencies
 
 NEW, MERGE, FLAG = "new", "merge", "flag"
 
@@ -29,6 +29,7 @@ class MatchPolicy:
     max_candidates: int = 30    # fuzzy candidates scored per record, those sharing most keys first
     max_single_key: int = 3     # and at most this many sharing a single fuzzy key
     max_members: int = 4        # records of one lead scored (a lead holds the records merged into it)
+    weights: dict[str, dict[str, float]] | None = None  # learned weights (intake.MatchModel), else defaults
 
     def action(self, score: float, cap: str) -> str:
         if cap == NEW or score < self.review:
@@ -68,7 +69,7 @@ class _Node:
 
 def _signature(p: Prepared) -> tuple[str, ...]:
     return (p.first, p.last, p.house, p.street, p.postal, p.city, p.region, p.email, p.phone, p.vat, p.tax,
-            p.domain, p.company)
+            p.domain, p.company, p.phone_digits)
 
 
 class _Matcher:
@@ -76,9 +77,11 @@ class _Matcher:
     already decided. A record merged into a lead is indexed too (its spelling may be the one the next
     record shares), unless the lead already holds an identical record."""
 
-    def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy) -> None:
+    def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy,
+                 freq: Frequencies | None = None) -> None:
         self.policy = policy
         self.prepared = [prepare(record) for record in batch]
+        self.freq = freq if freq is not None else Frequencies.of(self.prepared)
         self.keys = [sorted(keys_for(p)) for p in self.prepared]  # sorted: same input, same decisions
         self.nodes: list[_Node] = []
         self.index: dict[str, list[int]] = {}
@@ -135,10 +138,12 @@ class _Matcher:
         return False
 
     def candidates(self, i: int) -> tuple[list[int], set[int]]:
-        """Members of the leads sharing an exact key, then of the leads sharing most fuzzy keys (a few
-        sharing a single fuzzy key); at most `max_members` records per lead, those sharing most keys."""
+        """Members of the leads sharing an exact key, then of the leads sharing the rarest fuzzy keys:
+        each shared key counts 1 / (records under it), so a key few records share (an address, a rare
+        word) outweighs several that many share; at most `max_candidates` leads and `max_members`
+        records per lead, those sharing most."""
         exact: set[int] = set()
-        counts: Counter[int] = Counter()
+        counts: dict[int, float] = {}
         for key in self.keys[i]:
             members = self.index.get(key)
             if not members:
@@ -146,18 +151,18 @@ class _Matcher:
             if key.startswith(EXACT_PREFIXES):
                 exact.update(members)
             elif self._usable(key, members):
-                counts.update(members)
+                weight = 1.0 / len(members)
+                for member in members:
+                    counts[member] = counts.get(member, 0.0) + weight
         nodes = self.nodes
-        best: dict[int, int] = {}  # lead (root node) -> most keys shared by one of its records
+        best: dict[int, float] = {}  # lead (root node) -> the most one of its records gathered
         for member, count in counts.items():
             root = nodes[member].root
-            if count > best.get(root, 0):
+            if count > best.get(root, 0.0):
                 best[root] = count
         policy = self.policy
-        ranked = sorted(best, key=best.__getitem__, reverse=True)
-        shared = [root for root in ranked[: policy.max_candidates] if best[root] > 1]
-        single = [root for root in ranked if best[root] == 1][: policy.max_single_key]
-        wanted = {root: [] for root in (*shared, *single)}
+        ranked = sorted(best, key=lambda root: (-best[root], root))[: policy.max_candidates]
+        wanted: dict[int, list[tuple[float, int]]] = {root: [] for root in ranked}
         for member, count in counts.items():
             members = wanted.get(nodes[member].root)
             if members is not None and member not in exact:
@@ -174,7 +179,7 @@ class _Matcher:
         prepared = self.prepared[i]
         best: tuple[tuple[bool, bool, float], int, str, dict[str, str]] | None = None
         for node in nodes:
-            score, cap, levels = judge(prepared, self.nodes[node].prepared)
+            score, cap, levels = judge(prepared, self.nodes[node].prepared, self.freq, self.policy.weights)
             action = self.policy.action(score, cap)
             if action == NEW:
                 continue
@@ -189,7 +194,7 @@ class _Matcher:
             rank, node, action, levels = best
             target_root = self.nodes[node].root
             root = target_root if action == MERGE else own
-            reasons = reasons_of(prepared, self.nodes[node].prepared, levels)
+            reasons = reasons_of(prepared, self.nodes[node].prepared, levels, self.freq, self.policy.weights)
             decision = Decision(i, action, self.nodes[target_root].ref, round(rank[2], 4), reasons)
         self.nodes.append(_Node(("batch", i), None, prepared, root))
         signature = _signature(prepared)
@@ -201,13 +206,16 @@ class _Matcher:
 
 
 def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
-                policy: MatchPolicy | None = None) -> list[Decision]:
+                policy: MatchPolicy | None = None, freq: Frequencies | None = None) -> list[Decision]:
     """One decision per batch record, in order.
 
     `existing` records carry "id" plus the same normalised values and keys. A lead merged into another
     may be passed with the survivor's id: its old spellings then still find the survivor. An existing
     record may carry "match_keys" (its stored MatchKey strings, or just those shared with the batch) to
-    save recomputing them; it is then only folded if it becomes a candidate."""
-    matcher = _Matcher(batch, policy or MatchPolicy())
+    save recomputing them; it is then only folded if it becomes a candidate.
+
+    `freq` counts how common words and values are among the instance's records (frequency.py); without
+    it they are counted over the batch alone."""
+    matcher = _Matcher(batch, policy or MatchPolicy(), freq)
     matcher.add_existing(existing)
     return [matcher.decide(i) for i in range(len(batch))]

@@ -35,18 +35,25 @@ def _person_keys(p: Prepared, out: set[str]) -> None:
             out.add(f"ni:{code}:{other_initial}")
         if p.domain:
             out.add(f"nd:{code}:{p.domain[:90]}")
-        if p.company:
-            out.add(f"nk:{code}:{p.company[:40]}")
+    if p.company:  # the firm alone: a contact's record meets its organisation's record
+        out.add("c:" + p.company_words[:100])
     if first and last:
         out.add(f"nn:{first}:{last}" if first <= last else f"nn:{last}:{first}")
+    _address_keys(p, out)
+
+
+def _address_keys(p: Prepared, out: set[str]) -> None:
+    """The building (house number with the street stem or the postcode) and the street in its postcode
+    or town: people and organisations alike (two spellings of one site share them)."""
+    house = p.house.rstrip("abcdefghijklmnopqrstuvwxyz")  # "12", "12a" and "12bis": one building
     if p.street:
         stem = street_stem(p)
-        if p.house:
-            out.add(f"as:{p.house[:10]}:{stem}")
+        if house:
+            out.add(f"as:{house[:10]}:{stem}")
         if p.postal:
             out.add(f"ap:{p.postal[:20]}:{stem}")
-    if p.house and p.postal:
-        out.add(f"ah:{p.postal[:20]}:{p.house[:10]}")
+    if house and p.postal:
+        out.add(f"ah:{p.postal[:20]}:{house[:10]}")
 
 
 def _company_keys(p: Prepared, out: set[str]) -> None:
@@ -56,9 +63,9 @@ def _company_keys(p: Prepared, out: set[str]) -> None:
         for word in words[:3]:
             if len(word) >= 3:
                 out.add("cw:" + phonetic(word))
-        out.add("cp:" + p.company[:4])
     if p.domain:
         out.add("d:" + p.domain[:110])
+    _address_keys(p, out)
 
 
 def keys_for(p: Prepared) -> set[str]:
@@ -68,6 +75,10 @@ def keys_for(p: Prepared) -> set[str]:
         out.add("e:" + p.email[:MAX_KEY_LENGTH - 2])
     if p.phone:
         out.add("p:" + p.phone[:40])
+    if len(p.phone_digits) >= 6 and (not p.phone or not p.is_person):
+        # a number that could not be normalised (no area code), and an organisation's number, which such
+        # a number may be: the last digits find each other
+        out.add("pl:" + p.phone_digits[-7:])
     if p.vat:
         out.add("v:" + p.vat[:40])
     if p.tax:

@@ -22,6 +22,8 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
+from .frequency import Frequencies
+from .streets import same_building, split_street
 from .text import MAX_KEY_INPUT, company_tokens, fold, vat_key
 
 
@@ -29,9 +31,6 @@ def _wordlist(text: str) -> list[str]:
     return text.split()
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_ALNUM_RUN = re.compile(r"[0-9a-z]+")
-_HOUSE_NUMBER = re.compile(r"^\s*(\d+[a-z]?)\b[\s,]*(.*)$")
-_HOUSE_NUMBER_END = re.compile(r"^(.*?)[\s,]+(\d+[a-z]?)\s*$")
 
 INTERCEPT = 1.0
 # field -> level -> weight (log-odds). Levels: eq >= .999 > hi >= .92 > mid >= .84 > lo >= .70 > no.
@@ -44,7 +43,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "city": {"eq": 2.6, "hi": 1.7, "mid": 0.3, "lo": 0.1, "no": -2.2},
     "region": {"eq": 1.2, "no": -1.5},
     "email": {"eq": 9.0, "no": -2.5},
-    "phone": {"eq": 5.0, "no": -0.5},
+    "phone": {"eq": 5.0, "hi": 3.5, "no": -0.5},
     "vat_id": {"eq": 3.0, "no": -3.0},
     "tax_code": {"eq": 6.0, "no": -3.0},
     "domain": {"eq": 1.0, "no": -1.0},
@@ -86,6 +85,7 @@ class Prepared:
     domain: str
     company: str
     company_words: str
+    phone_digits: str = ""
 
     @property
     def is_person(self) -> bool:
@@ -103,29 +103,24 @@ def _squash(value: str) -> str:
     return folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)
 
 
-def _split_street(street: str) -> tuple[str, str]:
-    """("12", "via roma") from "12 Via Roma" or "Via Roma, 12"."""
-    folded = fold(street)
-    match = _HOUSE_NUMBER.match(folded)
-    if match:
-        return match.group(1), match.group(2)
-    match = _HOUSE_NUMBER_END.match(folded)
-    if match:
-        return match.group(2), match.group(1)
-    return "", folded
-
-
 _STREET_TYPES = frozenset(_wordlist("""via viale v piazza piazzale pza pzza p zza corso c so largo vicolo vico
-    strada str contrada
+    strada str contrada statale provinciale
     localita loc frazione fraz borgo canale rotonda incrocio stretto traversa salita calle
     street st road rd avenue ave av lane ln drive dr place pl court ct crescent cres boulevard blvd way
-    close terrace tce parade highway hwy
+    close terrace tce parade highway hwy north south east west
     strasse platz weg gasse allee rue chemin boulevard avenida plaza paseo rua"""))
 
 
 _FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "region", "email", "phone", "vat_id",
-           "tax_code", "domain", "company_key", "company_name")
+           "tax_code", "domain", "company_key", "company_name", "phone_local", "country")
 _EMPTY = ("",) * len(_FIELDS)
+_DIGITS = re.compile(r"\D+")
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number, at most the last 9 (local numbers lack the country and area code)."""
+    digits = _DIGITS.sub("", phone) if phone else ""
+    return digits[-9:] if len(digits) >= 6 else ""
 
 
 def prepare(record: dict[str, Any]) -> Prepared:
@@ -136,10 +131,10 @@ def prepare(record: dict[str, Any]) -> Prepared:
             values = tuple(v if v.__class__ is str else "" for v in values)
             break
     (first, last, street, postal, city, region, email, phone, vat, tax, domain, company,
-     company_name) = values
+     company_name, phone_local, country) = values
     house = street_squashed = ""
     if street:
-        house, street, street_squashed = _street_parts(street[:300])
+        house, street, street_squashed = _street_parts(street[:300], country)
     if not company and company_name:
         company = " ".join(company_tokens(company_name))
     squash = _squash
@@ -148,15 +143,21 @@ def prepare(record: dict[str, Any]) -> Prepared:
         street_words=street, postal=squash(postal), city=squash(city), region=squash(region),
         email=email.lower() if "@" in email else "", phone=phone, vat=vat_key(vat) if vat else "",
         tax=tax.upper(), domain=domain.lower(), company=company.replace(" ", ""), company_words=company,
+        phone_digits=phone_digits(phone or phone_local),
     )
 
 
 @lru_cache(maxsize=16_384)
-def _street_parts(street: str) -> tuple[str, str, str]:
-    """(house number, street words, street without spaces) of a street line, computed once per line."""
-    house, rest = _split_street(street)
-    words = " ".join(_ALNUM_RUN.findall(rest))  # the runs _NON_ALNUM separates
+def _street_parts(street: str, country: str = "") -> tuple[str, str, str]:
+    """(house number, street words, street without spaces) of a street line, computed once per line;
+    abbreviations expanded per country (streets.py)."""
+    house, words = split_street(street, country)
     return house, words, words.replace(" ", "")
+
+
+@lru_cache(maxsize=16_384)
+def _street_name(words: str) -> str:
+    return " ".join(w for w in words.split() if w not in _STREET_TYPES) or words
 
 
 def street_stem(p: Prepared) -> str:
@@ -184,15 +185,17 @@ def _names(a: Prepared, b: Prepared, out: dict[str, str]) -> None:
 
 
 def _address(a: Prepared, b: Prepared, out: dict[str, str]) -> None:
-    if a.house and b.house:
-        out["house_number"] = "eq" if a.house == b.house else "no"
+    building = same_building(a.house, b.house)
+    if building is not None:
+        out["house_number"] = "eq" if building else "no"
     if a.street and b.street:
         if a.street == b.street:
             out["street"] = "eq"
         else:
             sim = Indel.normalized_similarity(a.street, b.street)
-            if sim < 0.92:
-                sim = max(sim, fuzz.token_set_ratio(a.street_words, b.street_words) / 100.0)
+            if sim < 0.92:  # word order and extra words, the street type ("street", "via") left out
+                sim = max(sim, fuzz.token_set_ratio(_street_name(a.street_words),
+                                                    _street_name(b.street_words)) / 100.0)
             out["street"] = level(sim)
     if a.postal and b.postal:
         distance = Levenshtein.distance(a.postal, b.postal, score_cutoff=2)
@@ -203,20 +206,55 @@ def _address(a: Prepared, b: Prepared, out: dict[str, str]) -> None:
         out["region"] = "eq" if a.region == b.region else "no"
 
 
-def company_similarity(a: str, b: str, a_words: str = "", b_words: str = "") -> float:
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _numbers_differ(a: str, b: str) -> bool:
+    """Two names that differ in their numbers ("Company 12" / "Company 13") name different things."""
+    if not (any(ch.isdigit() for ch in a) or any(ch.isdigit() for ch in b)):
+        return False
+    return _DIGIT_RUN.findall(a) != _DIGIT_RUN.findall(b)
+
+
+def company_similarity(a: str, b: str, a_words: str = "", b_words: str = "",
+                       freq: Frequencies | None = None) -> float:
     """0..1 similarity of two company keys: Jaro-Winkler of the squashed keys or the word-order-free
-    ratio, whichever is higher. Not a word-subset ratio: "DSM" and "DSM IP Assets" are two firms."""
+    ratio, whichever is higher. Not a word-subset ratio: "DSM" and "DSM IP Assets" are two firms.
+    With word frequencies (`freq`), the rare-word similarity decides: agreeing rare words count,
+    common ones ("Istituto", "Impianti") hardly. Names whose numbers differ are different."""
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
+    if _numbers_differ(a, b):
+        return 0.0
     sim = JaroWinkler.similarity(a, b)
     if a_words and b_words and sim < 0.999:
         sim = max(sim, fuzz.token_sort_ratio(a_words, b_words) / 100.0)
+    if freq is not None:
+        rare = freq.name_similarity(a_words, b_words)
+        if rare is not None:
+            return rare if TF_NAMES == "rare" else max(sim, rare) if TF_NAMES == "max" else (sim + rare) / 2
     return sim
 
 
-def compare(a: Prepared, b: Prepared) -> dict[str, str]:
+TF_NAMES = "rare"
+
+
+def _phone(a: Prepared, b: Prepared) -> str | None:
+    """eq: same number; hi: one is the other without its country or area prefix (same last digits);
+    no: different. A number that could not be normalised still compares by its digits."""
+    if a.phone and a.phone == b.phone:
+        return "eq"
+    da, db = a.phone_digits, b.phone_digits
+    if not da or not db:
+        return None
+    if da == db:
+        return "eq"
+    return "hi" if da.endswith(db) or db.endswith(da) else "no"
+
+
+def compare(a: Prepared, b: Prepared, freq: Frequencies | None = None) -> dict[str, str]:
     """Agreement level per field present on both sides. Stops after the names when both differ and the
     email does not agree (such a pair can only be new)."""
     out: dict[str, str] = {}
@@ -227,8 +265,9 @@ def compare(a: Prepared, b: Prepared) -> dict[str, str]:
     _address(a, b, out)
     if a.email and b.email:
         out["email"] = "eq" if a.email == b.email else "no"
-    if a.phone and b.phone:
-        out["phone"] = "eq" if a.phone == b.phone else "no"
+    phone = _phone(a, b)
+    if phone is not None:
+        out["phone"] = phone
     if a.vat and b.vat:
         out["vat_id"] = "eq" if a.vat == b.vat else "no"
     if a.tax and b.tax:
@@ -236,7 +275,8 @@ def compare(a: Prepared, b: Prepared) -> dict[str, str]:
     if a.domain and b.domain:
         out["domain"] = "eq" if a.domain == b.domain else "no"
     if a.company and b.company:
-        out["company"] = level(company_similarity(a.company, b.company, a.company_words, b.company_words))
+        out["company"] = level(company_similarity(a.company, b.company, a.company_words, b.company_words,
+                                                  freq))
     return out
 
 
@@ -252,45 +292,95 @@ def _corroborated(levels: dict[str, str]) -> bool:
         levels.get("company") in ("eq", "hi"))
 
 
+def _site_or_identity(levels: dict[str, str]) -> bool:
+    """Something besides the names agrees: the street, the phone or an exact identity."""
+    return levels.get("street") in ("eq", "hi") or levels.get("phone") in ("eq", "hi") or any(
+        levels.get(name) == "eq" for name in ("email", "vat_id", "tax_code", "domain"))
+
+
+# Conflicts that keep two organisation records apart (at most a possible duplicate): another building,
+# another postcode, another VAT id, another web domain.
+ORG_CONFLICTS = ("house_number", "postal_code", "vat_id", "domain")
+
+
+def _names_differ_at_all(levels: dict[str, str]) -> bool:
+    return any(levels.get(name, "eq") != "eq" for name in ("first_name", "last_name", "company"))
+
+
 def cap(a: Prepared, b: Prepared, levels: dict[str, str]) -> str:
     """The most a pair may become whatever its score: "merge", "flag" or "new"."""
     email_equal = levels.get("email") == "eq"
-    if a.is_person != b.is_person:
-        return "flag" if email_equal or levels.get("company") in ("eq", "hi") else "new"
+    identity_differs = levels.get("email") == "no" or levels.get("vat_id") == "no"
+    if not (a.is_person and b.is_person):
+        # an organisation, or an organisation and a contact at it: compared on what they share
+        company = levels.get("company")
+        if company == "no" and not email_equal:
+            return "new"  # another name at a shared address or switchboard: another organisation
+        elsewhere = any(levels.get(name) == "no" for name in ("house_number", "postal_code", "street"))
+        if elsewhere and levels.get("phone") == "no":
+            return "new"  # another site with another number: a branch, not a duplicate
+        if elsewhere or any(levels.get(name) == "no" for name in ORG_CONFLICTS):
+            return "flag"
+        if company is not None and company not in ("eq", "hi"):
+            return "flag"  # a merge needs the names to agree
+        if identity_differs and _names_differ_at_all(levels):
+            return "flag"
+        if a.is_person != b.is_person and not _site_or_identity(levels):
+            return "flag"  # a contact and a firm of that name: the same only if something else agrees
+        return "merge"
     names_differ = (levels.get("first_name") == "no") + (levels.get("last_name") == "no")
     if names_differ == 2:
         return "flag" if email_equal else "new"
     if names_differ == 1:
         return "flag"
-    if a.is_person and not _corroborated(levels):
+    if identity_differs and _names_differ_at_all(levels):
+        return "flag"
+    if not _corroborated(levels):
         return "flag"
     return "merge"
 
 
-def reasons_of(a: Prepared, b: Prepared, levels: dict[str, str]) -> dict[str, float]:
-    """Each compared field's contribution to the score (log-odds weight); swapped names noted as 0."""
-    company_only = not a.is_person and not b.is_person
-    reasons: dict[str, float] = {}
+# Fields whose agreement is worth less when its value is common (frequency.Frequencies.factor).
+_VALUE_OF = {"city": "city", "postal_code": "postal", "street": "street", "region": "region"}
+
+
+def _weights(a: Prepared, b: Prepared, levels: dict[str, str], freq: Frequencies | None,
+             weights: dict[str, dict[str, float]] | None) -> dict[str, float]:
+    table = weights or WEIGHTS
+    org = not (a.is_person and b.is_person)
+    out: dict[str, float] = {}
     for name, agreement in levels.items():
         if name == "swapped_names":
-            reasons[name] = 0.0
-        elif name == "company" and company_only:
-            reasons[name] = COMPANY_ONLY_WEIGHTS[agreement]
-        else:
-            reasons[name] = WEIGHTS[name].get(agreement, 0.0)
-    return reasons
+            out[name] = 0.0
+            continue
+        field_weights = table.get("company_only", COMPANY_ONLY_WEIGHTS) if name == "company" and org else (
+            table.get(name) or WEIGHTS[name])
+        weight = field_weights.get(agreement, 0.0)
+        value_field = _VALUE_OF.get(name)
+        if freq is not None and weight > 0 and value_field is not None:
+            weight *= freq.factor(value_field, getattr(a, value_field))
+        out[name] = weight
+    return out
 
 
-def judge(a: Prepared, b: Prepared) -> tuple[float, str, dict[str, str]]:
+def reasons_of(a: Prepared, b: Prepared, levels: dict[str, str], freq: Frequencies | None = None,
+               weights: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
+    """Each compared field's contribution to the score (log-odds weight); swapped names noted as 0."""
+    return _weights(a, b, levels, freq, weights)
+
+
+def intercept(a: Prepared, b: Prepared, weights: dict[str, dict[str, float]] | None = None) -> float:
+    table = (weights or WEIGHTS).get("intercept", {})
+    if a.is_person and b.is_person:
+        return table.get("person", INTERCEPT)
+    return table.get("organisation", -1.0)  # an organisation needs its name, not just a shared city
+
+
+def judge(a: Prepared, b: Prepared, freq: Frequencies | None = None,
+          weights: dict[str, dict[str, float]] | None = None) -> tuple[float, str, dict[str, str]]:
     """(score 0..1, cap, agreement levels) of two prepared records; the hot path of match_batch."""
-    levels = compare(a, b)
-    company_only = not a.is_person and not b.is_person
-    total = -1.0 if company_only else INTERCEPT  # an organisation needs its name, not just a shared city
-    for name, agreement in levels.items():
-        if name == "company" and company_only:
-            total += COMPANY_ONLY_WEIGHTS[agreement]
-        elif name != "swapped_names":
-            total += WEIGHTS[name].get(agreement, 0.0)
+    levels = compare(a, b, freq)
+    total = intercept(a, b, weights) + sum(_weights(a, b, levels, freq, weights).values())
     score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
     return score, cap(a, b, levels), levels
 

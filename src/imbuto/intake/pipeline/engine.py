@@ -26,6 +26,7 @@ from .types import Memo, RecordResult, SourceRef
 from .validate import LOOSE_CHOICES, Checked, check_record
 
 IDENTITY_KEYS = ("domain", "company_key", "name_key")
+MAX_SEEN = 200_000  # records a dry run keeps for its later chunks to match (about 200 MB at most)
 # Text fields the normaliser does not touch: stored as validated (trimmed, NUL-free).
 PLAIN_TEXT = frozenset(lead_fields.names(kind="plain"))
 
@@ -113,7 +114,11 @@ def _match(items: list[Item], policy: Any, *, lock: bool, memo: Memo | None = No
         if shared:  # the keys it shares are known: the matcher need not recompute its keys
             row["match_keys"] = shared
         rows.extend(matcher.with_aliases(row, shared))
+    if not lock and memo is not None:
+        rows.extend(_seen_rows(memo, keys))
     decisions = matcher.match([i.norm for i in items], rows, policy)
+    if not lock and memo is not None:
+        _remember(memo, items, decisions)
     for pos, (item, decision) in enumerate(zip(items, decisions, strict=True)):
         item.score, item.reasons = decision.score, decision.reasons or {}
         target = decision.target
@@ -130,6 +135,31 @@ def _match(items: list[Item], policy: Any, *, lock: bool, memo: Memo | None = No
                 item.flag_target = ((target[0], int(target[1])) if target[0] == "existing"
                                     else items[int(target[1])].final)
     return {pk for pk, shared in found.items() if shared}
+
+
+def _seen_rows(memo: Memo, keys: set[str]) -> list[dict[str, Any]]:
+    """Records earlier chunks of a dry run would have created or merged that share a key with this one."""
+    positions = sorted({pos for key in keys for pos in memo.seen_keys.get(key, ())})
+    return [memo.seen[pos] for pos in positions]
+
+
+def _remember(memo: Memo, items: list[Item], decisions: list[Any]) -> None:
+    """A dry run's chunk as the import would leave it: each record under the (pseudo, negative) id of the
+    lead it would create or join, so the preview of the next chunk sees what the import will."""
+    if len(memo.seen) >= MAX_SEEN:
+        return  # a dry run of a huge file stays bounded in memory; later rows see the first MAX_SEEN
+    pseudo: list[int] = []
+    for item, decision in zip(items, decisions, strict=True):
+        target = decision.target
+        if decision.action == "merge" and target is not None:
+            lead = int(target[1]) if target[0] == "existing" else pseudo[int(target[1])]
+        else:
+            lead = -(len(memo.seen) + 1)
+        pseudo.append(lead)
+        position = len(memo.seen)
+        memo.seen.append({**item.norm.match_record(), "id": lead, "match_keys": item.keys})
+        for key in item.keys:
+            memo.seen_keys.setdefault(key, []).append(position)
 
 
 def _classify(items: list[Item], now: Any, actor: Actor) -> list[Lead]:
@@ -156,12 +186,14 @@ def _results(items: list[Item], results: list[RecordResult | None], *, dry_run: 
             if item.flag_target is not None:
                 kind, ref = item.flag_target
                 dup = ref if kind == "existing" else (None if dry_run else items[ref].lead.pk)
+                dup = dup if dup is None or dup > 0 else None  # a lead an earlier chunk of the dry run made
             results[item.index] = RecordResult(item.index, "flagged" if item.action == "flag" else "created",
                                                lead_id, {}, warnings, dup,
                                                item.score if item.action == "flag" else None)
         else:
             kind, ref = item.final
             lead_id = ref if kind == "existing" else (None if dry_run else items[ref].lead.pk)
+            lead_id = lead_id if lead_id is None or lead_id > 0 else None
             results[item.index] = RecordResult(item.index, "merged", lead_id, {}, warnings, lead_id,
                                                item.score)
 

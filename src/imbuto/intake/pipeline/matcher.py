@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 
 from ..matching import Decision, MatchPolicy, blocking_keys, match_batch
+from ..matching.compare import prepare
+from ..matching.frequency import Frequencies
 from ..normalize import Normalized, normalize_record
 from .lookup import stored_key
 
@@ -30,7 +32,29 @@ def default_policy() -> MatchPolicy:
         policy.auto_merge = float(auto)
     if review is not None:
         policy.review = float(review)
+    from django.db import DatabaseError
+
+    try:
+        policy.weights = current_weights()[0]  # learned from this instance's review queue, if adopted
+    except DatabaseError:  # a database not migrated yet: the default weights
+        policy.weights = None
     return policy
+
+
+_weights: dict[str, Any] = {}
+
+
+def current_weights() -> tuple[dict[str, dict[str, float]] | None, int]:
+    """(weights of the newest adopted intake.MatchModel or None for the defaults, decisions they learned
+    from). One small query for that version's id; its weights are read again only when it changes."""
+    from ..models import MatchModel
+
+    newest = MatchModel.objects.filter(adopted=True).order_by("-id").values_list("id", flat=True).first()
+    if _weights.get("id", -1) != newest:
+        model = MatchModel.objects.filter(pk=newest).first() if newest is not None else None
+        _weights.update(id=newest, weights=model.weights if model else None,
+                        decisions=model.decisions if model else 0)
+    return _weights["weights"], _weights["decisions"]
 
 
 def normalize(values: dict[str, str]) -> Normalized:
@@ -78,5 +102,38 @@ def with_aliases(row: dict[str, Any], shared: set[str]) -> list[dict[str, Any]]:
     return variants
 
 
+SAMPLE_SIZE = 20_000   # leads counted for word and value frequencies
+SAMPLE_SECONDS = 600   # how long a process keeps its count
+_sample: dict[str, Any] = {}
+
+
+def _lead_sample() -> list[Any]:
+    """The newest leads' company keys and address values: what is common among this instance's own
+    records. Kept per process for a few minutes, and read again sooner when the newest lead id moved on
+    by more than a tenth of the sample (or back: another database)."""
+    import time
+
+    from imbuto.leads.models import Lead
+
+    now = time.monotonic()
+    newest = Lead.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    known = _sample.get("newest", -1)
+    if _sample.get("until", 0.0) < now or newest < known or newest - known > SAMPLE_SIZE // 10:
+        columns = ("company_key", "company_name", "city", "postal_code", "street", "region", "country")
+        rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id")
+                    .values_list(*columns)[:SAMPLE_SIZE])
+        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, rows=[prepare({
+            "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
+            "street": st or "", "region": r or "", "country": co or ""})
+            for ck, cn, c, pc, st, r, co in rows])
+    return _sample["rows"]
+
+
+def frequencies(records: list[dict[str, Any]]) -> Frequencies:
+    """Word and value counts over the instance's leads (a sample) and the batch."""
+    return Frequencies.of([*_lead_sample(), *(prepare(r) for r in records)])
+
+
 def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy) -> list[Decision]:
-    return match_batch([n.match_record() for n in batch], [existing_record(r) for r in existing], policy)
+    records = [n.match_record() for n in batch]
+    return match_batch(records, [existing_record(r) for r in existing], policy, frequencies(records))

@@ -26,6 +26,10 @@ class Memo:
     common to use, so they are not looked up again."""
 
     common_keys: set[str] = field(default_factory=set)
+    # A dry run writes nothing, so what earlier chunks would have created is kept here (matcher records
+    # under negative pseudo lead ids, and which of them hold each key) for later chunks to match.
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    seen_keys: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
