@@ -6,6 +6,7 @@ deactivated, for the UI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +77,17 @@ def build(media_root: str) -> dict[str, Any]:
     due_compute([rep_lead.pk])  # its response clock (sla)
 
     saved_view = SavedView.objects.create(owner=rep, name="Caldi", query="temperature=hot")
+    from imbuto.activities.models import Activity
+
+    activity = Activity.objects.create(kind="meeting", subject="Demo", owner=rep, lead=rep_lead,
+                                       occurred_at=timezone.now() + dt.timedelta(days=1))
     from imbuto.routing.models import Pool, PoolMember, Rule
 
     pool = Pool.objects.create(name="North", team=north)
     member = PoolMember.objects.create(pool=pool, user=rep, weight=2, capacity=40)
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
     return {
-        "pool": pool, "member": member, "rule": rule,
+        "pool": pool, "member": member, "rule": rule, "activity": activity,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,

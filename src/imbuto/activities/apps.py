@@ -19,7 +19,7 @@ class ActivitiesConfig(AppConfig):
         registry.API_ROUTERS.add(registry.Router("imbuto.activities.api"), order=60)
         registry.NAV.add(registry.NavEntry(_("My day"), "activities:my_day", visible=_has_a_day), order=5)
         for page in ("lead_detail", "account_detail", "contact_detail", "deal_detail"):
-            registry.panels(page).add(registry.Panel(f"activities/panels/{page}.html"), order=5)
+            registry.panels(page).add(registry.Panel(f"activities/panels/{page}.html"), order=12)
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("activities.send_reminders", "* * * * *",
                                                         "imbuto.activities.tasks.send_reminders"))
 
