@@ -51,9 +51,33 @@ class ActivityFields(StrictInput):
     deal: Id | None = None
 
 
+def _kind_rules(schema: dict[str, Any]) -> None:
+    """What each kind needs and refuses, and "at least one record", stated in the document."""
+    state_no_nul(schema)
+
+    def kind_is(*kinds: str) -> dict[str, Any]:
+        return {"properties": {"kind": {"enum": list(kinds)}}, "required": ["kind"]}
+
+    null = {"type": "null"}
+    schema["allOf"] = [
+        {"if": kind_is("task"), "then": {"required": ["due_at"], "properties": {
+            "due_at": {"type": "string"}, "occurred_at": null, "ends_at": null}}},
+        {"if": kind_is("meeting"), "then": {"required": ["occurred_at"], "properties": {
+            "occurred_at": {"type": "string"}, "due_at": null}}},
+        {"if": kind_is("call", "email", "note"), "then": {"properties": {
+            "due_at": null, "ends_at": null, "remind_at": null, "done": {"enum": [True, None]}}}},
+        {"anyOf": [{"required": [name], "properties": {name: {"type": "integer"}}}
+                   for name in ("lead", "contact", "account", "deal")]},
+    ]
+
+
 class ActivityIn(ActivityFields):
     """A call, email, meeting or note to log, or a task: attached to at least one lead, contact,
-    account or deal you may see."""
+    account or deal you may see. A task needs `due_at`, a meeting `occurred_at`; only a task has a
+    due time, only a meeting an end, only tasks and meetings a reminder (at most their due time or
+    start); a call, email or note happened (not in the future)."""
+
+    model_config = ConfigDict(json_schema_extra=_kind_rules)
 
     kind: KindName
     subject: str = Field(min_length=1, max_length=200, pattern=r"\S")
