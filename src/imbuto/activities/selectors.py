@@ -63,6 +63,21 @@ def timeline(user: Any, kind: str, obj: Any, limit: int = TIMELINE_LIMIT) -> lis
     return list(qs[:limit])
 
 
+def mark_changeable(user: Any, items: list[Activity]) -> list[Activity]:
+    """Set `changeable` on each activity (may `user` complete, reopen or edit it?), in one query at
+    most: the owner and admins are known without the database."""
+    role = permissions.role_of(user)
+    unsure = [a.pk for a in items if role != "admin" and a.owner_id != getattr(user, "pk", None)]
+    allowed: set[int] = set()
+    if unsure:
+        allowed = set(visible(user, "change").filter(pk__in=unsure).values_list("pk", flat=True))
+    mine = getattr(user, "pk", None)
+    for a in items:
+        a.changeable = role is not None and (  # type: ignore[attr-defined]
+            role == "admin" or a.owner_id == mine or a.pk in allowed)
+    return items
+
+
 # ---- the API's list ------------------------------------------------------------------------------
 
 @dataclass

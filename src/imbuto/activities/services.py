@@ -7,6 +7,7 @@ controlled clock."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -20,10 +21,12 @@ from imbuto.core.errors import Conflict, ValidationFailed
 from imbuto.core.types import Actor
 from imbuto.deals.models import Deal
 from imbuto.leads.models import Account, Contact, Lead
+from imbuto.sla.business_time import CalendarError
 
 from .events import ActivityLogged
 from .models import CONTACT_KINDS, Activity, Kind
 
+logger = logging.getLogger(__name__)
 RECORDS: dict[str, type[Model]] = {"lead": Lead, "contact": Contact, "account": Account, "deal": Deal}
 EDITABLE = ("subject", "body", "occurred_at", "ends_at", "due_at", "remind_at", "location", "owner",
             "lead", "contact", "account", "deal")
@@ -178,12 +181,15 @@ def _first_contact(actor: Actor, activity: Activity, now: dt.datetime) -> None:
         return
     if actor is None or not permissions.can(actor, "change", lead):
         return
-    at = min(activity.occurred_at or now, now)
+    # when it happened, but not before the lead came (a date typed wrong) nor after now
+    at = min(max(activity.occurred_at or now, lead.created_at), now)
     try:
         first_contact_record(actor=actor, lead_id=lead.pk, kind=str(activity.kind),
                              note=activity.subject, now=at)
     except Conflict:  # recorded meanwhile by someone else: theirs stands
         return
+    except CalendarError:  # a clock started too long ago to count its business time
+        logger.warning("first contact of lead %s not recorded: its clock cannot be counted", lead.pk)
 
 
 def _changeable(actor: Actor, activity: Activity) -> None:

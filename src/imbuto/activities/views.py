@@ -84,6 +84,7 @@ def log(request: HttpRequest) -> HttpResponse:
 
 def _item_or_back(request: HttpRequest, activity: Any) -> HttpResponse:
     if is_partial(request):
+        selectors.mark_changeable(request.user, [activity])
         return render(request, "activities/_item.html", {"a": activity, "user": request.user})
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else "activities:my_day")
@@ -170,6 +171,8 @@ def my_day_view(request: HttpRequest) -> HttpResponse:
     if person is None:
         raise Http404
     people = list(my_day.people(user).order_by("first_name", "last_name", "username"))
-    context = {"day": my_day.day_of(user, person), "people": people if len(people) > 1 else [],
+    day = my_day.day_of(user, person)
+    selectors.mark_changeable(user, day.overdue + day.today)
+    context = {"day": day, "people": people if len(people) > 1 else [],
                "person": person}
     return render(request, "activities/my_day.html", context)

@@ -34,7 +34,8 @@ def panel_context(user: Any, kind: str, obj: Any, form: QuickLogForm | None = No
         form = QuickLogForm(auto_id=f"{dom_id}-%s")
     else:
         form.auto_id = f"{dom_id}-%s"
-    return {"kind": kind, "obj": obj, "items": selectors.timeline(user, kind, obj), "form": form,
+    items = selectors.mark_changeable(user, selectors.timeline(user, kind, obj))
+    return {"kind": kind, "obj": obj, "items": items, "form": form,
             "may_log": may_log, "url": record_url(kind, obj), "dom_id": dom_id}
 
 
@@ -46,10 +47,6 @@ def activity_panel(context: template.Context, kind: str, obj: Any) -> dict[str, 
         return None
     return panel_context(user, kind, obj)
 
-
-@register.filter
-def may_change(activity: Any, user: Any) -> bool:
-    return permissions.can(user, "change", activity)
 
 
 @register.simple_tag
