@@ -228,7 +228,7 @@ def activity_complete(*, actor: Actor, activity: Activity, now: dt.datetime | No
     if not activity.completable:
         raise Conflict(_("Only tasks and meetings are completed or reopened."))
     with transaction.atomic():
-        locked = Activity.objects.select_for_update().select_related("lead").get(pk=activity.pk)
+        locked = Activity.objects.select_for_update(of=("self",)).select_related("lead").get(pk=activity.pk)
         if locked.done_at is not None:
             return locked
         locked.done_at = now
