@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("imbuto.routing.urls")),
     path("", include("imbuto.sla.urls")),
     path("", include("imbuto.customers.urls")),
+    path("", include("imbuto.activities.urls")),
 ]

@@ -109,6 +109,7 @@ class World:
             self.scoring_rules(case)
             self.sla_rules(case)
             self.customer_rules(case)
+            self.activity_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
@@ -124,6 +125,28 @@ class World:
             self.serial += 1
             case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:180]}-{self.serial}"
 
+
+    def activity_rules(self, case: Any) -> None:
+        """A new activity: records that exist (the world has no deal), and what JSON Schema cannot
+        compare: a meeting ends after it starts, a reminder comes before the due time or the start,
+        a logged call, email or note happened already."""
+        if case.operation.path != "/api/v1/activities" or case.method != "POST":
+            return
+        body = case.body
+        body.pop("deal", None)
+        if body.get("contact") is not None:
+            body["contact"] = self.contact.pk
+        if body.get("lead") is not None or not any(body.get(n) is not None for n in ("contact", "account")):
+            body["lead"] = self.leads[1].pk
+        start, end = body.get("occurred_at"), body.get("ends_at")
+        if start and end and dt.datetime.fromisoformat(end) < dt.datetime.fromisoformat(start):
+            body["occurred_at"], body["ends_at"] = end, start
+        deadline = body.get("due_at") if body.get("kind") == "task" else body.get("occurred_at")
+        if body.get("remind_at") and deadline and \
+                dt.datetime.fromisoformat(body["remind_at"]) > dt.datetime.fromisoformat(deadline):
+            body["remind_at"] = deadline
+        if body.get("kind") in ("call", "email", "note") and body.get("occurred_at"):
+            body["occurred_at"] = "2026-01-01T09:00:00+01:00"
 
     def bulk_rules(self, case: Any) -> None:
         """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot

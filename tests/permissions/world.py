@@ -6,6 +6,7 @@ deactivated, for the UI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,10 @@ def build(media_root: str) -> dict[str, Any]:
     problem = Problem.objects.create(account=account, title="Fattura errata")
     resolved_problem = Problem.objects.create(account=account, title="Ritardo", status="resolved",
                                               resolved_at=timezone.now(), resolution="Corriere cambiato")
+    from imbuto.activities.models import Activity
+
+    activity = Activity.objects.create(kind="meeting", subject="Demo", owner=rep, lead=rep_lead,
+                                       occurred_at=timezone.now() + dt.timedelta(days=1))
     from imbuto.routing.models import Pool, PoolMember, Rule
 
     pool = Pool.objects.create(name="North", team=north)
@@ -89,7 +94,7 @@ def build(media_root: str) -> dict[str, Any]:
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
     return {
         "pool": pool, "member": member, "rule": rule, "feedback": feedback, "problem": problem,
-        "resolved_problem": resolved_problem,
+        "resolved_problem": resolved_problem, "activity": activity,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,
         "rep_lead": rep_lead, "twin": twin, "south_lead": south_lead, "account": account,

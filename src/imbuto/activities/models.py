@@ -48,11 +48,16 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # what made it, when the system did (a stage playbook's task: "playbook:<deal>:<stage>:<entry>:<n>");
+    # unique, so a retried task creates nothing twice
+    source_key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        constraints = [models.UniqueConstraint(fields=["source_key"], name="activity_source_key_unique",
+                                               condition=~Q(source_key=""))]
         indexes = [
             models.Index(fields=["owner", "done_at", "due_at"]),
             models.Index(fields=["kind", "created_at"]),
@@ -63,3 +68,21 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def when(self):  # noqa: ANN201 - the time the timeline shows: start, occurrence or due time
+        return self.occurred_at or self.due_at or self.created_at
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.kind == Kind.TASK and self.done_at is None and self.due_at is not None \
+            and self.due_at < timezone.now()
+
+    @property
+    def completable(self) -> bool:
+        """Tasks and meetings are done or open; calls, emails and notes are logged as done."""
+        return self.kind in (Kind.TASK, Kind.MEETING)
