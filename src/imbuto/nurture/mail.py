@@ -104,7 +104,7 @@ def _over_domain_limit(message: Message, now: dt.datetime) -> dt.datetime | None
         return None
     since = now - dt.timedelta(seconds=settings.IMBUTO_NURTURE_DOMAIN_WINDOW)
     recent = Message.objects.filter(domain=message.domain).exclude(pk=message.pk).filter(
-        Q(state=MessageState.SENT, sent_at__gte=since) | Q(state=MessageState.SENDING))
+        Q(state=MessageState.SENT, sent_at__gt=since) | Q(state=MessageState.SENDING))
     if recent.count() < limit:
         return None
     oldest = (recent.filter(state=MessageState.SENT).order_by("sent_at")
@@ -164,7 +164,7 @@ def _failed(message: Message, exc: Exception, attempts: int, now: dt.datetime) -
         _tell(message, codes.BOUNCED,
               {"email": message.to_email, "lead": str(lead), "sequence": sequence.name})
     else:
-        enrolments_exit(Enrolment.objects.filter(pk=message.enrolment_id), ExitReason.FAILED)
+        enrolments_exit(Enrolment.objects.filter(pk=message.enrolment_id), ExitReason.FAILED, completed=True)
         _tell(message, codes.SEND_FAILED, {"subject": message.subject, "sequence": sequence.name,
                                            "lead": str(lead), "attempts": attempts, "error": error})
     return "failed"

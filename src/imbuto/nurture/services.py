@@ -199,9 +199,11 @@ def enrolment_stop(*, actor: Actor, enrolment: Enrolment, reason: str = ExitReas
 
 
 @transaction.atomic
-def enrolments_exit(enrolments: Any, reason: str, *, actor: Actor = None) -> int:
-    """End these active enrolments at once (their queued email is not sent); returns how many."""
-    rows = list(enrolments.filter(state=EnrolmentState.ACTIVE).select_for_update().order_by("pk"))
+def enrolments_exit(enrolments: Any, reason: str, *, actor: Actor = None, completed: bool = False) -> int:
+    """End these active enrolments at once (their queued email is not sent); returns how many.
+    `completed`: a finished one too (its last email failed: the enrolment says so)."""
+    states = (EnrolmentState.ACTIVE, EnrolmentState.COMPLETED) if completed else (EnrolmentState.ACTIVE,)
+    rows = list(enrolments.filter(state__in=states).select_for_update().order_by("pk"))
     if not rows:
         return 0
     now = timezone.now()
