@@ -36,7 +36,7 @@ from .models import (
 
 TEMPLATE_FIELDS = ("name", "subject", "body", "track")
 logger = logging.getLogger(__name__)
-STEP_FIELDS = ("kind", "template", "days", "task_subject", "engagement", "jump_to")
+STEP_FIELDS = ("kind", "template_id", "days", "task_subject", "engagement", "jump_to")
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
