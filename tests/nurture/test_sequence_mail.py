@@ -84,7 +84,8 @@ def test_a_sequence_sends_each_email_once_and_stops_at_the_unsubscribe(smtp, run
     run(engine.advance, enrolment.pk, now=later + dt.timedelta(days=4))
     assert len(smtp.inbox.messages) == 2  # the third email never goes
     with pytest.raises(ValidationFailed, match="unsubscribed"):  # nor can anyone enrol the address again
-        services.lead_enrol(actor=rep, sequence=make_sequence({"kind": "email", "template": first}), lead=lead)
+        services.lead_enrol(actor=rep, sequence=make_sequence({"kind": "email", "template": first}),
+                            lead=lead)
 
 
 def test_consent_withdrawn_and_conversion_stop_what_was_queued(smtp, run, rep):

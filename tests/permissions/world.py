@@ -83,7 +83,7 @@ def build(media_root: str) -> dict[str, Any]:
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
     from .world_nurture import nurture_world
 
-    nurture = nurture_world(rep, rep_lead)
+    nurture = nurture_world(rep)
     return {
         **nurture,
         "pool": pool, "member": member, "rule": rule,

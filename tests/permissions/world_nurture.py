@@ -1,5 +1,5 @@
-"""Nurturing's objects in the permission matrix's world: a template, a sequence with rita's
-`rep_lead` enrolled (and a message sent to it, for the public links), and `nurture_lead`, rita's
+"""Nurturing's objects in the permission matrix's world: a template, a sequence with a lead of
+rita's enrolled (and a message sent to it, for the public links), and `nurture_lead`, rita's
 lead with consent, to enrol."""
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ from typing import Any
 from tests.factories import LeadFactory
 
 
-def nurture_world(rep: Any, rep_lead: Any) -> dict[str, Any]:
+def nurture_world(rep: Any) -> dict[str, Any]:
     from imbuto.nurture import tracking
     from imbuto.nurture.models import EmailTemplate, Enrolment, Message, Sequence, Step
 
     template = EmailTemplate.objects.create(name="Hi", subject="Hi {{ first_name }}", body="Hello")
     sequence = Sequence.objects.create(name="Drip")
     step = Step.objects.create(sequence=sequence, position=1, kind="email", template=template)
-    enrolment = Enrolment.objects.create(sequence=sequence, lead=rep_lead)
-    message = Message.objects.create(enrolment=enrolment, step=step, lead=rep_lead, to_email="r@example.it",
+    enrolled = LeadFactory(owner=rep, last_name="Enrolled", consent_basis="consent")
+    enrolment = Enrolment.objects.create(sequence=sequence, lead=enrolled)
+    message = Message.objects.create(enrolment=enrolment, step=step, lead=enrolled, to_email="r@example.it",
                                      domain="example.it", subject="Hi", body="Hello",
                                      message_id="<m1@example.com>", state="sent")
     return {"nurture_template": template, "nurture_sequence": sequence, "nurture_enrolment": enrolment,

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import merge
 from .models import EmailTemplate, Engagement, Rule, Sequence, StepKind
 
 
@@ -13,9 +19,12 @@ class TemplateForm(forms.ModelForm):
         model = EmailTemplate
         fields = ["name", "subject", "body", "track"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
-        help_texts = {"body": _("Merge fields: {{ first_name }}, {{ last_name }}, {{ full_name }}, "
-                                "{{ company }}, {{ job_title }}, {{ owner_name }}, {{ owner_email }}, "
-                                "{{ unsubscribe_url }}.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = ", ".join(format_html("<code>{}</code>", f"{{{{ {name} }}}}") for name in merge.FIELDS)
+        self.fields["body"].help_text = format_html(gettext("Merge fields: {fields}."),
+                                                    fields=mark_safe(names))  # noqa: S308
 
     def _post_clean(self) -> None:  # the service validates (once, for the UI and the API alike)
         pass

@@ -27,9 +27,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     message = Message.objects.select_related("lead").filter(pk=pk).first() if pk else None
     if message is None:
         raise Http404
+    # the person's language if the lead has one, else their browser's (LocaleMiddleware)
     language = message.lead.language
     if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+        language = translation.get_language() or settings.LANGUAGE_CODE
     done = False
     if request.method == "POST":
         address_suppress(message.to_email, ExitReason.UNSUBSCRIBED)
