@@ -34,22 +34,24 @@ def test_a_hook_nobody_provides_says_so():
 def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
-        "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api"]
+        "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
+        "imbuto.nurture.api"]
     assert [e.url_name for e in registry.NAV] == [
         "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "routing:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
-        "sla:reps", "accounts:user_list"]
+        "sla:reps", "nurture:sequences", "accounts:user_list"]
     assert [p.template for p in registry.panels("lead_detail")] == [
         "sla/panels/lead_clock.html", "prediction/panels/lead_prediction.html",
         "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
         "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html",
-        "scoring/panels/lead_score.html", "routing/panels/lead_routing.html"]
+        "scoring/panels/lead_score.html", "routing/panels/lead_routing.html",
+        "nurture/panels/lead_nurture.html"]
     assert [p.template for p in registry.panels("lead_detail.actions")] == [
         "intake/panels/lead_merges_button.html"]
     assert [p.template for p in registry.panels("user_detail")] == ["leads/panels/user_open_leads.html"]
     assert list(registry.STYLESHEETS) == ["imbuto/intake.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
-    assert len(leads_extensions.DEMO_PARTS) == 1
+    assert len(leads_extensions.DEMO_PARTS) == 2  # intake, nurture
 
 
 @pytest.mark.django_db

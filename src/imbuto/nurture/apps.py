@@ -21,7 +21,7 @@ class NurtureConfig(AppConfig):
         registry.API_ROUTERS.add(registry.Router("imbuto.nurture.api"), order=70)
         registry.NAV.add(registry.NavEntry(_("Nurturing"), "nurture:sequences", visible=_signed_in),
                          order=160)
-        registry.panels("lead_detail").add(registry.Panel("nurture/panels/lead_nurture.html"), order=40)
+        registry.panels("lead_detail").add(registry.Panel("nurture/panels/lead_nurture.html"), order=200)
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("nurture.tick", "* * * * *",
                                                         "imbuto.nurture.tasks.tick"))
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("nurture.revisit_parked", "5 * * * *",
