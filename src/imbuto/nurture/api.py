@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from imbuto.core.errors import NotFound
 from imbuto.core.schema_rules import StrictInput
 from imbuto.leads import selectors as lead_selectors
-from imbuto.leads.schemas import cursor_field
+from imbuto.leads.schemas import QueryId, cursor_field
 
 from . import selectors, services
 from .models import EnrolmentState, ExitReason, Rule, StepKind
@@ -105,8 +105,8 @@ class EnrolmentPageOut(Schema):
 
 
 class EnrolmentParams(Schema):
-    sequence: int | None = Field(None, ge=1, le=2**63 - 1)
-    lead: int | None = Field(None, ge=1, le=2**63 - 1)
+    sequence: QueryId | None = None
+    lead: QueryId | None = None
     state: Literal["active", "completed", "exited"] | None = None
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = cursor_field()

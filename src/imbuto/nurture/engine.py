@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from imbuto.leads.models import Lead
 
 from . import audience, merge, tracking
-from .models import Engagement, Enrolment, EnrolmentState, ExitReason, Message, Step, StepKind
+from .models import Engagement, Enrolment, EnrolmentState, ExitReason, Message, MessageState, Step, StepKind
 
 BATCH = 200
 logger = logging.getLogger(__name__)
@@ -103,6 +103,8 @@ def advance(enrolment_id: int, now: dt.datetime | None = None) -> list[int]:
         if reason is not None:
             enrolment.state, enrolment.exit_reason = EnrolmentState.EXITED, reason
             enrolment.ended_at, enrolment.due_at = now, None
+            Message.objects.filter(enrolment=enrolment, state=MessageState.QUEUED).update(
+                state=MessageState.CANCELLED, error=reason)
         enrolment.save()
         if written:
             transaction.on_commit(lambda: _send_soon(written))
