@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "imbuto.deals",
     "imbuto.activities",
     "imbuto.customers",
+    "imbuto.nurture",
 ]
 
 MIDDLEWARE = [
@@ -275,3 +276,10 @@ IMBUTO_BASE_URL = env_str("IMBUTO_BASE_URL", "http://127.0.0.1:8000")
 if not IMBUTO_BASE_URL.startswith(("http://", "https://")) or " " in IMBUTO_BASE_URL:
     raise ImproperlyConfigured(f"Environment variable IMBUTO_BASE_URL={IMBUTO_BASE_URL!r} is not an "
                                "address such as https://imbuto.example.com.")
+
+# ---- nurturing (docs/nurture.md) ---------------------------------------------------------------------
+# At most this many sequence emails per recipient domain within the window (0: no limit).
+IMBUTO_NURTURE_DOMAIN_LIMIT = env_int("IMBUTO_NURTURE_DOMAIN_LIMIT", 50, minimum=0)
+IMBUTO_NURTURE_DOMAIN_WINDOW = env_int("IMBUTO_NURTURE_DOMAIN_WINDOW", 3600, minimum=1)
+# Tries of a sequence email before it is marked failed and its lead's owner told (backoff doubles).
+IMBUTO_NURTURE_MAX_ATTEMPTS = env_int("IMBUTO_NURTURE_MAX_ATTEMPTS", 5, minimum=1)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("imbuto.sla.urls")),
     path("", include("imbuto.customers.urls")),
     path("", include("imbuto.activities.urls")),
+    path("", include("imbuto.nurture.urls")),
 ]

@@ -82,6 +82,14 @@ class World:
 
         self.path_refs["feedback_id"] = Feedback.objects.create(account=self.account, score=9).pk
         self.path_refs["problem_id"] = Problem.objects.create(account=self.account, title="Schemathesis").pk
+        from imbuto.nurture.models import EmailTemplate, Enrolment, Sequence
+
+        self.template = EmailTemplate.objects.create(name="Schemathesis", subject="Hi", body="Hello")
+        sequence = Sequence.objects.create(name="Schemathesis")
+        enrolment = Enrolment.objects.create(sequence=sequence, lead=self.leads[0])
+        self.sequence, self.mailable = sequence, LeadFactory(owner=rep, consent_basis="consent")
+        self.path_refs.update({"template_id": self.template.pk, "sequence_id": sequence.pk,
+                               "enrolment_id": enrolment.pk})
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -104,6 +112,7 @@ class World:
                 self.serial += 1
                 case.body["name"] = f"{case.body['name'][:180]} #{self.serial}"
             self.people_rules(case)
+            self.nurture_rules(case)
             self.routing_rules(case)
             self.bulk_rules(case)
             self.scoring_rules(case)
@@ -281,6 +290,23 @@ class World:
             body["password"] = f"Schemathesis-{self.serial}-pass"
         if body.get("email") or body.get("send_password_email"):
             body["email"] = f"person{self.serial}@example.com"
+
+
+def _nurture_rules(world: World, case: Any) -> None:
+    """Nurture: merge fields are a closed list and steps have cross-field rules (an email names a
+    template, a wait its days, a branch a later step): JSON Schema cannot say so."""
+    path, body = case.operation.path, case.body
+    if path == "/api/v1/nurture/templates":
+        for name in ("subject", "body"):
+            if isinstance(body.get(name), str):
+                body[name] = body[name].replace("{", "(").replace("}", ")")
+    elif path == "/api/v1/nurture/sequences" and body.get("steps") is not None:
+        body["steps"] = [{"kind": "email", "template": world.template.pk}, {"kind": "wait", "days": 2}]
+    elif path == "/api/v1/nurture/enrolments":  # a lead one may mail (consent: stored data)
+        body["lead"], body["sequence"] = world.mailable.pk, world.sequence.pk
+
+
+World.nurture_rules = _nurture_rules  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -220,3 +220,12 @@ def test_subscribers_hear_of_the_demo_leads_after_commit(event_log, django_captu
     [heard] = event_log
     assert isinstance(heard, LeadCreated) and heard.via == "demo" and heard.indexed is True
     assert sorted(heard.lead_ids) == sorted(Lead.objects.values_list("pk", flat=True))
+
+
+def test_a_sequence_with_enrolled_leads(loaded):
+    from imbuto.nurture.models import Enrolment, Message, Sequence
+
+    sequence = Sequence.objects.get()
+    assert sequence.steps.count() == 3
+    assert Enrolment.objects.filter(sequence=sequence, state="active").count() >= 10
+    assert Message.objects.filter(state="sent", opened_at__isnull=False).exists()

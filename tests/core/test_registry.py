@@ -35,31 +35,33 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
         "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
-        "imbuto.activities.api", "imbuto.customers.api"]
+        "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api"]
     assert [e.url_name for e in registry.NAV] == [
         "activities:my_day", "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list",
         "customers:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
-        "sla:reps", "routing:overview", "accounts:user_list"]
+        "sla:reps", "nurture:sequences", "routing:overview", "accounts:user_list"]
     assert {e.url_name: e.group for e in registry.NAV if e.group} == {
         "intake:duplicates": "intake", "intake:imports": "intake", "intake:chat_list": "intake",
         "intake:form_list": "intake", "scoring:rules": "marketing", "routing:overview": "settings",
-        "accounts:user_list": "settings", "customers:overview": "sales"}
+        "accounts:user_list": "settings", "customers:overview": "sales", "nurture:sequences": "marketing"}
     assert [p.template for p in registry.panels("lead_detail")] == [
         "sla/panels/lead_clock.html", "activities/panels/lead_detail.html",
         "prediction/panels/lead_prediction.html",
         "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
         "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html",
-        "scoring/panels/lead_score.html", "routing/panels/lead_routing.html"]
+        "scoring/panels/lead_score.html", "routing/panels/lead_routing.html",
+        "nurture/panels/lead_nurture.html"]
     assert [p.template for p in registry.panels("lead_detail.actions")] == [
         "intake/panels/lead_merges_button.html"]
     assert [p.template for p in registry.panels("user_detail")] == ["leads/panels/user_open_leads.html"]
     assert [p.template for p in registry.panels("account_detail")] == [
-        "activities/panels/account_detail.html", "customers/panels/account_customer.html", "customers/panels/account_feedback.html",
+        "activities/panels/account_detail.html", "customers/panels/account_customer.html",
+        "customers/panels/account_feedback.html",
         "customers/panels/account_problems.html", "customers/panels/account_referrals.html"]
     assert list(registry.STYLESHEETS) == ["imbuto/intake.css", "customers/customers.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
-    assert len(leads_extensions.DEMO_PARTS) == 2  # intake's and customers'
+    assert len(leads_extensions.DEMO_PARTS) == 3  # intake, customers, nurture
 
 
 @pytest.mark.django_db

@@ -18,7 +18,15 @@ from django.db import models, transaction
 from django.test import Client
 
 from imbuto.leads.models import Channel
-from tests.permissions import rows_activities, rows_notifications, rows_routing, rows_scoring, rows_ui, world
+from tests.permissions import (
+    rows_activities,
+    rows_notifications,
+    rows_nurture,
+    rows_routing,
+    rows_scoring,
+    rows_ui,
+    world,
+)
 from tests.permissions.matrix import Row
 
 from .pseudo import ascii_words, recording_misses, visible_texts
@@ -60,7 +68,7 @@ def data_words() -> set[str]:
                  and f.name not in CODE_FIELDS]
         if not names or model._meta.app_label not in ("leads", "intake", "accounts", "notifications",
                                                                  "routing", "customers",
-                                                                 "activities"):
+                                                                 "activities", "nurture"):
             continue
         for values in model._default_manager.values_list(*names):
             for value in values:
@@ -111,7 +119,7 @@ def build(media_root: str) -> dict[str, Any]:
 def _routes() -> list[tuple[str, Row]]:
     # The API's own pages (OpenAPI, Swagger UI) are for developers and in English.
     rows = [r for r in rows_ui.ROWS + rows_notifications.ROWS + rows_scoring.ROWS + rows_routing.ROWS
-            + rows_activities.ROWS
+            + rows_activities.ROWS + rows_nurture.ROWS
             if not r.is_api and not r.route.startswith("api:")]
     return [(f"{role}:{row}", row) for row in rows for role in ("admin", "rep")]
 

@@ -16,6 +16,7 @@ from . import (
     rows_api,
     rows_customers,
     rows_notifications,
+    rows_nurture,
     rows_prediction,
     rows_routing,
     rows_scoring,
@@ -29,7 +30,7 @@ from .matrix import ROLES, Row, call
 TABLES: list[list[Row]] = [  # a new app adds its rows module here
     rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS, rows_scoring.ROWS,
     rows_prediction.ROWS, rows_routing.ROWS, rows_sla.ROWS, rows_customers.ROWS,
-    rows_activities.ROWS,
+    rows_activities.ROWS, rows_nurture.ROWS,
 ]
 ALL = [row for table in TABLES for row in table]
 

@@ -92,7 +92,11 @@ def build(media_root: str) -> dict[str, Any]:
     pool = Pool.objects.create(name="North", team=north)
     member = PoolMember.objects.create(pool=pool, user=rep, weight=2, capacity=40)
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
+    from .world_nurture import nurture_world
+
+    nurture = nurture_world(rep)
     return {
+        **nurture,
         "pool": pool, "member": member, "rule": rule, "feedback": feedback, "problem": problem,
         "resolved_problem": resolved_problem, "activity": activity,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
