@@ -90,3 +90,22 @@ def test_an_unknown_merge_field_is_refused_on_save():
     with pytest.raises(ValidationError, match=r"\{\{ nickname \}\}"):
         EmailTemplate(name="x", subject="ok", body="Dear {{nickname}}, {{ first_name }}").save()
     assert template("Fine").pk
+
+
+def test_an_inbound_email_is_a_reply_an_outbound_one_is_not(rep):
+    """A rep logging the email they sent keeps the lead in its sequence; the lead's answer ends it
+    (and is no first contact for the response-time target)."""
+    from imbuto.activities.services import activity_create
+    from imbuto.nurture.tasks import exit_replied
+
+    lead = LeadFactory(owner=rep, consent_basis="consent")
+    enrolment = Enrolment.objects.create(sequence=make_sequence({"kind": "wait", "days": 1}), lead=lead)
+    sent = activity_create(actor=rep, kind="email", values={"subject": "Offerta", "lead": lead})
+    assert exit_replied.call([sent.pk]) == 0
+    answer = activity_create(actor=rep, kind="email", values={"subject": "Re: Offerta", "lead": lead,
+                                                               "direction": "inbound"})
+    exit_replied.call([answer.pk])
+    enrolment.refresh_from_db()
+    assert enrolment.exit_reason == "replied"
+    lead.refresh_from_db()
+    assert lead.first_contacted_at == sent.occurred_at  # the outbound one, not the answer

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, Kind
+from .models import Activity, Direction, Kind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # service field -> form field (a task's due time and the others' time share "when")
@@ -21,14 +21,20 @@ class QuickLogForm(forms.Form):
     when = forms.DateTimeField(label=_("When"), required=False, widget=DATETIME,
                                help_text=_("Empty: now. A task's due time; a meeting's start."))
     remind_at = forms.DateTimeField(label=_("Reminder"), required=False, widget=DATETIME)
+    direction = forms.ChoiceField(label=_("Who reached out"), choices=Direction.choices,
+                                  initial=Direction.OUTBOUND, required=False,
+                                  help_text=_("For calls and emails."))
     body = forms.CharField(label=_("Notes"), required=False, max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
         when_field = "due_at" if data["kind"] == Kind.TASK else "occurred_at"
-        return {"subject": data["subject"], "body": data.get("body") or "", when_field: data.get("when"),
-                "remind_at": data.get("remind_at")}
+        values = {"subject": data["subject"], "body": data.get("body") or "", when_field: data.get("when"),
+                  "remind_at": data.get("remind_at")}
+        if data["kind"] in (Kind.CALL, Kind.EMAIL):
+            values["direction"] = data.get("direction") or Direction.OUTBOUND
+        return values
 
 
 class EditForm(forms.Form):

@@ -18,6 +18,11 @@ class Kind(models.TextChoices):
     TASK = "task", _("Task")
 
 
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", _("We reached out")
+    INBOUND = "inbound", _("They reached us")
+
+
 # the kinds that are a contact with the prospect (a lead's first one stops its response-time clock)
 CONTACT_KINDS = (Kind.CALL, Kind.EMAIL, Kind.MEETING)
 
@@ -34,6 +39,9 @@ class Activity(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
+    # a call or email we made or they made (an inbound email on a lead is a reply: it ends nurturing)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices,
+                                 default=Direction.OUTBOUND)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="activities", verbose_name=_("owner"))
     lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL,

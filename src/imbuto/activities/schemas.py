@@ -44,6 +44,9 @@ class ActivityFields(StrictInput):
     remind_at: When | None = Field(None, description=(
         "A task's or meeting's reminder to its owner (at most the due time or the start)"))
     location: str | None = Field(None, max_length=200)
+    direction: Literal["outbound", "inbound"] | None = Field(None, description=(
+        "A call or email we made (outbound, the default) or they made (inbound: an inbound email on a "
+        "lead is a reply, it ends the lead's nurturing sequences; it is not a first contact)"))
     owner: IdOrName | None = Field(None, description="User id or username (default: you)")
     lead: Id | None = None
     contact: Id | None = None
@@ -104,6 +107,7 @@ class ActivityOut(Schema):
     done: bool
     overdue: bool
     location: str
+    direction: str
     owner: int | None
     owner_username: str | None
     lead: int | None

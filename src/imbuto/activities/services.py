@@ -24,12 +24,12 @@ from imbuto.leads.models import Account, Contact, Lead
 from imbuto.sla.business_time import CalendarError
 
 from .events import ActivityLogged
-from .models import CONTACT_KINDS, Activity, Kind
+from .models import CONTACT_KINDS, Activity, Direction, Kind
 
 logger = logging.getLogger(__name__)
 RECORDS: dict[str, type[Model]] = {"lead": Lead, "contact": Contact, "account": Account, "deal": Deal}
-EDITABLE = ("subject", "body", "occurred_at", "ends_at", "due_at", "remind_at", "location", "owner",
-            "lead", "contact", "account", "deal")
+EDITABLE = ("subject", "body", "occurred_at", "ends_at", "due_at", "remind_at", "location", "direction",
+            "owner", "lead", "contact", "account", "deal")
 LOGGED = (Kind.CALL, Kind.EMAIL, Kind.NOTE)  # they happened: logged as done
 SLACK = dt.timedelta(minutes=5)  # a call logged "now" from a device whose clock runs a little ahead
 
@@ -117,6 +117,8 @@ def _apply(activity: Activity, values: dict[str, Any]) -> dict[str, tuple[Any, A
             value = owner_resolve(value)
         if name in ("body", "location", "subject") and value is None:
             value = ""
+        if name == "direction" and value not in Direction.values:
+            raise _fail(name, _("Choose outbound or inbound."))
         if isinstance(value, str):
             value = value.strip() if name != "body" else value
         old = getattr(activity, f"{name}_id") if name in (*RECORDS, "owner") else getattr(activity, name)
@@ -168,7 +170,8 @@ def activity_create(*, actor: Actor, kind: str, values: dict[str, Any], done: bo
 def _first_contact(actor: Actor, activity: Activity, now: dt.datetime) -> None:
     """A done call, email or meeting on a lead not yet contacted is its first contact: the response
     clock stops (sla) and the lead's first_contacted_at is set, by whoever may change the lead."""
-    if activity.lead_id is None or activity.kind not in CONTACT_KINDS or activity.done_at is None:
+    if activity.lead_id is None or activity.kind not in CONTACT_KINDS or activity.done_at is None \
+            or activity.direction == Direction.INBOUND:  # they wrote to us: not our response
         return
     from imbuto.sla.models import LeadSla
     from imbuto.sla.services import first_contact_record

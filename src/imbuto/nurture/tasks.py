@@ -66,12 +66,10 @@ def revisit_parked() -> int:
 
 @task()
 def exit_replied(activity_ids: list[int]) -> int:
-    """Emails logged on leads: an inbound one (where the activity says its direction) is a reply."""
+    """Emails logged on leads: an inbound one is a reply."""
     from imbuto.activities.models import Activity
 
     from .services import leads_exit
 
-    rows = Activity.objects.filter(pk__in=activity_ids, kind="email", lead__isnull=False)
-    if any(f.name == "direction" for f in Activity._meta.get_fields()):
-        rows = rows.filter(**{"direction": "inbound"})  # the field the activities app may add
+    rows = Activity.objects.filter(pk__in=activity_ids, kind="email", lead__isnull=False, direction="inbound")
     return leads_exit(set(rows.values_list("lead_id", flat=True)), "replied")
