@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "imbuto.sla",
     "imbuto.deals",
     "imbuto.activities",
+    "imbuto.analytics",
 ]
 
 MIDDLEWARE = [
