@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,15 +52,20 @@ def check_by(by: str | None) -> str | None:
     return by
 
 
+def _visible[M: Model](user: Any, qs: QuerySet[M]) -> QuerySet[M]:
+    """What `user` may see; the system itself (user None: the CLI, tasks) sees everything."""
+    return qs if user is None else permissions.restrict(user, qs)
+
+
 def compute(user: Any, period: Period, by: str | None = None, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The KPI objects of `period` (one per slice of `by`, or one for the whole), over the leads,
     deals and clocks `user` may see."""
     by = check_by(by)
     today = today or timezone.localdate()
     start, end = bounds(period)
-    leads = permissions.restrict(user, Lead.objects.filter(merged_into__isnull=True))
-    deals = permissions.restrict(user, Deal.objects.all())
-    clocks = permissions.restrict(user, LeadSla.objects.all())
+    leads = _visible(user, Lead.objects.filter(merged_into__isnull=True))
+    deals = _visible(user, Deal.objects.all())
+    clocks = _visible(user, LeadSla.objects.all())
     cohort = leads.filter(created_at__gte=start, created_at__lt=end)
     out: dict[Any, dict[str, Any]] = defaultdict(dict)
     if by is None:
@@ -82,7 +88,7 @@ def compute(user: Any, period: Period, by: str | None = None, *, today: dt.date 
         kpis_leads.response(cohort, lk, out)
         kpis_leads.sla(clocks, lead_key(by, "lead__"), start, end, out)
     kpis_deals.campaigns(by, leads, deals, period, start, end, out)
-    kpis_deals.targets(by, period, out, permissions.restrict(user, Target.objects.all()))
+    kpis_deals.targets(by, period, out, _visible(user, Target.objects.all()))
     kpis_deals.pipeline(deals, dk, today, out, predicted=ModelVersion.objects.exists())
     labels = _labels(by, list(out))
     result = []
