@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from imbuto.analytics import kpis
-from imbuto.analytics import math as m
+from imbuto.analytics import formulas as m
 from imbuto.analytics.periods import Period, parse_period
 
 Q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
@@ -22,9 +22,21 @@ def test_every_kpi_of_the_quarter_as_computed_by_hand(world, admin):
     assert k["leads_by_channel"] == {"web-form": 3, "email-campaign": 1}
     assert k["leads_by_campaign"] == {"Spring": 1}
     # cohort: l1 customer (all six), l2 sql (four), l3 discarded from "lead" (two), l4 suspect (one)
-    assert k["funnel_cohort"] == {"suspect": 4, "lead": 3, "mql": 2, "sql": 2, "opportunity": 1, "customer": 1}
-    assert k["conversion_cohort"] == {"suspect_to_lead": 0.75, "lead_to_mql": 0.6667, "mql_to_sql": 1.0,
-                                      "sql_to_opportunity": 0.5, "opportunity_to_customer": 1.0}
+    assert k["funnel_cohort"] == {
+        "suspect": 4,
+        "lead": 3,
+        "mql": 2,
+        "sql": 2,
+        "opportunity": 1,
+        "customer": 1,
+    }
+    assert k["conversion_cohort"] == {
+        "suspect_to_lead": 0.75,
+        "lead_to_mql": 0.6667,
+        "mql_to_sql": 1.0,
+        "sql_to_opportunity": 0.5,
+        "opportunity_to_customer": 1.0,
+    }
     # flow: the moves of the quarter (l0's move was in December)
     assert k["funnel_flow"]["customer"] == 1 and k["funnel_flow"]["discarded"] == 1
     assert k["funnel_flow"]["lead"] == 0
@@ -32,7 +44,11 @@ def test_every_kpi_of_the_quarter_as_computed_by_hand(world, admin):
     assert k["exits"] == {"discarded": {"spam": 1}, "parked": {}}
     # response: 3, 30 and 120 minutes of 4 leads; p90 = 30 + 0.8 * 90
     assert (k["response_minutes_median"], k["response_minutes_p90"]) == (30, 102)
-    assert (k["contacted_within_5m"], k["contacted_within_1h"], k["contacted_within_24h"]) == (0.25, 0.5, 0.75)
+    assert (k["contacted_within_5m"], k["contacted_within_1h"], k["contacted_within_24h"]) == (
+        0.25,
+        0.5,
+        0.75,
+    )
     assert (k["sla_on_time"], k["sla_late"], k["sla_attainment"]) == (1, 2, 0.3333)
     # deals closed in the quarter: D1 1000, D2 3000, D4 2000 won; D3 lost
     assert (k["won_count"], k["won_amount"], k["lost_count"], k["win_rate"]) == (3, 6000, 1, 0.75)
@@ -45,12 +61,21 @@ def test_every_kpi_of_the_quarter_as_computed_by_hand(world, admin):
     assert k["forecast"][1]["predicted"] is None  # no model trained
     assert k["pipeline_velocity"] == 300  # 2 x 0.75 x 2000 / 10 days
     # Q4 customers A1 and A3; A1 bought again
-    assert (k["customers_previous"], k["customers_retained"], k["retention_rate"], k["churn_rate"]) == \
-        (2, 1, 0.5, 0.5)
+    assert (k["customers_previous"], k["customers_retained"], k["retention_rate"], k["churn_rate"]) == (
+        2,
+        1,
+        0.5,
+        0.5,
+    )
     assert (k["campaign_cost"], k["cost_per_lead"], k["source_roi"]) == (1000, 1000, 3.0)
     # team targets: North's quarter 8000/3 and South's January 1000
     assert (k["target_amount"], k["target_count"]) == (9000, 3)
-    assert (k["attainment_amount"], k["attainment_count"], k["gap_amount"], k["gap_count"]) == (0.6667, 1.0, 3000, 0)
+    assert (k["attainment_amount"], k["attainment_count"], k["gap_amount"], k["gap_count"]) == (
+        0.6667,
+        1.0,
+        3000,
+        0,
+    )
 
 
 def test_slices_and_what_each_role_sees(world, admin, rep, other_rep):
@@ -70,16 +95,33 @@ def test_slices_and_what_each_role_sees(world, admin, rep, other_rep):
     assert by_campaign["Spring"]["source_roi"] == 3.0 and by_campaign["Spring"]["leads_in"] == 1
     # a rep sees only their own leads and deals
     [mine] = kpis.compute(rep, Q1)
-    assert (mine["leads_in"], mine["won_count"], mine["won_amount"], mine["pipeline_count"]) == (2, 2, 4000, 1)
+    assert (mine["leads_in"], mine["won_count"], mine["won_amount"], mine["pipeline_count"]) == (
+        2,
+        2,
+        4000,
+        1,
+    )
 
 
 def test_an_empty_period_gives_zeros_and_nulls(world, admin):
     [k] = kpis.compute(admin, parse_period("2031-Q1"))
     assert (k["leads_in"], k["won_count"], k["won_amount"]) == (0, 0, 0)
-    for name in ("win_rate", "avg_ticket_mean", "avg_ticket_median", "cycle_days_from_lead_median",
-                 "response_minutes_median", "contacted_within_5m", "sla_attainment", "retention_rate",
-                 "churn_rate", "cost_per_lead", "source_roi", "target_amount", "attainment_amount",
-                 "pipeline_velocity"):
+    for name in (
+        "win_rate",
+        "avg_ticket_mean",
+        "avg_ticket_median",
+        "cycle_days_from_lead_median",
+        "response_minutes_median",
+        "contacted_within_5m",
+        "sla_attainment",
+        "retention_rate",
+        "churn_rate",
+        "cost_per_lead",
+        "source_roi",
+        "target_amount",
+        "attainment_amount",
+        "pipeline_velocity",
+    ):
         assert k[name] is None, name
     assert k["conversion_cohort"]["suspect_to_lead"] is None
     header, rows = kpis.table([k])

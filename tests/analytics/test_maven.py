@@ -15,8 +15,10 @@ from imbuto.analytics import kpis
 from imbuto.analytics.periods import Period
 
 MAVEN = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "maven-crm"
-pytestmark = [pytest.mark.django_db,
-              pytest.mark.skipif(not (MAVEN / "sales_pipeline.csv").is_file(), reason="no ../shared Maven data")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not (MAVEN / "sales_pipeline.csv").is_file(), reason="no ../shared Maven data"),
+]
 
 
 def test_imported_kpis_equal_an_independent_pandas_computation(capsys):
@@ -40,5 +42,7 @@ def test_imported_kpis_equal_an_independent_pandas_computation(capsys):
 
     expected = won.groupby("sales_agent").close_value.sum()
     names = {u.pk: u.get_full_name() for u in User.objects.filter(username__startswith="maven-")}
-    by_rep = {names[o["slice_key"]]: o["won_amount"] for o in kpis.compute(None, period, "rep") if o["won_count"]}
+    by_rep = {
+        names[o["slice_key"]]: o["won_amount"] for o in kpis.compute(None, period, "rep") if o["won_count"]
+    }
     assert by_rep == pytest.approx({agent: float(v) for agent, v in expected.items()})

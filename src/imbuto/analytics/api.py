@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
@@ -34,25 +35,40 @@ def _person(request: HttpRequest) -> User:
 class KpiQuery(Schema):
     from_: dt.date | None = Field(None, alias="from", description="First day (default: this quarter's).")
     to: dt.date | None = Field(None, description="Last day, included (default: today).")
-    period: str | None = Field(None, max_length=10, pattern=r"^\d{4}(-Q[1-4]|-\d{2})?$",
-                               description="Instead of from/to: 2026-Q3, 2026-07 or 2026.")
-    by: By | None = Field(None, description="One object per rep, team, channel, campaign, country or product.")
+    period: str | None = Field(
+        None,
+        max_length=10,
+        pattern=r"^\d{4}(-Q[1-4]|-\d{2})?$",
+        description="Instead of from/to: 2026-Q3, 2026-07 or 2026.",
+    )
+    by: By | None = Field(
+        None, description="One object per rep, team, channel, campaign, country or product."
+    )
 
     def resolve(self) -> Period:
         if self.period:
             return parse_period(self.period)
-        return make_period(self.from_, self.to, dt.date.today())
+        return make_period(self.from_, self.to, timezone.localdate())
 
 
 _scalars: dict[str, Any] = {f: (str | None if f in TEXT else float | None, Field(None)) for f in FIELDS}
-_scalars["slice_key"] = (int | str | None, Field(None, description="Id (or country code) of the slice; null for the whole."))
-KpiSliceOut = create_model(  # type: ignore[call-overload]
-    "KpiSliceOut", __base__=Schema,
-    leads_by_channel=(dict[str, int] | None, None), leads_by_campaign=(dict[str, int] | None, None),
-    funnel_cohort=(dict[str, int] | None, None), conversion_cohort=(dict[str, float | None] | None, None),
-    funnel_flow=(dict[str, int] | None, None), conversion_flow=(dict[str, float | None] | None, None),
-    exits=(dict[str, dict[str, int]] | None, None), forecast=(list[dict[str, Any]] | None, None),
-    **_scalars)
+_scalars["slice_key"] = (
+    int | str | None,
+    Field(None, description="Id (or country code) of the slice; null for the whole."),
+)
+KpiSliceOut = create_model(
+    "KpiSliceOut",
+    __base__=Schema,
+    leads_by_channel=(dict[str, int] | None, None),
+    leads_by_campaign=(dict[str, int] | None, None),
+    funnel_cohort=(dict[str, int] | None, None),
+    conversion_cohort=(dict[str, float | None] | None, None),
+    funnel_flow=(dict[str, int] | None, None),
+    conversion_flow=(dict[str, float | None] | None, None),
+    exits=(dict[str, dict[str, int]] | None, None),
+    forecast=(list[dict[str, Any]] | None, None),
+    **_scalars,
+)
 
 
 class KpiReportOut(Schema):
@@ -74,9 +90,13 @@ class ExportFormat(Schema):
     format: Literal["csv", "xlsx"] = Field("csv", description="csv (`;` for Italian readers) or xlsx")
 
 
-@router.get("/analytics/kpis/export", response={200: None},
-            openapi_extra={"responses": {200: {"description": "The file", "content": {
-                "text/csv": {}, files.XLSX: {}}}}})
+@router.get(
+    "/analytics/kpis/export",
+    response={200: None},
+    openapi_extra={
+        "responses": {200: {"description": "The file", "content": {"text/csv": {}, files.XLSX: {}}}}
+    },
+)
 def kpi_export(request: HttpRequest, q: Query[KpiQuery], fmt: Query[ExportFormat]) -> Any:
     """The same figures as GET /analytics/kpis, one row per slice; nested figures become `name.key`
     columns, nulls are written "n/a"."""
@@ -105,8 +125,11 @@ class TargetQuery(Schema):
 @router.get("/analytics/targets", response=list[TargetOut])
 def target_list(request: HttpRequest, q: Query[TargetQuery]) -> Any:
     """The targets you may see, by period start."""
-    return list(selectors.targets(_person(request), period_from=q.from_, period_to=q.to,
-                                  include_history=q.history)[: q.limit])
+    return list(
+        selectors.targets(_person(request), period_from=q.from_, period_to=q.to, include_history=q.history)[
+            : q.limit
+        ]
+    )
 
 
 class TargetIn(StrictInput):
@@ -133,8 +156,9 @@ def target_create(request: HttpRequest, body: TargetIn) -> Any:
 @router.patch("/analytics/targets/{int:target_id}", response=TargetOut)
 def target_update(request: HttpRequest, target_id: int, body: TargetChange) -> Any:
     """New figures for a current target: the old row is closed, a new one answers."""
-    return services.target_update(actor=_person(request), target_id=target_id, amount=body.amount,
-                                  count=body.count)
+    return services.target_update(
+        actor=_person(request), target_id=target_id, amount=body.amount, count=body.count
+    )
 
 
 @router.delete("/analytics/targets/{int:target_id}", response={204: None})

@@ -30,14 +30,27 @@ class AnalyticsDemo:
         teams = list(Team.objects.filter(pk__in={r.team_id for r in reps}))
         rows: list[Target] = []
         for mo in months:
-            rows += [Target(user=r, period_kind="month", period_start=mo, amount=REP_MONTHLY,
-                            count=REP_MONTHLY_COUNT) for r in reps]
+            rows += [
+                Target(
+                    user=r, period_kind="month", period_start=mo, amount=REP_MONTHLY, count=REP_MONTHLY_COUNT
+                )
+                for r in reps
+            ]
         for q in quarters:
             for t in teams:
                 n = sum(1 for r in reps if r.team_id == t.pk)
-                rows.append(Target(team=t, period_kind="quarter", period_start=q, amount=REP_MONTHLY * 3 * n,
-                                   count=REP_MONTHLY_COUNT * 3 * n))
-        existing = {(t.user_id, t.team_id, t.period_start) for t in Target.objects.filter(replaced_at__isnull=True)}
+                rows.append(
+                    Target(
+                        team=t,
+                        period_kind="quarter",
+                        period_start=q,
+                        amount=REP_MONTHLY * 3 * n,
+                        count=REP_MONTHLY_COUNT * 3 * n,
+                    )
+                )
+        existing = {
+            (t.user_id, t.team_id, t.period_start) for t in Target.objects.filter(replaced_at__isnull=True)
+        }
         rows = [t for t in rows if (t.user_id, t.team_id, t.period_start) not in existing]
         Target.objects.bulk_create(rows)
         return {"targets": len(rows)}

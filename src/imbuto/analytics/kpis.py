@@ -26,29 +26,78 @@ from .slicing import ALL, BY, bounds, deal_key, lead_key
 
 # the scalar fields of a slice, in the order of the CSV and XLSX columns (nested ones follow)
 FIELDS = (
-    "slice_by", "slice_key", "slice_label", "period_from", "period_to",
-    "leads_in", "campaign_cost", "cost_per_lead", "source_roi",
-    "won_count", "won_amount", "lost_count", "win_rate", "avg_ticket_mean", "avg_ticket_median",
-    "cycle_days_from_lead_median", "cycle_days_from_lead_p80", "cycle_days_from_deal_median",
+    "slice_by",
+    "slice_key",
+    "slice_label",
+    "period_from",
+    "period_to",
+    "leads_in",
+    "campaign_cost",
+    "cost_per_lead",
+    "source_roi",
+    "won_count",
+    "won_amount",
+    "lost_count",
+    "win_rate",
+    "avg_ticket_mean",
+    "avg_ticket_median",
+    "cycle_days_from_lead_median",
+    "cycle_days_from_lead_p80",
+    "cycle_days_from_deal_median",
     "cycle_days_from_deal_p80",
-    "response_minutes_median", "response_minutes_p90", "contacted_within_5m", "contacted_within_1h",
-    "contacted_within_24h", "sla_on_time", "sla_late", "sla_attainment",
-    "pipeline_count", "pipeline_value", "pipeline_weighted", "pipeline_velocity",
-    "customers_previous", "customers_retained", "retention_rate", "churn_rate",
-    "target_amount", "target_count", "attainment_amount", "attainment_count", "gap_amount", "gap_count",
+    "response_minutes_median",
+    "response_minutes_p90",
+    "contacted_within_5m",
+    "contacted_within_1h",
+    "contacted_within_24h",
+    "sla_on_time",
+    "sla_late",
+    "sla_attainment",
+    "pipeline_count",
+    "pipeline_value",
+    "pipeline_weighted",
+    "pipeline_velocity",
+    "customers_previous",
+    "customers_retained",
+    "retention_rate",
+    "churn_rate",
+    "target_amount",
+    "target_count",
+    "attainment_amount",
+    "attainment_count",
+    "gap_amount",
+    "gap_count",
 )
-NESTED = ("leads_by_channel", "leads_by_campaign", "funnel_cohort", "conversion_cohort", "funnel_flow",
-          "conversion_flow", "exits", "forecast")
-ZERO = {"leads_in": 0, "won_count": 0, "won_amount": 0.0, "lost_count": 0, "sla_on_time": 0, "sla_late": 0,
-        "leads_by_channel": {}, "leads_by_campaign": {}}
+NESTED = (
+    "leads_by_channel",
+    "leads_by_campaign",
+    "funnel_cohort",
+    "conversion_cohort",
+    "funnel_flow",
+    "conversion_flow",
+    "exits",
+    "forecast",
+)
+ZERO = {
+    "leads_in": 0,
+    "won_count": 0,
+    "won_amount": 0.0,
+    "lost_count": 0,
+    "sla_on_time": 0,
+    "sla_late": 0,
+    "leads_by_channel": {},
+    "leads_by_campaign": {},
+}
 
 
 def check_by(by: str | None) -> str | None:
     if by in (None, ""):
         return None
     if by not in BY:
-        raise ValidationFailed(_("Slice by one of: %(names)s.") % {"names": ", ".join(BY)},
-                               fields={"by": [_("Unknown dimension.")]})
+        raise ValidationFailed(
+            _("Slice by one of: %(names)s.") % {"names": ", ".join(BY)},
+            fields={"by": [_("Unknown dimension.")]},
+        )
     return by
 
 
@@ -57,7 +106,9 @@ def _visible[M: Model](user: Any, qs: QuerySet[M]) -> QuerySet[M]:
     return qs if user is None else permissions.restrict(user, qs)
 
 
-def compute(user: Any, period: Period, by: str | None = None, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+def compute(
+    user: Any, period: Period, by: str | None = None, *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """The KPI objects of `period` (one per slice of `by`, or one for the whole), over the leads,
     deals and clocks `user` may see."""
     by = check_by(by)
@@ -93,13 +144,27 @@ def compute(user: Any, period: Period, by: str | None = None, *, today: dt.date 
     labels = _labels(by, list(out))
     result = []
     for k, fields in out.items():
-        obj: dict[str, Any] = {f: None for f in FIELDS}
-        obj.update({n: None for n in NESTED})
-        obj.update({z: v for z, v in ZERO.items() if by is None or lk is not None or z not in
-                    ("leads_in", "sla_on_time", "sla_late", "leads_by_channel", "leads_by_campaign")})
+        obj: dict[str, Any] = dict.fromkeys(FIELDS)
+        obj.update(dict.fromkeys(NESTED))
+        obj.update(
+            {
+                z: v
+                for z, v in ZERO.items()
+                if by is None
+                or lk is not None
+                or z not in ("leads_in", "sla_on_time", "sla_late", "leads_by_channel", "leads_by_campaign")
+            }
+        )
         obj.update(fields)
-        obj.update({"slice_by": by or "all", "slice_key": None if k == ALL else k, "slice_label": labels.get(k, ""),
-                    "period_from": period.start.isoformat(), "period_to": period.end.isoformat()})
+        obj.update(
+            {
+                "slice_by": by or "all",
+                "slice_key": None if k == ALL else k,
+                "slice_label": labels.get(k, ""),
+                "period_from": period.start.isoformat(),
+                "period_to": period.end.isoformat(),
+            }
+        )
         result.append(obj)
     result.sort(key=lambda o: (o["slice_key"] is None and by is not None, str(o["slice_label"]).lower()))
     return result

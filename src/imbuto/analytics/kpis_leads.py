@@ -8,15 +8,15 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, F, Q, QuerySet
-from django.db.models.functions import Cast
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from imbuto.core.models import HistoryEntry
 from imbuto.leads.choices import EXITS, FUNNEL
 from imbuto.leads.models import Lead
 
-from . import math as m
+from . import formulas as m
 from .slicing import counts, grouped, rows
 
 Out = dict[Any, dict[str, Any]]
@@ -30,7 +30,10 @@ def _stage(i: int) -> Cast:
 
 
 def _conversions(reached: dict[str, int]) -> dict[str, float | None]:
-    return {f"{a}_to_{b}": m.ratio(reached.get(b, 0), reached.get(a, 0)) for a, b in zip(STAGES, STAGES[1:], strict=False)}
+    return {
+        f"{a}_to_{b}": m.ratio(reached.get(b, 0), reached.get(a, 0))
+        for a, b in zip(STAGES, STAGES[1:], strict=False)
+    }
 
 
 def leads_in(cohort: QuerySet[Lead], key: str | None, out: Out) -> None:
@@ -72,19 +75,27 @@ def funnel_cohort(cohort: QuerySet[Lead], key: str | None, out: Out) -> None:
 def _stage_left_from(left: QuerySet[Lead]) -> dict[int, str]:
     """{lead id: the funnel stage of its last move into discarded or parked}."""
     ct = ContentType.objects.get_for_model(Lead)
-    entries = (HistoryEntry.objects.filter(object_type=ct, object_id__in=left.values("pk"))
-               .annotate(old=_stage(0), new=_stage(1))
-               .filter(new__in=EXIT_STAGES).order_by("at", "id").values_list("object_id", "old"))
+    entries = (
+        HistoryEntry.objects.filter(object_type=ct, object_id__in=left.values("pk"))
+        .annotate(old=_stage(0), new=_stage(1))
+        .filter(new__in=EXIT_STAGES)
+        .order_by("at", "id")
+        .values_list("object_id", "old")
+    )
     return {lead_id: old for lead_id, old in entries if old in STAGES}
 
 
-def funnel_flow(visible: QuerySet[Lead], key: str | None, start: Any, end: Any, out: Out,
-                slices: set[Any]) -> None:
+def funnel_flow(
+    visible: QuerySet[Lead], key: str | None, start: Any, end: Any, out: Out, slices: set[Any]
+) -> None:
     """Moves made in the period: how many leads entered each stage (creation at a stage counts as
     entering it), whatever their creation date."""
     ct = ContentType.objects.get_for_model(Lead)
-    entries = (HistoryEntry.objects.filter(object_type=ct, at__gte=start, at__lt=end)
-               .annotate(new=_stage(1)).filter(new__isnull=False))
+    entries = (
+        HistoryEntry.objects.filter(object_type=ct, at__gte=start, at__lt=end)
+        .annotate(new=_stage(1))
+        .filter(new__isnull=False)
+    )
     if visible.query.where:  # narrowed by permission or slice: only those leads' moves
         entries = entries.filter(object_id__in=visible.values("pk"))
     flow: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES + EXIT_STAGES, 0))
@@ -114,16 +125,21 @@ def exits(visible: QuerySet[Lead], key: str | None, start: Any, end: Any, out: O
 def response(cohort: QuerySet[Lead], key: str | None, out: Out) -> None:
     """First contact of the leads created in the period: median and p90 minutes (wall clock), and the
     share of the period's leads contacted within 5 minutes, 1 hour and 24 hours."""
-    by_key = grouped(rows(cohort.filter(first_contacted_at__isnull=False), key, "created_at",
-                          "first_contacted_at"))
+    by_key = grouped(
+        rows(cohort.filter(first_contacted_at__isnull=False), key, "created_at", "first_contacted_at")
+    )
     for k, fields in out.items():
         minutes = [max((b - a).total_seconds() / 60, 0) for a, b in by_key.get(k, [])]
         whole = fields.get("leads_in", 0)
-        fields.update({
-            "response_minutes_median": m.median(minutes), "response_minutes_p90": m.percentile(minutes, 90),
-            "contacted_within_5m": m.share_within(minutes, 5, whole),
-            "contacted_within_1h": m.share_within(minutes, 60, whole),
-            "contacted_within_24h": m.share_within(minutes, 1440, whole)})
+        fields.update(
+            {
+                "response_minutes_median": m.median(minutes),
+                "response_minutes_p90": m.percentile(minutes, 90),
+                "contacted_within_5m": m.share_within(minutes, 5, whole),
+                "contacted_within_1h": m.share_within(minutes, 60, whole),
+                "contacted_within_24h": m.share_within(minutes, 1440, whole),
+            }
+        )
 
 
 def sla(clocks: QuerySet[Any], key: str | None, start: Any, end: Any, out: Out) -> None:
@@ -137,5 +153,10 @@ def sla(clocks: QuerySet[Any], key: str | None, start: Any, end: Any, out: Out) 
     found = started.values(key).annotate(**tally).order_by() if key else [started.aggregate(**tally)]
     for row in found:
         k = row[key] if key else "all"
-        out[k].update({"sla_on_time": row["on"], "sla_late": row["late"],
-                       "sla_attainment": m.ratio(row["on"], row["on"] + row["late"])})
+        out[k].update(
+            {
+                "sla_on_time": row["on"],
+                "sla_late": row["late"],
+                "sla_attainment": m.ratio(row["on"], row["on"] + row["late"]),
+            }
+        )

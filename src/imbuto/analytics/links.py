@@ -25,8 +25,11 @@ def _slice_value(obj: dict[str, Any], by: str) -> Any:
 
 def leads(period: Period, obj: dict[str, Any] | None = None, **extra: str) -> str | None:
     """The leads created in the period (in the slice), or None where the lead list cannot show them."""
-    query: dict[str, Any] = {"created_after": period.start.isoformat(),
-                             "created_before": (period.end + dt.timedelta(days=1)).isoformat(), **extra}
+    query: dict[str, Any] = {
+        "created_after": period.start.isoformat(),
+        "created_before": (period.end + dt.timedelta(days=1)).isoformat(),
+        **extra,
+    }
     by = (obj or {}).get("slice_by", "all")
     if by not in ("all", *LEAD_FILTER):
         return None

@@ -47,14 +47,14 @@ def parse_period(text: str) -> Period:
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
         start = dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
         return Period(start, period_end(start, "quarter"))
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        if 1 <= int(m[2]) <= 12:
-            start = dt.date(int(m[1]), int(m[2]), 1)
-            return Period(start, period_end(start, "month"))
+    if (m := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(m[2]) <= 12:
+        start = dt.date(int(m[1]), int(m[2]), 1)
+        return Period(start, period_end(start, "month"))
     if m := re.fullmatch(r"(\d{4})", text):
         return Period(dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31))
-    raise ValidationFailed(_("Write the period as 2026-Q3, 2026-07 or 2026."),
-                           fields={"period": [_("Unknown period.")]})
+    raise ValidationFailed(
+        _("Write the period as 2026-Q3, 2026-07 or 2026."), fields={"period": [_("Unknown period.")]}
+    )
 
 
 def make_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Period:
@@ -65,8 +65,9 @@ def make_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> P
     start = start or quarter_of(end or today)
     end = end or today
     if end < start:
-        raise ValidationFailed(_("The end of the period comes before its start."),
-                               fields={"to": [_("Before the start.")]})
+        raise ValidationFailed(
+            _("The end of the period comes before its start."), fields={"to": [_("Before the start.")]}
+        )
     if (end - start).days > 3700:
         raise ValidationFailed(_("A period may span at most ten years."), fields={"to": [_("Too far.")]})
     return Period(start, end)

@@ -32,5 +32,7 @@ def register() -> None:
 
     permissions.register(Target, Targets())
     permissions.register("analytics.dashboard", Roles({"view": ("admin", "manager", "rep", "marketer")}))
-    permissions.register("analytics.targets", Roles({"view": ("admin", "manager", "rep", "marketer"),
-                                                     "change": ("admin", "manager")}))
+    permissions.register(
+        "analytics.targets",
+        Roles({"view": ("admin", "manager", "rep", "marketer"), "change": ("admin", "manager")}),
+    )

@@ -20,11 +20,22 @@ def kpi_report(user: Any, period: Period, by: str | None = None) -> dict[str, An
     permissions.require(user, "view", "analytics.dashboard")
     started = timezone.now()
     slices = kpis.compute(user, period, by)
-    return {"computed_at": started, "from": period.start, "to": period.end, "by": by or "all", "slices": slices}
+    return {
+        "computed_at": started,
+        "from": period.start,
+        "to": period.end,
+        "by": by or "all",
+        "slices": slices,
+    }
 
 
-def targets(user: Any, *, period_from: dt.date | None = None, period_to: dt.date | None = None,
-            include_history: bool = False) -> QuerySet[Target]:
+def targets(
+    user: Any,
+    *,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    include_history: bool = False,
+) -> QuerySet[Target]:
     qs = permissions.restrict(user, Target.objects.select_related("user", "team"))
     if not include_history:
         qs = qs.filter(replaced_at__isnull=True)

@@ -15,11 +15,22 @@ from .periods import Period
 BY = ("rep", "team", "channel", "campaign", "country", "product")
 
 # the field holding the slice key, per dimension, on leads and on deals (None: not sliceable there)
-LEAD_KEY: dict[str, str | None] = {"rep": "owner_id", "team": "team_id", "channel": "channel_id",
-                                   "campaign": "campaign_id", "country": "country", "product": None}
-DEAL_KEY: dict[str, str] = {"rep": "owner_id", "team": "team_id", "channel": "lead__channel_id",
-                            "campaign": "lead__campaign_id", "country": "account__country",
-                            "product": "lines__product_id"}
+LEAD_KEY: dict[str, str | None] = {
+    "rep": "owner_id",
+    "team": "team_id",
+    "channel": "channel_id",
+    "campaign": "campaign_id",
+    "country": "country",
+    "product": None,
+}
+DEAL_KEY: dict[str, str] = {
+    "rep": "owner_id",
+    "team": "team_id",
+    "channel": "lead__channel_id",
+    "campaign": "lead__campaign_id",
+    "country": "account__country",
+    "product": "lines__product_id",
+}
 ALL = "all"
 
 
@@ -46,8 +57,9 @@ def counts(qs: QuerySet[Any], key: str | None, *extra: str) -> dict[tuple[Any, .
     if not groups:
         return {(ALL,): qs.count()}
     out: dict[tuple[Any, ...], int] = {}
-    for row in qs.values(*groups).annotate(n=Count("pk", distinct=key is not None and "__" in key))\
-            .order_by():
+    for row in (
+        qs.values(*groups).annotate(n=Count("pk", distinct=key is not None and "__" in key)).order_by()
+    ):
         out[(row[key] if key else ALL, *(row[e] for e in extra))] = row["n"]
     return out
 

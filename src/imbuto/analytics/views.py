@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,40 +59,59 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     total = report["slices"][0]
     sliced = selectors.kpi_report(user, period, by)["slices"]
     for obj in [total, *sliced]:
-        obj["links"] = {"leads": links.leads(period, obj), "won": links.deals(period, obj, status="won"),
-                        "lost": links.deals(period, obj, status="lost"),
-                        "open": links.deals(None, obj, status="open")}
+        obj["links"] = {
+            "leads": links.leads(period, obj),
+            "won": links.deals(period, obj, status="won"),
+            "lost": links.deals(period, obj, status="lost"),
+            "open": links.deals(None, obj, status="open"),
+        }
     stages = list((total.get("funnel_cohort") or {}).items())
     funnel = [{"stage": s, "n": n, "link": links.leads(period, total, stage=s)} for s, n in stages]
     context = {
-        "period": period, "by": by, "dims": BY, "total": total, "sliced": sliced, "funnel": funnel,
+        "period": period,
+        "by": by,
+        "dims": BY,
+        "total": total,
+        "sliced": sliced,
+        "funnel": funnel,
         "flow": list((total.get("funnel_flow") or {}).items()),
         "channels": sorted((total.get("leads_by_channel") or {}).items(), key=lambda kv: -kv[1]),
         "trend": charts.trend(user, period.end),
         "forecast": charts.forecast_vs_target(user, total.get("forecast") or []),
         "computed_at": report["computed_at"],
         "may_set_targets": permissions.can(user, "change", "analytics.targets"),
-        "from_value": period.start.isoformat(), "to_value": period.end.isoformat(),
+        "from_value": period.start.isoformat(),
+        "to_value": period.end.isoformat(),
     }
     context["chart_data"] = {
         "funnel": {"labels": [f["stage"] for f in funnel], "values": [f["n"] for f in funnel]},
-        "trend": {"labels": [t["month"] for t in context["trend"]],
-                  "leads": [t["leads_in"] for t in context["trend"]],
-                  "won": [t["won_amount"] for t in context["trend"]]},
-        "channels": {"labels": [c[0] for c in context["channels"]], "values": [c[1] for c in context["channels"]]},
-        "slices": {"labels": [s["slice_label"] for s in sliced], "won": [s["won_amount"] for s in sliced],
-                   "target": [s["target_amount"] for s in sliced]},
-        "forecast": {"labels": [f["month"] for f in context["forecast"]],
-                     "weighted": [f["weighted"] for f in context["forecast"]],
-                     "predicted": [f["predicted"] for f in context["forecast"]],
-                     "target": [f["target"] for f in context["forecast"]]},
+        "trend": {
+            "labels": [t["month"] for t in context["trend"]],
+            "leads": [t["leads_in"] for t in context["trend"]],
+            "won": [t["won_amount"] for t in context["trend"]],
+        },
+        "channels": {
+            "labels": [c[0] for c in context["channels"]],
+            "values": [c[1] for c in context["channels"]],
+        },
+        "slices": {
+            "labels": [s["slice_label"] for s in sliced],
+            "won": [s["won_amount"] for s in sliced],
+            "target": [s["target_amount"] for s in sliced],
+        },
+        "forecast": {
+            "labels": [f["month"] for f in context["forecast"]],
+            "weighted": [f["weighted"] for f in context["forecast"]],
+            "predicted": [f["predicted"] for f in context["forecast"]],
+            "target": [f["target"] for f in context["forecast"]],
+        },
     }
     return render(request, "analytics/dashboard.html", context)
 
 
 @login_required
 @require_GET
-def dashboard_csv(request: HttpRequest) -> HttpResponse:
+def dashboard_csv(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's figures (the chosen slice) as CSV."""
     user = _person(request)
     period, _problem = _period(request)
@@ -126,12 +144,14 @@ def targets(request: HttpRequest) -> HttpResponse:
                 kind, _sep, pk = who.partition(":")
                 count = request.POST.get("count", "").strip()
                 services.target_set(
-                    actor=user, user_id=int(pk) if kind == "rep" and pk.isdigit() else None,
+                    actor=user,
+                    user_id=int(pk) if kind == "rep" and pk.isdigit() else None,
                     team_id=int(pk) if kind == "team" and pk.isdigit() else None,
                     period_kind=request.POST.get("period_kind", ""),
                     period_start=_date(request.POST.get("period_start")) or dt.date(1, 1, 2),
                     amount=_decimal(request.POST.get("amount", "")),
-                    count=int(count) if count.isdigit() else None)
+                    count=int(count) if count.isdigit() else None,
+                )
                 messages.success(request, _("Target saved."))
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", _("Check the values.")))
@@ -140,6 +160,11 @@ def targets(request: HttpRequest) -> HttpResponse:
     reps = User.objects.filter(role__in=("rep", "manager"), is_active=True).order_by("username")
     if permissions.role_of(user) != "admin":  # a manager sets their team's (and their own)
         reps = reps.filter(team_id=user.team_id) if user.team_id else reps.filter(pk=user.pk)
-    teams = Team.objects.all() if permissions.role_of(user) == "admin" else Team.objects.filter(pk=user.team_id)
-    return render(request, "analytics/targets.html", {"rows": rows, "may_change": may_change, "reps": reps,
-                                                      "teams": teams})
+    teams = (
+        Team.objects.all() if permissions.role_of(user) == "admin" else Team.objects.filter(pk=user.team_id or 0)
+    )
+    return render(
+        request,
+        "analytics/targets.html",
+        {"rows": rows, "may_change": may_change, "reps": reps, "teams": teams},
+    )

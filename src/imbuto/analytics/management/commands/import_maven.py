@@ -14,9 +14,12 @@ class Command(BaseCommand):
     help = "Import the Maven CRM sample (accounts, products, teams, agents, deals) from DIR."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("folder", type=Path, help="folder holding accounts.csv, products.csv, "
-                            "sales_teams.csv and sales_pipeline.csv")
+        parser.add_argument(
+            "folder",
+            type=Path,
+            help="folder holding accounts.csv, products.csv, sales_teams.csv and sales_pipeline.csv",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = import_maven(options["folder"])
-        self.stdout.write(f"Imported {summary(counts)} (pipeline \"Maven\").")
+        self.stdout.write(f'Imported {summary(counts)} (pipeline "Maven").')

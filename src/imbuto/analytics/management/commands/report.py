@@ -1,8 +1,9 @@
-"""imbuto report [--from DATE --to DATE | --period 2026-Q3] [--by DIM] [--format table|csv|json] [--user NAME]"""
+"""imbuto report [--from DATE --to DATE | --period 2026-Q3] [--by DIM] [--format table|csv|json]"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 from typing import Any
@@ -17,9 +18,21 @@ from imbuto.analytics.slicing import BY
 from imbuto.core import tabular
 
 # what the table shows (every field is in csv and json)
-TABLE = ("slice_label", "leads_in", "won_count", "won_amount", "win_rate", "avg_ticket_mean",
-         "avg_ticket_median", "cycle_days_from_deal_median", "response_minutes_median", "pipeline_weighted",
-         "retention_rate", "target_amount", "attainment_amount")
+TABLE = (
+    "slice_label",
+    "leads_in",
+    "won_count",
+    "won_amount",
+    "win_rate",
+    "avg_ticket_mean",
+    "avg_ticket_median",
+    "cycle_days_from_deal_median",
+    "response_minutes_median",
+    "pipeline_weighted",
+    "retention_rate",
+    "target_amount",
+    "attainment_amount",
+)
 
 
 def _date(text: str) -> dt.date:
@@ -51,7 +64,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **o: Any) -> None:
         if o["period"] and (o["start"] or o["end"]):
             raise CommandError("Give --period or --from/--to, not both.")
-        period = parse_period(o["period"]) if o["period"] else make_period(o["start"], o["end"], timezone.localdate())
+        period = (
+            parse_period(o["period"])
+            if o["period"]
+            else make_period(o["start"], o["end"], timezone.localdate())
+        )
         user = None
         if o["user"]:
             user = User.objects.filter(username=o["user"]).first()
@@ -62,9 +79,14 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, default=str, indent=2))
         elif o["format"] == "csv":
             header, rows = kpis.table(report["slices"])
-            self.stdout.write("".join(tabular.csv_lines(header, [[_cell(v) if v is None else v for v in r]
-                                                                 for r in rows], language="en")).lstrip("\ufeff"),
-                              ending="")
+            self.stdout.write(
+                "".join(
+                    tabular.csv_lines(
+                        header, [[_cell(v) if v is None else v for v in r] for r in rows], language="en"
+                    )
+                ).lstrip("\ufeff"),
+                ending="",
+            )
         else:
             self._table(report)
 
@@ -77,6 +99,7 @@ class Command(BaseCommand):
             table.add_column(name.replace("_", " "), justify="left" if name == "slice_label" else "right")
         for obj in report["slices"]:
             table.add_row(*[_cell(obj.get(n)) for n in TABLE])
-        Console(file=self.stdout if not hasattr(self.stdout, "_out") else self.stdout._out,
-                width=200 if not sys.stdout.isatty() else None).print(table)
+        out = io.StringIO()
+        Console(file=out, width=None if sys.stdout.isatty() else 200).print(table)
+        self.stdout.write(out.getvalue(), ending="")
         self.stdout.write("n/a: nothing to divide by (no deals closed, no leads in, no target).")

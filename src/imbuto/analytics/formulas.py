@@ -41,8 +41,9 @@ def share_within(values: Sequence[float], limit: float, whole: int) -> float | N
     return ratio(sum(1 for v in values if v <= limit), whole)
 
 
-def velocity(open_deals: int, win_rate: float | None, avg_ticket: float | None,
-             cycle_days: float | None) -> float | None:
+def velocity(
+    open_deals: int, win_rate: float | None, avg_ticket: float | None, cycle_days: float | None
+) -> float | None:
     """Pipeline velocity: money per day the pipeline turns into won business,
     open deals x win rate x average ticket / sales cycle days."""
     if win_rate is None or avg_ticket is None or not cycle_days:
