@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from imbuto.analytics import kpis
 from imbuto.analytics import formulas as m
+from imbuto.analytics import kpis
 from imbuto.analytics.periods import Period, parse_period
 
 Q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))

@@ -160,9 +160,9 @@ def targets(request: HttpRequest) -> HttpResponse:
     reps = User.objects.filter(role__in=("rep", "manager"), is_active=True).order_by("username")
     if permissions.role_of(user) != "admin":  # a manager sets their team's (and their own)
         reps = reps.filter(team_id=user.team_id) if user.team_id else reps.filter(pk=user.pk)
-    teams = (
-        Team.objects.all() if permissions.role_of(user) == "admin" else Team.objects.filter(pk=user.team_id or 0)
-    )
+    teams = Team.objects.all()
+    if permissions.role_of(user) != "admin":
+        teams = teams.filter(pk=user.team_id or 0)
     return render(
         request,
         "analytics/targets.html",
