@@ -81,7 +81,14 @@ def build(media_root: str) -> dict[str, Any]:
     pool = Pool.objects.create(name="North", team=north)
     member = PoolMember.objects.create(pool=pool, user=rep, weight=2, capacity=40)
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
+    import datetime as dt
+
+    from imbuto.analytics.models import Target
+
+    rep_target = Target.objects.create(user=rep, period_kind="month", period_start=dt.date(2026, 1, 1),
+                                       count=3)
     return {
+        "rep_target": rep_target,
         "pool": pool, "member": member, "rule": rule,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import DomainError
+from imbuto.leads.choices import FUNNEL, DiscardReason, ParkReason, Stage
+from imbuto.leads.models import Channel
 
 from . import charts, files, links, selectors, services
 from .periods import Period, make_period, parse_period
@@ -65,8 +67,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "lost": links.deals(period, obj, status="lost"),
             "open": links.deals(None, obj, status="open"),
         }
-    stages = list((total.get("funnel_cohort") or {}).items())
-    funnel = [{"stage": s, "n": n, "link": links.leads(period, total, stage=s)} for s, n in stages]
+    names = dict(Stage.choices)
+    flow = total.get("funnel_flow") or {}
+    funnel = [
+        {
+            "stage": str(names.get(s, s)),
+            "n": n,
+            "flow": flow.get(s),
+            "link": links.leads(period, total, stage=s),
+        }
+        for s, n in (total.get("funnel_cohort") or {}).items()
+    ]
+    cohort_rates, flow_rates = total.get("conversion_cohort") or {}, total.get("conversion_flow") or {}
+    conversions = [
+        {
+            "label": f"{names[a]} → {names[b]}",
+            "cohort": cohort_rates.get(f"{a}_to_{b}"),
+            "flow": flow_rates.get(f"{a}_to_{b}"),
+        }
+        for a, b in zip(FUNNEL, FUNNEL[1:], strict=False)
+    ]
+    reasons = {**dict(DiscardReason.choices), **dict(ParkReason.choices)}
+    exits = [
+        {"stage": names.get(stage, stage), "reasons": [(reasons.get(r, r), n) for r, n in found.items()]}
+        for stage, found in (total.get("exits") or {}).items()
+    ]
+    channel_names = {c.slug: c.display_name for c in Channel.objects.all()}
+    channels = [
+        {"slug": slug, "label": channel_names.get(slug, _("(none)")), "n": n}
+        for slug, n in sorted((total.get("leads_by_channel") or {}).items(), key=lambda kv: -kv[1])
+    ]
     context = {
         "period": period,
         "by": by,
@@ -74,14 +104,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "total": total,
         "sliced": sliced,
         "funnel": funnel,
-        "flow": list((total.get("funnel_flow") or {}).items()),
-        "channels": sorted((total.get("leads_by_channel") or {}).items(), key=lambda kv: -kv[1]),
+        "conversions": conversions,
+        "exits": exits,
+        "channels": channels,
         "trend": charts.trend(user, period.end),
         "forecast": charts.forecast_vs_target(user, total.get("forecast") or []),
         "computed_at": report["computed_at"],
         "may_set_targets": permissions.can(user, "change", "analytics.targets"),
         "from_value": period.start.isoformat(),
         "to_value": period.end.isoformat(),
+        "before_value": (period.end + dt.timedelta(days=1)).isoformat(),
     }
     context["chart_data"] = {
         "funnel": {"labels": [f["stage"] for f in funnel], "values": [f["n"] for f in funnel]},
@@ -91,8 +123,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "won": [t["won_amount"] for t in context["trend"]],
         },
         "channels": {
-            "labels": [c[0] for c in context["channels"]],
-            "values": [c[1] for c in context["channels"]],
+            "labels": [c["label"] for c in channels],
+            "values": [c["n"] for c in channels],
         },
         "slices": {
             "labels": [s["slice_label"] for s in sliced],
