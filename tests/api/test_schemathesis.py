@@ -78,6 +78,10 @@ class World:
         PoolMember.objects.create(pool=self.pool, user=rep)
         self.path_refs["pool_id"] = self.pool.pk
         self.path_refs["rule_id"] = Rule.objects.create(name="Schemathesis", pool=self.pool).pk
+        from imbuto.analytics.models import Target
+
+        self.path_refs["target_id"] = Target.objects.create(user=rep, period_kind="month",
+                                                            period_start=dt.date(2026, 6, 1), count=2).pk
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -104,12 +108,17 @@ class World:
             self.bulk_rules(case)
             self.scoring_rules(case)
             self.sla_rules(case)
+            self.analytics_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
             start, end = case.body.get("starts_on"), case.body.get("ends_on")
             if start and end and end < start:
                 case.body["starts_on"], case.body["ends_on"] = end, start
+        if case.operation.path.startswith("/api/v1/analytics/kpis") and case.query:
+            # a period of real years, its end after its start (JSON Schema cannot compare two fields)
+            case.query.pop("period", None)
+            case.query["from"], case.query["to"] = "2026-01-01", "2026-03-31"
         for name in ("cursor", "before"):  # issued by the server, not generated
             if case.query and name in case.query:
                 del case.query[name]
@@ -119,6 +128,16 @@ class World:
             self.serial += 1
             case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:180]}-{self.serial}"
 
+
+    def analytics_rules(self, case: Any) -> None:
+        """Targets: for one rep or one team, from the first day of a month, with an amount or a count."""
+        body, path = case.body, case.operation.path
+        if path == "/api/v1/analytics/targets":
+            body.pop("team_id", None)
+            body.update(user_id=self.rep.pk, period_kind="month", period_start="2026-07-01")
+        given = body.get("amount") is not None or body.get("count") is not None
+        if path.startswith("/api/v1/analytics/targets") and not given:
+            body["count"] = 3
 
     def bulk_rules(self, case: Any) -> None:
         """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot

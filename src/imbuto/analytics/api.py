@@ -38,7 +38,7 @@ class KpiQuery(Schema):
     period: str | None = Field(
         None,
         max_length=10,
-        pattern=r"^\d{4}(-Q[1-4]|-\d{2})?$",
+        pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
         description="Instead of from/to: 2026-Q3, 2026-07 or 2026.",
     )
     by: By | None = Field(

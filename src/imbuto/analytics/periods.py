@@ -44,6 +44,9 @@ def period_end(start: dt.date, kind: str) -> dt.date:
 def parse_period(text: str) -> Period:
     """2026-Q3, 2026-07 or 2026."""
     text = text.strip().upper()
+    if (m := re.fullmatch(r"(\d{4})", text[:4])) and not 1900 <= int(m[1]) <= 2200:
+        raise ValidationFailed(_("Give dates between 1900 and 2200."),
+                               fields={"period": [_("Out of range.")]})
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
         start = dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
         return Period(start, period_end(start, "quarter"))
@@ -64,6 +67,8 @@ def make_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> P
         return Period(q, period_end(q, "quarter"))
     start = start or quarter_of(end or today)
     end = end or today
+    if not (1900 <= start.year <= 2200 and 1900 <= end.year <= 2200):
+        raise ValidationFailed(_("Give dates between 1900 and 2200."), fields={"from": [_("Out of range.")]})
     if end < start:
         raise ValidationFailed(
             _("The end of the period comes before its start."), fields={"to": [_("Before the start.")]}
