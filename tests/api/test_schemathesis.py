@@ -135,6 +135,8 @@ class World:
         if path == "/api/v1/analytics/targets":
             body.pop("team_id", None)
             body.update(user_id=self.rep.pk, period_kind="month", period_start="2026-07-01")
+        if path.startswith("/api/v1/analytics/targets") and isinstance(body.get("amount"), str):
+            body["amount"] = "1000.00"  # the published decimal pattern lets "" and "." through
         given = body.get("amount") is not None or body.get("count") is not None
         if path.startswith("/api/v1/analytics/targets") and not given:
             body["count"] = 3

@@ -86,7 +86,7 @@ def kpi_report(request: HttpRequest, q: Query[KpiQuery]) -> Any:
     return selectors.kpi_report(_person(request), q.resolve(), q.by)
 
 
-class ExportFormat(Schema):
+class KpiExportFormat(Schema):
     format: Literal["csv", "xlsx"] = Field("csv", description="csv (`;` for Italian readers) or xlsx")
 
 
@@ -97,7 +97,7 @@ class ExportFormat(Schema):
         "responses": {200: {"description": "The file", "content": {"text/csv": {}, files.XLSX: {}}}}
     },
 )
-def kpi_export(request: HttpRequest, q: Query[KpiQuery], fmt: Query[ExportFormat]) -> Any:
+def kpi_export(request: HttpRequest, q: Query[KpiQuery], fmt: Query[KpiExportFormat]) -> Any:
     """The same figures as GET /analytics/kpis, one row per slice; nested figures become `name.key`
     columns, nulls are written "n/a"."""
     return files.download(selectors.kpi_report(_person(request), q.resolve(), q.by), fmt.format)
@@ -137,12 +137,12 @@ class TargetIn(StrictInput):
     team_id: int | None = Field(None, ge=1, le=2**63 - 1, description="The team (or give user_id).")
     period_kind: Literal["month", "quarter"]
     period_start: dt.date = Field(description="First day of the month or quarter.")
-    amount: Decimal | None = Field(None, ge=0, le=10**12, decimal_places=2)
+    amount: Decimal | None = Field(None, ge=0, le=999_999_999_999, description="Rounded to cents.")
     count: int | None = Field(None, ge=0, le=1_000_000)
 
 
 class TargetChange(StrictInput):
-    amount: Decimal | None = Field(None, ge=0, le=10**12, decimal_places=2)
+    amount: Decimal | None = Field(None, ge=0, le=999_999_999_999, description="Rounded to cents.")
     count: int | None = Field(None, ge=0, le=1_000_000)
 
 

@@ -16,7 +16,7 @@ class AnalyticsConfig(AppConfig):
 
         register()
         registry.API_ROUTERS.add(registry.Router("imbuto.analytics.api"), order=90)
-        registry.NAV.add(registry.NavEntry(_("Dashboard"), "analytics:dashboard", visible=_sees), order=5)
+        registry.NAV.add(registry.NavEntry(_("Dashboard"), "analytics:dashboard", visible=_sees), order=140)
         leads_extensions.DEMO_PARTS.add(AnalyticsDemo(), order=200)
 
 

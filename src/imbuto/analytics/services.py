@@ -55,6 +55,8 @@ def target_set(
             _("A target is for one rep or one team."), fields={"user_id": [_("Choose one.")]}
         )
     _check(period_kind, period_start, amount, count)
+    if amount is not None:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
     rep = User.objects.filter(pk=user_id).first() if user_id else None
     team = Team.objects.filter(pk=team_id).first() if team_id else None
     if user_id and rep is None:
