@@ -29,7 +29,7 @@ import os
 import re
 import sys
 
-ALIASES = {"import": "import_records"}
+ALIASES = {"import": "import_records", "import-maven": "import_maven"}
 
 
 def _say(message: str) -> None:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "imbuto.activities",
     "imbuto.customers",
     "imbuto.nurture",
+    "imbuto.analytics",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("imbuto.customers.urls")),
     path("", include("imbuto.activities.urls")),
     path("", include("imbuto.nurture.urls")),
+    path("", include("imbuto.analytics.urls")),
 ]

@@ -90,6 +90,10 @@ class World:
         self.sequence, self.mailable = sequence, LeadFactory(owner=rep, consent_basis="consent")
         self.path_refs.update({"template_id": self.template.pk, "sequence_id": sequence.pk,
                                "enrolment_id": enrolment.pk})
+        from imbuto.analytics.models import Target
+
+        self.path_refs["target_id"] = Target.objects.create(user=rep, period_kind="month",
+                                                            period_start=dt.date(2026, 6, 1), count=2).pk
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -119,12 +123,17 @@ class World:
             self.sla_rules(case)
             self.customer_rules(case)
             self.activity_rules(case)
+            self.analytics_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
             start, end = case.body.get("starts_on"), case.body.get("ends_on")
             if start and end and end < start:
                 case.body["starts_on"], case.body["ends_on"] = end, start
+        if case.operation.path.startswith("/api/v1/analytics/kpis") and case.query:
+            # a period of real years, its end after its start (JSON Schema cannot compare two fields)
+            case.query.pop("period", None)
+            case.query["from"], case.query["to"] = "2026-01-01", "2026-03-31"
         for name in ("cursor", "before"):  # issued by the server, not generated
             if case.query and name in case.query:
                 del case.query[name]
@@ -156,6 +165,17 @@ class World:
             body["remind_at"] = deadline
         if body.get("kind") in ("call", "email", "note") and body.get("occurred_at"):
             body["occurred_at"] = "2026-01-01T09:00:00+01:00"
+    def analytics_rules(self, case: Any) -> None:
+        """Targets: for one rep or one team, from the first day of a month, with an amount or a count."""
+        body, path = case.body, case.operation.path
+        if path == "/api/v1/analytics/targets":
+            body.pop("team_id", None)
+            body.update(user_id=self.rep.pk, period_kind="month", period_start="2026-07-01")
+        if path.startswith("/api/v1/analytics/targets") and isinstance(body.get("amount"), str):
+            body["amount"] = "1000.00"  # the published decimal pattern lets "" and "." through
+        given = body.get("amount") is not None or body.get("count") is not None
+        if path.startswith("/api/v1/analytics/targets") and not given:
+            body["count"] = 3
 
     def bulk_rules(self, case: Any) -> None:
         """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot

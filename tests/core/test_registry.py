@@ -35,10 +35,10 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
         "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
-        "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api"]
+        "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api", "imbuto.analytics.api"]
     assert [e.url_name for e in registry.NAV] == [
-        "activities:my_day", "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list",
-        "customers:overview",
+        "activities:my_day", "analytics:dashboard", "leads:list", "leads:unassigned", "leads:account_list",
+        "leads:contact_list", "customers:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
         "sla:reps", "nurture:sequences", "routing:overview", "accounts:user_list"]
     assert {e.url_name: e.group for e in registry.NAV if e.group} == {
@@ -61,7 +61,7 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "customers/panels/account_problems.html", "customers/panels/account_referrals.html"]
     assert list(registry.STYLESHEETS) == ["imbuto/intake.css", "customers/customers.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
-    assert len(leads_extensions.DEMO_PARTS) == 3  # intake, customers, nurture
+    assert len(leads_extensions.DEMO_PARTS) == 4  # intake, customers, nurture, analytics (targets)
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from . import (
     rows_activities,
+    rows_analytics,
     rows_api,
     rows_customers,
     rows_notifications,
@@ -30,7 +31,7 @@ from .matrix import ROLES, Row, call
 TABLES: list[list[Row]] = [  # a new app adds its rows module here
     rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS, rows_scoring.ROWS,
     rows_prediction.ROWS, rows_routing.ROWS, rows_sla.ROWS, rows_customers.ROWS,
-    rows_activities.ROWS, rows_nurture.ROWS,
+    rows_activities.ROWS, rows_nurture.ROWS, rows_analytics.ROWS,
 ]
 ALL = [row for table in TABLES for row in table]
 

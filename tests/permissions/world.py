@@ -95,8 +95,12 @@ def build(media_root: str) -> dict[str, Any]:
     from .world_nurture import nurture_world
 
     nurture = nurture_world(rep)
+    from imbuto.analytics.models import Target
+
+    rep_target = Target.objects.create(user=rep, period_kind="month", period_start=dt.date(2026, 1, 1),
+                                       count=3)
     return {
-        **nurture,
+        **nurture, "rep_target": rep_target,
         "pool": pool, "member": member, "rule": rule, "feedback": feedback, "problem": problem,
         "resolved_problem": resolved_problem, "activity": activity,
         "saved_view": saved_view, "scoring_rule": scoring_rule,

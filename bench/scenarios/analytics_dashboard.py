@@ -1,0 +1,247 @@
+"""The dashboard's KPI queries (issue 14) on PostgreSQL with N leads, N/5 deals and 5N activities over
+three years, beside a plain SQL aggregate over the raw tables in the same run.
+
+Data is generated in SQL (generate_series): 60 reps in 6 teams, the seeded channels, 30 campaigns,
+leads spread over three years through every stage (with response clocks for a third and one stage
+move in the history for half), deals (won, lost, open) with a product line each, and activities.
+Timed, for each slice (the whole and by rep, team, channel, campaign, country, product), over
+random quarters of the three years: `analytics.kpis.compute` (every KPI of the slice, as the
+dashboard and `GET /api/v1/analytics/kpis` compute them) against the plain aggregate (count and sum
+of the quarter's leads and won deals grouped by the slice's column, rows fetched).
+
+BENCH_ANALYTICS_LEADS sets N (default 1,000,000, the issue's size); BENCH_ANALYTICS_ROUNDS the quarters
+timed per slice (default 8). The database is the helper's own (BENCH_ANALYTICS_URL, default
+postgres://postgres@127.0.0.1:5432/imbuto_analytics), recreated.
+"""
+
+# ruff: noqa: E501
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+DESCRIPTION = "Dashboard KPI queries (any quarter, any slice) on N leads / N/5 deals / 5N activities vs plain SQL"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/imbuto_analytics"
+SLICES = (None, "rep", "team", "channel", "campaign", "country", "product")
+
+
+def run(ctx) -> dict:
+    n = 20_000 if ctx.quick else int(os.environ.get("BENCH_ANALYTICS_LEADS", "1000000"))
+    url = os.environ.get("BENCH_ANALYTICS_URL", DEFAULT_URL)
+    import psycopg
+
+    from bench.context import _pg_params  # noqa: PLC0415
+
+    params = _pg_params(url)
+    name = params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    ctx.prepare(url)
+    env = {**os.environ, "DATABASE_URL": url, "IMBUTO_SECRET_KEY": os.environ.get("IMBUTO_SECRET_KEY", "bench")}
+    proc = subprocess.run([sys.executable, __file__, "--child", str(n)], env=env, capture_output=True, text=True,
+                          check=False)
+    sys.stderr.write(proc.stderr[-4000:])
+    if proc.returncode:
+        raise RuntimeError(f"child failed: {proc.stderr[-2000:]}")
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    worst = max(figures["slices"].values(), key=lambda s: s["p95_ms"])
+    size = "" if n >= 1_000_000 else " (the issue's size is 1,000,000 / 200,000 / 5,000,000)"
+    return {
+        "summary": (f"{n:,} leads / {figures['deals']:,} deals / {figures['activities']:,} activities{size}: "
+                    f"worst slice p95 {worst['p95_ms']} ms ({worst['ratio']}x its plain aggregate); "
+                    f"aim 300 ms"),
+        "databases": ["postgres"],
+        **figures,
+    }
+
+
+# ---- the child: Django on the database --------------------------------------------------------------
+
+
+def _columns(model, overrides: dict[str, str]) -> tuple[list[str], list[str]]:
+    from django.db import models
+
+    names, exprs = [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key and f.column not in overrides:
+            continue
+        names.append(f'"{f.column}"')
+        if f.column in overrides:
+            exprs.append(overrides[f.column])
+        elif f.null:
+            exprs.append("NULL")
+        elif isinstance(f, models.BooleanField):
+            exprs.append("false")
+        elif isinstance(f, models.DateTimeField):
+            exprs.append("now()")
+        elif isinstance(f, models.JSONField):
+            exprs.append("'{}'::jsonb")
+        elif isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
+            exprs.append("0")
+        else:
+            exprs.append("''")
+    return names, exprs
+
+
+def _insert(model, overrides: dict[str, str], source: str) -> None:
+    from django.db import connection
+
+    names, exprs = _columns(model, overrides)
+    with connection.cursor() as cur:
+        cur.execute(f'INSERT INTO "{model._meta.db_table}" ({", ".join(names)}) SELECT {", ".join(exprs)} {source}')
+
+
+def _array(values: list) -> str:
+    return "ARRAY[" + ", ".join(str(v) if isinstance(v, int) else "'" + v + "'" for v in values) + "]"
+
+
+def _generate(n: int) -> dict:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from imbuto.accounts.models import Team, User
+    from imbuto.activities.models import Activity
+    from imbuto.analytics.models import Target
+    from imbuto.core.models import HistoryEntry
+    from imbuto.deals.models import Deal, DealLine, Pipeline, PipelineStage, Product
+    from imbuto.leads.models import Account, Campaign, Channel, Lead
+    from imbuto.sla.models import LeadSla
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT setseed(0.14)")
+    teams = [Team.objects.create(name=f"Team {i}", slug=f"team-{i}") for i in range(6)]
+    reps = [User.objects.create(username=f"rep{i}", role="rep", team=teams[i % 6]) for i in range(60)]
+    rep_ids, team_of = [r.pk for r in reps], [r.team_id for r in reps]
+    channels = list(Channel.objects.values_list("pk", flat=True))
+    campaigns = [Campaign.objects.create(name=f"C{i}", channel_id=channels[i % len(channels)], cost=1000 + i * 100,
+                                         starts_on=f"{2024 + i % 3}-{1 + i % 12:02d}-01").pk for i in range(30)]
+    products = [Product.objects.create(code=f"P{i}", name=f"Product {i}").pk for i in range(12)]
+    accounts = n // 50
+    Account.objects.bulk_create([Account(name=f"Account {i}", country=("IT", "DE", "FR")[i % 3]) for i in range(accounts)],
+                                batch_size=5000)
+    first_account = Account.objects.order_by("pk").values_list("pk", flat=True)[0]
+    stages = ["suspect", "lead", "mql", "sql", "opportunity", "customer", "discarded", "parked"]
+    t0 = time.monotonic()
+    # leads: created uniformly over 2023-10-01 .. 2026-10-01
+    born = f"timestamptz '2023-10-01' + (g::float / {n}) * interval '1096 days'"
+    deal_born = f"timestamptz '2023-10-01' + (5 * g::float / {n}) * interval '1096 days' + interval '3 days'"
+    _insert(Lead, {
+        "created_at": born,
+        "updated_at": "now()",
+        "owner_id": f"({_array(rep_ids)})[1 + g % 60]",
+        "team_id": f"({_array(team_of)})[1 + g % 60]",
+        "channel_id": f"({_array(channels)})[1 + (g / 7) % {len(channels)}]",
+        "campaign_id": f"CASE WHEN g % 10 < 3 THEN ({_array(campaigns)})[1 + g % 30] END",
+        "country": f"({_array(['IT', 'IT', 'DE', 'FR', 'ES'])})[1 + g % 5]",
+        "stage": f"({_array(stages)})[1 + (g::bigint * 7919) % 8]",
+        "disposition_reason": "CASE WHEN (g::bigint * 7919) % 8 = 6 THEN 'spam' WHEN (g::bigint * 7919) % 8 = 7 THEN 'not_ready' ELSE '' END",
+        "first_contacted_at": f"CASE WHEN g % 10 < 7 THEN {born} + (random() * 2000) * interval '1 minute' END",
+        "stage_changed_at": f"{born} + interval '5 days'",
+        "last_name": "'Lead ' || g",
+    }, f"FROM generate_series(1, {n}) g")
+    lead_min = Lead.objects.order_by("pk").values_list("pk", flat=True)[0]
+    ct = ContentType.objects.get_for_model(Lead).pk
+    _insert(LeadSla, {"lead_id": "l.id", "started_at": "l.created_at", "temperature": "'hot'",
+                      "due_at": "l.created_at + interval '1 hour'", "first_contact_at": "l.first_contacted_at"},
+            "FROM leads_lead l WHERE l.id % 3 = 0")
+    _insert(HistoryEntry, {"object_type_id": str(ct), "object_id": "l.id", "action": "'transition'",
+                           "at": "l.stage_changed_at", "changes": "jsonb_build_object('stage', jsonb_build_array('lead', l.stage))",
+                           "actor_label": "'bench'"}, "FROM leads_lead l WHERE l.id % 2 = 0")
+    pipe = Pipeline.objects.create(name="Sales", is_default=True)
+    st = [PipelineStage.objects.create(pipeline=pipe, key=k, name=k, position=i, probability=p, outcome=o).pk
+          for i, (k, p, o) in enumerate([("qualification", 20, "open"), ("proposal", 50, "open"),
+                                         ("negotiation", 75, "open"), ("won", 100, "won"), ("lost", 0, "lost")])]
+    deals = n // 5
+    # deal g comes from lead 5g: created 3 days after it; 45 % won, 40 % lost, 15 % open
+    _insert(Deal, {
+        "name": "'Deal ' || g", "pipeline_id": str(pipe.pk),
+        "stage_id": f"CASE WHEN g % 20 < 9 THEN {st[3]} WHEN g % 20 < 17 THEN {st[4]} ELSE ({_array(st[:3])})[1 + g % 3] END",
+        "status": "CASE WHEN g % 20 < 9 THEN 'won' WHEN g % 20 < 17 THEN 'lost' ELSE 'open' END",
+        "amount": "1000 + (g * 37) % 20000", "currency": "'EUR'",
+        "owner_id": f"({_array(rep_ids)})[1 + (5 * g) % 60]", "team_id": f"({_array(team_of)})[1 + (5 * g) % 60]",
+        "lead_id": f"{lead_min - 1} + 5 * g", "account_id": f"{first_account} + g % {accounts}",
+        "created_at": deal_born,
+        "updated_at": "now()", "stage_changed_at": "now()",
+        "closed_at": f"CASE WHEN g % 20 < 17 THEN {deal_born} + (10 + g % 110) * interval '1 day' END",
+        "expected_close": "CASE WHEN g % 20 >= 17 THEN (now() + (g % 120) * interval '1 day')::date END",
+        "version": "1",
+    }, f"FROM generate_series(1, {deals}) g")
+    _insert(DealLine, {"deal_id": "d.id", "product_id": f"({_array(products)})[1 + d.id % 12]",
+                       "quantity": "1", "unit_price": "d.amount"}, "FROM deals_deal d")
+    activities = 5 * n
+    _insert(Activity, {"kind": f"({_array(['call', 'email', 'meeting', 'note', 'task'])})[1 + g % 5]",
+                       "subject": "'Activity'", "lead_id": f"{lead_min} + g % {n}",
+                       "owner_id": f"({_array(rep_ids)})[1 + g % 60]",
+                       "occurred_at": f"timestamptz '2023-10-01' + (g::float / {activities}) * interval '1096 days'",
+                       "created_at": f"timestamptz '2023-10-01' + (g::float / {activities}) * interval '1096 days'",
+                       "updated_at": "now()"}, f"FROM generate_series(1, {activities}) g")
+    Target.objects.bulk_create([Target(user_id=r, period_kind="quarter", period_start=f"{y}-{m:02d}-01", amount=100000)
+                                for r in rep_ids for y in (2024, 2025, 2026) for m in (1, 4, 7, 10)])
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return {"leads": n, "deals": deals, "activities": activities, "generate_s": round(time.monotonic() - t0, 1)}
+
+
+PLAIN = {None: ("", ""), "rep": ("owner_id", "owner_id"), "team": ("team_id", "team_id"),
+         "channel": ("channel_id", "(SELECT channel_id FROM leads_lead WHERE id = d.lead_id)"),
+         "campaign": ("campaign_id", "(SELECT campaign_id FROM leads_lead WHERE id = d.lead_id)"),
+         "country": ("country", "(SELECT country FROM leads_account WHERE id = d.account_id)"),
+         "product": ("", "(SELECT product_id FROM deals_dealline WHERE deal_id = d.id LIMIT 1)")}
+
+
+def _plain(by, start, end) -> None:
+    from django.db import connection
+
+    lead_col, deal_col = PLAIN[by]
+    lead_group = f"{lead_col}, " if lead_col else ""
+    deal_group = f"{deal_col}, " if deal_col else ""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {lead_group}count(*) FROM leads_lead WHERE created_at >= %s AND created_at < %s"
+                    + (f" GROUP BY {lead_col}" if lead_col else ""), [start, end])
+        cur.fetchall()
+        cur.execute(f"SELECT {deal_group}count(*), sum(amount) FROM deals_deal d WHERE status = 'won' AND closed_at >= %s"
+                    " AND closed_at < %s" + (" GROUP BY 1" if deal_col else ""), [start, end])
+        cur.fetchall()
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _child(n: int) -> None:
+    import django
+
+    django.setup()
+    from imbuto.analytics import kpis
+    from imbuto.analytics.periods import parse_period
+    from imbuto.analytics.slicing import bounds
+
+    figures = _generate(n)
+    rounds = int(os.environ.get("BENCH_ANALYTICS_ROUNDS", "8"))
+    quarters = [f"{y}-Q{q}" for y in (2024, 2025, 2026) for q in (1, 2, 3, 4)][:11]
+    rng = random.Random(14)
+    out = {}
+    for by in SLICES:
+        ours, plain = [], []
+        for _ in range(rounds):
+            period = parse_period(rng.choice(quarters))
+            start, end = bounds(period)
+            t = time.perf_counter()
+            kpis.compute(None, period, by)
+            ours.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            _plain(by, start, end)
+            plain.append((time.perf_counter() - t) * 1000)
+        out[by or "all"] = {"p95_ms": round(_p95(ours), 1), "median_ms": round(sorted(ours)[len(ours) // 2], 1),
+                            "plain_p95_ms": round(_p95(plain), 1), "ratio": round(_p95(ours) / max(_p95(plain), 0.1), 1)}
+        print(by, out[by or "all"], file=sys.stderr, flush=True)
+    print(json.dumps({**figures, "rounds": rounds, "slices": out}))
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--child":
+    _child(int(sys.argv[2]))
