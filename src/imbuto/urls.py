@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("imbuto.scoring.urls")),
     path("", include("imbuto.routing.urls")),
     path("", include("imbuto.sla.urls")),
+    path("", include("imbuto.deals.urls")),
 ]
