@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from . import (
     rows_api,
+    rows_deals,
     rows_notifications,
     rows_prediction,
     rows_routing,
@@ -26,7 +27,7 @@ from .matrix import ROLES, Row, call
 
 TABLES: list[list[Row]] = [  # a new app adds its rows module here
     rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS, rows_scoring.ROWS,
-    rows_prediction.ROWS, rows_routing.ROWS, rows_sla.ROWS,
+    rows_prediction.ROWS, rows_routing.ROWS, rows_sla.ROWS, rows_deals.ROWS,
 ]
 ALL = [row for table in TABLES for row in table]
 

@@ -81,7 +81,11 @@ def build(media_root: str) -> dict[str, Any]:
     pool = Pool.objects.create(name="North", team=north)
     member = PoolMember.objects.create(pool=pool, user=rep, weight=2, capacity=40)
     rule = Rule.objects.create(name="Nord", position=1, pool=pool, countries=["IT"], temperatures=["hot"])
+    from .world_deals import build_deals
+
+    deals = build_deals(rep, campaign)
     return {
+        **deals,
         "pool": pool, "member": member, "rule": rule,
         "saved_view": saved_view, "scoring_rule": scoring_rule,
         "users": users, "tokens": {**tokens, "anonymous": None}, "other_rep": other_rep,

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from imbuto.accounts.models import Team, User
 from imbuto.core import explain, permissions
-from imbuto.core.errors import DomainError, NotFound
+from imbuto.core.errors import DomainError, NotFound, PermissionDenied
 from imbuto.core.history import history_of
-from imbuto.core.htmx import is_partial
+from imbuto.core.htmx import is_partial, render_error
 from imbuto.leads import selectors as lead_selectors
 
 from . import selectors, services
@@ -141,6 +141,10 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     status, error = 200, ""
     try:
         _move(request, deal)
+    except PermissionDenied as exc:
+        if not is_partial(request):
+            return render_error(request, exc, status=403)
+        status, error = exc.status, exc.message
     except DomainError as exc:
         status, error = exc.status, exc.message
     if is_partial(request):
@@ -227,6 +231,8 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("The expected close is not a date."))
         return redirect("leads:detail", pk=pk)
+    except PermissionDenied as exc:
+        return render_error(request, exc, status=403)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("leads:detail", pk=pk)

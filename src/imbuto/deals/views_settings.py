@@ -82,6 +82,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def _done(request: HttpRequest, work: Any) -> HttpResponse:
     try:
         _admin(request)
+    except PermissionDenied as exc:
+        return render_error(request, exc, status=403)
+    try:
         work()
         messages.success(request, _("Saved."))
     except DomainError as exc:
