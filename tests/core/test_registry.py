@@ -34,13 +34,16 @@ def test_a_hook_nobody_provides_says_so():
 def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
-        "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api"]
+        "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
+        "imbuto.deals.api"]
     assert [e.url_name for e in registry.NAV] == [
-        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "routing:overview",
+        "leads:list", "leads:unassigned", "leads:account_list", "leads:contact_list", "deals:board",
+        "routing:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
         "sla:reps", "accounts:user_list"]
     assert [p.template for p in registry.panels("lead_detail")] == [
-        "sla/panels/lead_clock.html", "prediction/panels/lead_prediction.html",
+        "deals/panels/lead_convert.html", "deals/panels/lead_win_back.html", "sla/panels/lead_clock.html",
+        "prediction/panels/lead_prediction.html",
         "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
         "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html",
         "scoring/panels/lead_score.html", "routing/panels/lead_routing.html"]
@@ -49,7 +52,7 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [p.template for p in registry.panels("user_detail")] == ["leads/panels/user_open_leads.html"]
     assert list(registry.STYLESHEETS) == ["imbuto/intake.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
-    assert len(leads_extensions.DEMO_PARTS) == 1
+    assert len(leads_extensions.DEMO_PARTS) == 2  # intake's and deals'
 
 
 @pytest.mark.django_db

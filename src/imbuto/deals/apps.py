@@ -34,5 +34,6 @@ class DealsConfig(AppConfig):
         registry.PERIODIC_JOBS.add(
             registry.PeriodicJob("deals.recycle_lost", "17 * * * *", "imbuto.deals.tasks.recycle_lost")
         )
+        registry.panels("deal_detail")  # the deal page's place for other apps' panels (activities' timeline)
         register_demo()
         post_migrate.connect(_seed, sender=self, dispatch_uid="imbuto.deals.seed_defaults")

@@ -22,9 +22,9 @@ def convert_panel(context: Any, lead: Any) -> dict[str, Any] | None:
 
     if not permissions.can(user, "create", Deal):
         return None
-    from imbuto.deals import selectors
+    from imbuto.deals.models import Pipeline
 
-    return {"pipelines": list(selectors.pipelines(user))}
+    return {"pipelines": list(permissions.restrict(user, Pipeline.objects.all()))}
 
 
 @register.simple_tag(takes_context=True)
