@@ -78,6 +78,15 @@ class World:
         PoolMember.objects.create(pool=self.pool, user=rep)
         self.path_refs["pool_id"] = self.pool.pk
         self.path_refs["rule_id"] = Rule.objects.create(name="Schemathesis", pool=self.pool).pk
+        from imbuto.deals.models import Deal, Pipeline, Product
+
+        pipeline = Pipeline.objects.get(is_default=True)
+        self.product = Product.objects.create(code="SCHEMA", name="Schemathesis", unit_price=10)
+        deal = Deal.objects.create(name="Schemathesis", pipeline=pipeline, owner=admin, amount=100,
+                                   stage=pipeline.stages.get(key="qualification"))
+        self.path_refs.update(deal_id=deal.pk, pipeline_id=pipeline.pk, product_id=self.product.pk,
+                              stage_id=pipeline.stages.get(key="proposal").pk)
+        self.body_refs.update(lead=self.leads[0].pk, pipeline=pipeline.pk)
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -104,6 +113,7 @@ class World:
             self.bulk_rules(case)
             self.scoring_rules(case)
             self.sla_rules(case)
+            self.deals_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
@@ -119,6 +129,19 @@ class World:
             self.serial += 1
             case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:180]}-{self.serial}"
 
+
+    def deals_rules(self, case: Any) -> None:
+        """Deals: a stage of the deal's pipeline and products of the catalogue (which keys and ids
+        exist is data, not schema)."""
+        body = case.body
+        if "/deals" not in case.operation.path and not case.operation.path.endswith("/convert"):
+            return
+        if body.get("stage") is not None and case.operation.path.endswith(("/move", "/deals")):
+            body["stage"] = "proposal"
+            body.pop("lost_reason", None)
+        for line in body.get("lines") or []:
+            if isinstance(line, dict) and line.get("product") is not None:
+                line["product"] = self.product.pk
 
     def bulk_rules(self, case: Any) -> None:
         """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot

@@ -42,7 +42,19 @@ StageRef = Annotated[
 ]
 
 
+def _line_rules(schema: dict[str, Any]) -> None:
+    state_no_nul(schema)
+    schema["anyOf"] = [
+        {"required": ["product"], "properties": {"product": {"type": "integer"}}},
+        {"required": ["description"], "properties": {"description": {"type": "string", "pattern": "\\S"}}},
+    ]
+
+
 class DealLineIn(StrictInput):
+    """A product with its quantity and price, or a described line without a product."""
+
+    model_config = ConfigDict(json_schema_extra=_line_rules)
+
     product: Id | None = Field(None, description="Product id (see /deals/products)")
     description: str = Field("", max_length=200)
     quantity: Quantity = Decimal(1)

@@ -67,6 +67,7 @@
       Sortable.create(list, {
         group: { name: "deals", pull: list.dataset.outcome === "open", put: true },
         filter: ".closed", draggable: ".deal-card", delayOnTouchOnly: true, delay: 150, animation: 120,
+        forceFallback: true, fallbackOnBody: true,
         onEnd: function (event) {
           if (event.from === event.to) { return; }
           var card = event.item, stage = event.to.dataset.stage, outcome = event.to.dataset.outcome;
