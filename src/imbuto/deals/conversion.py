@@ -56,7 +56,7 @@ def lead_convert(
     permissions.require(actor, "change", lead, message=_("You may not change this lead."))
     check_convertible(lead)
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().select_related("owner").get(pk=lead.pk)
+        lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead.pk)
         check_convertible(lead)
         linked = link_records(lead, actor=actor, customer=False)
         if linked:
