@@ -51,7 +51,7 @@ def drag(page, card, column):
 
 def test_a_rep_converts_an_sql_and_drags_the_deal_to_won(browser, live_server, lead):
     page = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     log_in(page, live_server.url, "rita")
     page.goto(f"{live_server.url}/leads/{lead.pk}/")
     page.fill("#convert-name", "Linea di montaggio")
@@ -80,6 +80,7 @@ def test_a_rep_converts_an_sql_and_drags_the_deal_to_won(browser, live_server, l
     assert deal.status == "won" and lead.stage == "customer" and lead.account.is_customer
 
     phone = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844}).new_page()
+    phone.set_default_timeout(30_000)
     log_in(phone, live_server.url, "rita")
     phone.goto(f"{live_server.url}/deals/board/")
     width = phone.evaluate("document.documentElement.scrollWidth")
