@@ -161,10 +161,12 @@ def run(ctx: Any) -> dict:
         out = subprocess.run(
             [sys.executable, __file__, "--worker", str(deals)],
             env=env,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if out.returncode:
+            raise RuntimeError(f"{kind} worker failed: {out.stderr[-3000:]}")
         figures[kind] = json.loads(out.stdout.strip().splitlines()[-1])
         ctx.log(kind, figures[kind])
     summary = "; ".join(
