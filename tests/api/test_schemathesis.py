@@ -86,7 +86,7 @@ class World:
                                    stage=pipeline.stages.get(key="qualification"))
         self.path_refs.update(deal_id=deal.pk, pipeline_id=pipeline.pk, product_id=self.product.pk,
                               stage_id=pipeline.stages.get(key="proposal").pk)
-        self.body_refs.update(lead=self.leads[0].pk, pipeline=pipeline.pk)
+        self.body_refs.update(lead=self.leads[0].pk, pipeline=pipeline.pk, contact=self.contact.pk)
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
