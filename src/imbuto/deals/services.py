@@ -185,11 +185,12 @@ def _create(
             fields={"stage": [_("Not an open stage.")]},
         )
     owner = data.get("owner")
+    currency = data.pop("currency", None) or pipeline.currency
     deal = Deal(
         **data,
         pipeline=pipeline,
         stage=stage,
-        currency=data.get("currency") or pipeline.currency,
+        currency=currency,
         team_id=owner.team_id if owner is not None else None,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
