@@ -110,9 +110,9 @@ def test_refusals_of_conversion_and_of_moves_by_others(rep, other_rep, marketer,
     assert_error(api(rep)("post", f"/leads/{merged.pk}/convert", {}), 409, "conflict")
     assert_error(api(rep)("post", f"/leads/{LeadFactory(owner=rep, stage='mql').pk}/convert", {}), 409)
     assert_error(api(marketer)("post", f"/leads/{merged_into.pk}/convert", {}), 403)
-    deal_id = api(manager)("post", "/deals", {"name": "Ampliamento", "owner": "rita", "amount": 900}).json()[
-        "id"
-    ]
+    deal_id = api(manager)(
+        "post", "/deals", {"name": "Ampliamento", "owner": "rita", "amount": 900, "currency": "CHF"}
+    ).json()["id"]
     assert_error(api(marketer)("post", f"/deals/{deal_id}/move", {"stage": "proposal"}), 403)
     assert api(other_rep)("post", f"/deals/{deal_id}/move", {"stage": "proposal"}).status_code == 404
     assert_error(api(rep)("post", "/deals", {"name": "X", "owner": "remo"}), 403)
