@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("imbuto.activities.urls")),
     path("", include("imbuto.nurture.urls")),
     path("", include("imbuto.analytics.urls")),
+    path("", include("imbuto.deals.urls")),
 ]

@@ -94,6 +94,15 @@ class World:
 
         self.path_refs["target_id"] = Target.objects.create(user=rep, period_kind="month",
                                                             period_start=dt.date(2026, 6, 1), count=2).pk
+        from imbuto.deals.models import Deal, Pipeline, Product
+
+        pipeline = Pipeline.objects.get(is_default=True)
+        self.product = Product.objects.create(code="SCHEMA", name="Schemathesis", unit_price=10)
+        deal = Deal.objects.create(name="Schemathesis", pipeline=pipeline, owner=admin, amount=100,
+                                   stage=pipeline.stages.get(key="qualification"))
+        self.path_refs.update(deal_id=deal.pk, pipeline_id=pipeline.pk, product_id=self.product.pk,
+                              stage_id=pipeline.stages.get(key="proposal").pk)
+        self.body_refs.update(lead=self.leads[0].pk, pipeline=pipeline.pk, contact=self.contact.pk)
 
     def point_at_real_objects(self, case: Any) -> None:
         """Schema-valid requests get references that exist: a schema cannot list which ids do."""
@@ -124,6 +133,7 @@ class World:
             self.customer_rules(case)
             self.activity_rules(case)
             self.analytics_rules(case)
+            self.deals_rules(case)
             if case.body.get("country") is not None and not case.operation.path.startswith("/api/v1/leads"):
                 case.body["country"] = "IT"  # accounts take a code; leads read names as well
             # JSON Schema cannot compare two fields: a campaign ends on or after its start.
@@ -176,6 +186,18 @@ class World:
         given = body.get("amount") is not None or body.get("count") is not None
         if path.startswith("/api/v1/analytics/targets") and not given:
             body["count"] = 3
+    def deals_rules(self, case: Any) -> None:
+        """Deals: a stage of the deal's pipeline and products of the catalogue (which keys and ids
+        exist is data, not schema)."""
+        body = case.body
+        if "/deals" not in case.operation.path and not case.operation.path.endswith("/convert"):
+            return
+        if body.get("stage") is not None and case.operation.path.endswith(("/move", "/deals")):
+            body["stage"] = "proposal"
+            body.pop("lost_reason", None)
+        for line in body.get("lines") or []:
+            if isinstance(line, dict) and line.get("product") is not None:
+                line["product"] = self.product.pk
 
     def bulk_rules(self, case: Any) -> None:
         """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot

@@ -35,18 +35,22 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
         "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
-        "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api", "imbuto.analytics.api"]
+        "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api", "imbuto.analytics.api",
+        "imbuto.deals.api"]
     assert [e.url_name for e in registry.NAV] == [
-        "activities:my_day", "analytics:dashboard", "leads:list", "leads:unassigned", "leads:account_list",
+        "activities:my_day", "analytics:dashboard", "leads:list", "leads:unassigned", "deals:board",
+        "leads:account_list",
         "leads:contact_list", "customers:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
         "sla:reps", "nurture:sequences", "routing:overview", "accounts:user_list"]
     assert {e.url_name: e.group for e in registry.NAV if e.group} == {
         "intake:duplicates": "intake", "intake:imports": "intake", "intake:chat_list": "intake",
         "intake:form_list": "intake", "scoring:rules": "marketing", "routing:overview": "settings",
-        "accounts:user_list": "settings", "customers:overview": "sales", "nurture:sequences": "marketing"}
+        "accounts:user_list": "settings", "customers:overview": "sales",
+        "leads:account_list": "sales", "leads:contact_list": "sales", "nurture:sequences": "marketing"}
     assert [p.template for p in registry.panels("lead_detail")] == [
-        "sla/panels/lead_clock.html", "activities/panels/lead_detail.html",
+        "deals/panels/lead_convert.html", "deals/panels/lead_win_back.html", "sla/panels/lead_clock.html",
+        "activities/panels/lead_detail.html",
         "prediction/panels/lead_prediction.html",
         "intake/panels/lead_sources.html", "intake/panels/lead_engagement.html",
         "intake/panels/lead_duplicates.html", "intake/capture/_lead_chats.html",
@@ -61,7 +65,7 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "customers/panels/account_problems.html", "customers/panels/account_referrals.html"]
     assert list(registry.STYLESHEETS) == ["imbuto/intake.css", "customers/customers.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
-    assert len(leads_extensions.DEMO_PARTS) == 4  # intake, customers, nurture, analytics (targets)
+    assert len(leads_extensions.DEMO_PARTS) == 5  # intake, customers, nurture, analytics, deals
 
 
 @pytest.mark.django_db

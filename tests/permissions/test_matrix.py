@@ -16,6 +16,7 @@ from . import (
     rows_analytics,
     rows_api,
     rows_customers,
+    rows_deals,
     rows_notifications,
     rows_nurture,
     rows_prediction,
@@ -32,6 +33,7 @@ TABLES: list[list[Row]] = [  # a new app adds its rows module here
     rows_api.ROWS, rows_ui.ROWS, rows_notifications.ROWS, rows_users.ROWS, rows_scoring.ROWS,
     rows_prediction.ROWS, rows_routing.ROWS, rows_sla.ROWS, rows_customers.ROWS,
     rows_activities.ROWS, rows_nurture.ROWS, rows_analytics.ROWS,
+    rows_deals.ROWS,
 ]
 ALL = [row for table in TABLES for row in table]
 

@@ -99,7 +99,11 @@ def build(media_root: str) -> dict[str, Any]:
 
     rep_target = Target.objects.create(user=rep, period_kind="month", period_start=dt.date(2026, 1, 1),
                                        count=3)
+    from .world_deals import build_deals
+
+    deals = build_deals(rep, campaign)
     return {
+        **deals,
         **nurture, "rep_target": rep_target,
         "pool": pool, "member": member, "rule": rule, "feedback": feedback, "problem": problem,
         "resolved_problem": resolved_problem, "activity": activity,

@@ -156,7 +156,8 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(client_as, rep, rep_lea
     for stage in ("lead", "mql", "sql"):
         client.post(move(rep_lead), {"to": stage})
     # Exactly: a new query here is a regression to explain (an N+1 grows with the timeline).
-    # 21 with the panels of scoring (the active rules), prediction (the model), response time (the
-    # clock and the policy), activities (the timeline) and routing (loaded by HTMX: none here).
+    # 22 with the panels of scoring (the active rules), prediction (the model), response time (the
+    # clock and the policy), activities (the timeline), routing (loaded by HTMX: none here) and, on
+    # this SQL, deals' Convert form (its pipelines: one).
     with django_assert_num_queries(21):
         client.get(detail(rep_lead))

@@ -120,7 +120,7 @@ API_ROUTERS: Slot[Router] = Slot("api routers")
 NAV: Slot[NavEntry] = Slot("navigation")
 # The drop-down menus of the top navigation: key -> label (a lazy translation).
 NAV_GROUPS: dict[str, Any] = {
-    "sales": pgettext_lazy("menu: deals, activities, customers", "Sales"),
+    "sales": pgettext_lazy("menu: accounts, contacts, customers", "Sales"),
     "marketing": pgettext_lazy("menu: nurturing, scoring", "Marketing"),
     "intake": pgettext_lazy("menu: duplicates, imports, chats, web forms", "Intake"),
     "settings": pgettext_lazy("menu: routing, response times, users", "Settings"),

@@ -26,7 +26,10 @@ class LostReason(models.TextChoices):
 
 
 class Pipeline(models.Model):
+    """A sales process: its ordered stages (open ones, then won and lost)."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_it = models.CharField(_("Italian name"), max_length=100, blank=True)
     is_default = models.BooleanField(_("default"), default=False)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     created_at = models.DateTimeField(default=timezone.now)
@@ -36,7 +39,17 @@ class Pipeline(models.Model):
         verbose_name = _("pipeline")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_it)
+
+
+def _localized(name: str, name_it: str) -> str:
+    from django.utils.translation import get_language
+
+    return name_it if name_it and (get_language() or "en")[:2] == "it" else name
 
 
 class PipelineStage(models.Model):
@@ -46,11 +59,13 @@ class PipelineStage(models.Model):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
     key = models.SlugField(_("key"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
+    name_it = models.CharField(_("Italian name"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
     idle_days = models.PositiveSmallIntegerField(_("idle limit (days)"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=4, choices=StageOutcome.choices,
-                               default=StageOutcome.OPEN)
+    outcome = models.CharField(
+        _("outcome"), max_length=4, choices=StageOutcome.choices, default=StageOutcome.OPEN
+    )
     playbook = models.JSONField(_("playbook"), default=list, blank=True)
 
     class Meta:
@@ -59,7 +74,11 @@ class PipelineStage(models.Model):
         verbose_name = _("stage")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_it)
 
 
 class Product(models.Model):
@@ -87,22 +106,71 @@ class Deal(models.Model):
     name = models.CharField(_("name"), max_length=200)
     pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="deals")
     stage = models.ForeignKey(PipelineStage, on_delete=models.PROTECT, related_name="deals")
-    status = models.CharField(_("status"), max_length=4, choices=StageOutcome.choices,
-                              default=StageOutcome.OPEN)
+    status = models.CharField(
+        _("status"), max_length=4, choices=StageOutcome.choices, default=StageOutcome.OPEN
+    )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     probability = models.PositiveSmallIntegerField(_("probability (%)"), null=True, blank=True)
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="owned_deals", verbose_name=_("owner"))
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="deals", verbose_name=_("team"))
-    account = models.ForeignKey("leads.Account", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="deals", verbose_name=_("account"))
-    contact = models.ForeignKey("leads.Contact", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="deals", verbose_name=_("contact"))
-    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="deals", verbose_name=_("lead"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_deals",
+        verbose_name=_("owner"),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("team"),
+    )
+    account = models.ForeignKey(
+        "leads.Account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("account"),
+    )
+    contact = models.ForeignKey(
+        "leads.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("contact"),
+    )
+    lead = models.ForeignKey(
+        "leads.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("lead"),
+    )
+    # Where the lead came from when it was converted (the lead's own channel may change later, e.g.
+    # to lost-opportunity when it comes back): revenue by source reads these.
+    channel = models.ForeignKey(
+        "leads.Channel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("channel"),
+    )
+    campaign = models.ForeignKey(
+        "leads.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     competitor = models.CharField(_("competitor"), max_length=200, blank=True)
     competitor_product = models.CharField(_("competitor's product"), max_length=200, blank=True)
     lost_reason = models.CharField(_("loss reason"), max_length=20, choices=LostReason.choices, blank=True)
@@ -111,8 +179,12 @@ class Deal(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     stage_changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    # A lost deal's lead comes back (lost-opportunity channel) at recycle_at; recycled_at when it did.
+    recycle_at = models.DateTimeField(null=True, blank=True)
+    recycled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -124,6 +196,11 @@ class Deal(models.Model):
             models.Index(fields=["status", "closed_at"]),
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["expected_close"]),
+            models.Index(
+                fields=["recycle_at"],
+                name="deal_recycle_due",
+                condition=Q(recycle_at__isnull=False, recycled_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,8 +218,25 @@ class DealLine(models.Model):
 
     class Meta:
         ordering = ["deal", "id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0),
-                                              name="deal_line_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="deal_line_quantity_positive")
+        ]
 
     def __str__(self) -> str:
         return self.description or f"#{self.pk}"
+
+
+class LossRecycling(models.Model):
+    """How long after a loss for this reason the lead comes back as a lead (lost-opportunity
+    channel); `active` off: deals lost for it never come back by themselves."""
+
+    reason = models.CharField(_("loss reason"), max_length=20, choices=LostReason.choices, unique=True)
+    delay_days = models.PositiveSmallIntegerField(_("comes back after (days)"), default=90)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["reason"]
+        verbose_name = _("recycling of lost deals")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.delay_days}"

@@ -38,10 +38,11 @@ class Deals(Policy):
 
 
 def register() -> None:
-    from .models import Deal, DealLine, Pipeline, PipelineStage, Product
+    from .models import Deal, DealLine, LossRecycling, Pipeline, PipelineStage, Product
 
     permissions.register(Pipeline, Everyone(change_roles=("admin",)))
     permissions.register(PipelineStage, Everyone(change_roles=("admin",)))
     permissions.register(Product, Everyone(change_roles=("admin",)))
+    permissions.register(LossRecycling, Everyone(change_roles=("admin",)))
     permissions.register(Deal, Deals())
     permissions.register(DealLine, Deals(prefix="deal__"))

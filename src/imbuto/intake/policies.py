@@ -86,3 +86,6 @@ def register() -> None:
     permissions.register(m.ChatMessage, Roles({"view": ANY_ROLE, "*": ("admin", "manager", "rep")}))
     permissions.register(m.ChatSettings, Roles({"*": ("admin",)}))
     permissions.register(m.IdempotencyRecord, Policy())  # internal: never read through a person
+    # the matcher's learned weights: every role reads which version runs (the review queue says so),
+    # admins change them (`imbuto matching learn` runs as the system)
+    permissions.register(m.MatchModel, Roles({"view": ANY_ROLE, "*": ("admin",)}))

@@ -72,8 +72,8 @@ def register() -> None:
     registry.NAV.add(registry.NavEntry(pgettext_lazy("menu: the unassigned queue", "Unassigned"),
                                        "leads:unassigned", visible=permissions.can_work_unassigned_queue),
                      order=15)
-    registry.NAV.add(registry.NavEntry(_("Accounts"), "leads:account_list"), order=20)
-    registry.NAV.add(registry.NavEntry(_("Contacts"), "leads:contact_list"), order=30)
+    registry.NAV.add(registry.NavEntry(_("Accounts"), "leads:account_list", group="sales"), order=20)
+    registry.NAV.add(registry.NavEntry(_("Contacts"), "leads:contact_list", group="sales"), order=30)
     registry.panels("user_detail").add(registry.Panel("leads/panels/user_open_leads.html"))
     registry.STARTUP_NOTES.add(demo_logins)
     user_services.OPEN_LEADS.provide(open_leads_of)

@@ -33,9 +33,11 @@ class FollowsLead(Policy):
 
 
 def register() -> None:
-    from .models import EmailTemplate, Enrolment, Message, Sequence, Step
+    from .models import EmailTemplate, Enrolment, Message, Sequence, Step, Suppression
 
     for model in (EmailTemplate, Sequence, Step):
         permissions.register(model, Everyone(change_roles=AUTHORS))
     permissions.register(Enrolment, FollowsLead())
     permissions.register(Message, FollowsLead())
+    # who asked not to be mailed: the authors of sequences see and manage it
+    permissions.register(Suppression, permissions.Roles({"*": AUTHORS}))
