@@ -35,8 +35,8 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
         "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
         "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
-        "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api", "imbuto.analytics.api",
-        "imbuto.deals.api"]
+        "imbuto.deals.api", "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api",
+        "imbuto.analytics.api"]
     assert [e.url_name for e in registry.NAV] == [
         "activities:my_day", "analytics:dashboard", "leads:list", "leads:unassigned", "deals:board",
         "leads:account_list",
@@ -65,7 +65,7 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "customers/panels/account_problems.html", "customers/panels/account_referrals.html"]
     assert list(registry.STYLESHEETS) == ["imbuto/intake.css", "customers/customers.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
-    assert len(leads_extensions.DEMO_PARTS) == 5  # intake, customers, nurture, analytics, deals
+    assert len(leads_extensions.DEMO_PARTS) == 6  # intake, customers, nurture, analytics, deals, activities
 
 
 @pytest.mark.django_db

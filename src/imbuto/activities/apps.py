@@ -22,6 +22,11 @@ class ActivitiesConfig(AppConfig):
             registry.panels(page).add(registry.Panel(f"activities/panels/{page}.html"), order=12)
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("activities.send_reminders", "* * * * *",
                                                         "imbuto.activities.tasks.send_reminders"))
+        from imbuto.leads.extensions import DEMO_PARTS
+
+        from .demo import ActivitiesDemo
+
+        DEMO_PARTS.add(ActivitiesDemo(), order=300)  # after the deals part: meetings on its open deals
 
 
 def _has_a_day(user: object) -> bool:
