@@ -17,7 +17,7 @@ MONDAY_10 = dt.datetime(2026, 3, 2, 10, tzinfo=ROME)
 
 @pytest.fixture
 def pipeline(db):
-    pipeline = Pipeline.objects.create(name="Sales", is_default=True)
+    pipeline = Pipeline.objects.create(name="Fixture pipeline")
     PipelineStage.objects.create(pipeline=pipeline, key="qualification", name="Qualification", position=0)
     PipelineStage.objects.create(
         pipeline=pipeline, key="proposal", name="Proposal", position=1,

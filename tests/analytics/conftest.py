@@ -100,7 +100,7 @@ def world(rep, other_rep, north, south, admin):
             LeadSla(lead=lead["l4"], started_at=at(3, 1), temperature="hot", due_at=at(3, 1, 13)),
         ]
     )
-    pipe = Pipeline.objects.create(name="Sales", is_default=True)
+    pipe = Pipeline.objects.create(name="Fixture pipeline")
     st = {
         key: PipelineStage.objects.create(
             pipeline=pipe, key=key, name=key, position=i, probability=p, outcome=o

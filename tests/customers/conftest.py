@@ -27,7 +27,7 @@ def contact(account):
 @pytest.fixture
 def won_deal(db):
     """make(account, amount, days_ago): a deal won `days_ago` days ago."""
-    pipeline = Pipeline.objects.create(name="Sales", is_default=True)
+    pipeline = Pipeline.objects.create(name="Fixture pipeline")
     won = PipelineStage.objects.create(pipeline=pipeline, key="won", name="Won", outcome="won", position=9)
 
     def make(account, amount="1000.00", days_ago=0, status="won", owner=None):
