@@ -136,7 +136,7 @@ def event_log(monkeypatch):
 # the other folders test on both engines.
 RUN_ONCE = {
     "one_database": (),   # on PostgreSQL
-    "embedded_only": (),  # on SQLite
+    "embedded_only": ("tests/ui", "tests/i18n"),  # on SQLite, beside the browser walks
 }
 
 
