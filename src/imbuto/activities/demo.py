@@ -17,7 +17,7 @@ from imbuto.leads.models import Lead
 from .models import Activity, Direction, Kind
 
 WORKED = ("lead", "mql", "sql", "opportunity", "customer", "discarded", "parked")
-SUBJECTS = {  # kind -> (English, Italian) variants
+SUBJECTS: dict[str, list[tuple[str, str]]] = {  # kind -> (English, Italian) variants
     Kind.CALL: [
         ("First call: needs and timing", "Prima chiamata: esigenze e tempi"),
         ("Follow-up call", "Chiamata di follow-up"),
