@@ -131,18 +131,26 @@ def event_log(monkeypatch):
     return log
 
 
-# What runs once when scripts/test.sh runs both engines (CI time; see scripts/test.sh): test files
-# under these folders get the marker. Their database work goes through services and selectors that
-# the other folders test on both engines.
+# What runs on one engine only when scripts/test.sh runs both (CI time: the two runs share the 2
+# cores, so each folder runs where it matters most instead of twice). Test files under these folders
+# get the marker: one_database runs on PostgreSQL (the production engine: the API, permissions, the
+# domain services), embedded_only on SQLite (the embedded default `make run` serves: pages, browser
+# walks, intake, the CLI). Folders not listed run on both. A browser walk always runs on SQLite and a
+# postgres_only test on PostgreSQL, whatever its folder.
 RUN_ONCE = {
-    "one_database": (),   # on PostgreSQL
-    "embedded_only": ("tests/ui", "tests/i18n"),  # on SQLite, beside the browser walks
+    "one_database": ("tests/api", "tests/permissions", "tests/accounts", "tests/activities",
+                     "tests/analytics", "tests/customers", "tests/deals", "tests/nurture", "tests/routing",
+                     "tests/scoring", "tests/sla", "tests/prediction", "tests/core"),
+    "embedded_only": ("tests/ui", "tests/i18n", "tests/cli", "tests/intake", "tests/notifications",
+                      "tests/leads"),
 }
 
 
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("postgres_only"):
+            continue
         where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
         for marker, folders in RUN_ONCE.items():
             if any(where.startswith(f"{folder}/") for folder in folders):
