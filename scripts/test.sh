@@ -3,8 +3,8 @@
 # (DATABASE_URL or 127.0.0.1:5432).
 # The two runs go side by side (SQLite on the terminal, PostgreSQL into var/test-postgres.log, shown
 # when done); IMBUTO_TEST_SERIAL=1 runs them one after the other. Without a PostgreSQL server that run
-# is skipped loudly, except under CI=true where it fails. With both runs, the browser walks run on
-# SQLite only and the one_database tests on PostgreSQL only. Under CI=true the browser tests must exist
+# is skipped loudly, except under CI=true where it fails. With both runs and no arguments, each test
+# folder runs on one engine (see below and tests/conftest.py). Under CI=true the browser tests must exist
 # and run (scripts/pytest_ci_guard.py). Extra arguments go to pytest (then the guard only checks
 # that something ran).
 set -uo pipefail
@@ -77,10 +77,11 @@ pg_run() {
   fi
 }
 
-# With both runs and no arguments, what does not need both engines runs once, so that the two runs
-# take about as long: the browser walks and what is marked embedded_only on SQLite (the embedded
-# default `make run` serves), what is marked one_database on PostgreSQL (tests/conftest.py RUN_ONCE
-# marks whole folders). Everything else runs on both.
+# With both runs and no arguments, each test folder runs on one engine (tests/conftest.py RUN_ONCE),
+# so that the two runs side by side take about as long: the browser walks and what is marked
+# embedded_only on SQLite (the embedded default `make run` serves), what is marked one_database on
+# PostgreSQL (production). Folders not listed there run on both. `bash scripts/test.sh tests/x` (with
+# arguments) runs the given tests on both engines.
 sqlite_run() {
   if [ $# -eq 0 ]; then
     run_pytest SQLite "$SQLITE_URL" -m "not one_database"
