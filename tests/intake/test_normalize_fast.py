@@ -323,8 +323,15 @@ def test_prepare_equals_the_reference():
     for record in records[::7]:
         record[rnd.choice(list(record) or ["x"])] = rnd.choice([None, 3, "", "  ", "😀", "Ⅻ"])
     records += [{}, {"first_name": None}, {"street": "x" * 500}, {"company_name": "S.r.l."}]
-    _assert_same(lambda r: dataclasses.astuple(compare.prepare(r)),
-                 lambda r: dataclasses.astuple(ref_compare.prepare(r)), records)
+    # The reference predates issue 12's street tables (house numbers "3/B", "bis", per-country street
+    # types: tested in test_matching_orgs.py) and the phone's digits: compared on every other field.
+    def without_street(p: object) -> tuple[object, ...]:
+        values = dataclasses.asdict(p)
+        skip = ("house", "street", "street_words", "phone_digits")
+        return tuple(v for k, v in values.items() if k not in skip)
+
+    _assert_same(lambda r: without_street(compare.prepare(r)),
+                 lambda r: without_street(ref_compare.prepare(r)), records)
 
 
 def test_every_cache_is_bounded():

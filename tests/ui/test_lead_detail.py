@@ -156,8 +156,9 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(client_as, rep, rep_lea
     for stage in ("lead", "mql", "sql"):
         client.post(move(rep_lead), {"to": stage})
     # Exactly: a new query here is a regression to explain (an N+1 grows with the timeline).
-    # 22 with the panels of scoring (the active rules), prediction (the model), response time (the
-    # clock and the policy), activities (the timeline), routing (loaded by HTMX: none here) and, on
-    # this SQL, deals' Convert form (its pipelines: one).
-    with django_assert_num_queries(21):
+    # 24 with the panels of scoring (the active rules), prediction (the model), response time (the
+    # clock and the policy), activities (the timeline), nurture (the lead's enrolments and the
+    # sequences to enrol in), deals' lost deals (win-back), routing (loaded by HTMX: none here) and,
+    # on this SQL, deals' Convert form (its pipelines: one).
+    with django_assert_num_queries(24):
         client.get(detail(rep_lead))

@@ -371,6 +371,9 @@ def _identity_fields(out: Normalized, raw: dict[str, Any], country: str, region:
         out.values["phone"] = phone
         if problem:
             out.flags["phone"] = problem
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            if 6 <= len(digits) <= 15:  # a local number without its prefix: still compared by its digits
+                out.keys["phone_local"] = digits
         else:
             out.keys["phone"] = phone
     for source in ("vat_id", "tax_code"):
