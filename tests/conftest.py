@@ -134,9 +134,9 @@ def event_log(monkeypatch):
 # What runs on one engine only when scripts/test.sh runs both (CI time: the two runs share the 2
 # cores, so each folder runs where it matters most instead of twice). Test files under these folders
 # get the marker: one_database runs on PostgreSQL (the production engine: the API, schemathesis,
-# permissions, the domain apps), embedded_only on SQLite (the embedded default `make run` serves: pages, browser
-# walks, intake, the CLI). Folders not listed run on both. A browser walk always runs on SQLite and a
-# postgres_only test on PostgreSQL, whatever its folder.
+# permissions, the domain apps), embedded_only on SQLite (the embedded default `make run` serves:
+# pages, browser walks, intake, the CLI). Folders not listed run on both. A browser walk always runs
+# on SQLite and a postgres_only test on PostgreSQL, whatever its folder.
 RUN_ONCE = {
     "one_database": ("tests/api", "tests/permissions", "tests/activities",
                      "tests/analytics", "tests/customers", "tests/deals", "tests/nurture", "tests/routing",
