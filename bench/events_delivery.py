@@ -53,8 +53,8 @@ def _report(label: str, wall: float) -> None:
 
 
 def main() -> None:
-    from imbuto.accounts.models import User
     from imbuto.intake.pipeline import SourceRef, ingest
+    from imbuto.users.models import User
 
     transaction.on_commit = _timed_on_commit
     call_command("migrate", verbosity=0)

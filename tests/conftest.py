@@ -7,7 +7,7 @@ admin; manager `mara` leads team North; reps `rita` (North) and `remo` (South); 
 import pytest
 from django.test import Client
 
-from imbuto.accounts.services import token_issue
+from imbuto.users.services import token_issue
 
 from .factories import LeadFactory, TeamFactory, UserFactory
 
@@ -142,7 +142,7 @@ RUN_ONCE = {
                      "tests/analytics", "tests/customers", "tests/deals", "tests/nurture", "tests/routing",
                      "tests/scoring", "tests/sla", "tests/prediction", "tests/core"),
     "embedded_only": ("tests/ui", "tests/i18n", "tests/cli", "tests/intake", "tests/notifications",
-                      "tests/leads", "tests/accounts"),
+                      "tests/leads", "tests/users"),
 }
 
 

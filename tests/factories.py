@@ -3,8 +3,8 @@
 import factory
 from django.utils import timezone
 
-from imbuto.accounts.models import Team, User
 from imbuto.leads.models import Account, Campaign, Channel, Contact, Lead
+from imbuto.users.models import Team, User
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -103,13 +103,13 @@ def _generate(n: int) -> dict:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    from imbuto.accounts.models import Team, User
     from imbuto.activities.models import Activity
     from imbuto.analytics.models import Target
     from imbuto.core.models import HistoryEntry
     from imbuto.deals.models import Deal, DealLine, Pipeline, PipelineStage, Product
     from imbuto.leads.models import Account, Campaign, Channel, Lead
     from imbuto.sla.models import LeadSla
+    from imbuto.users.models import Team, User
 
     with connection.cursor() as cur:
         cur.execute("SELECT setseed(0.14)")

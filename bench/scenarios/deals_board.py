@@ -48,8 +48,8 @@ def worker(deals: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from imbuto.accounts.models import Team, User
     from imbuto.deals.models import Deal, Pipeline
+    from imbuto.users.models import Team, User
 
     rng = random.Random(13)
     teams = [Team.objects.create(name=n, slug=n.lower()) for n in ("North", "South")]

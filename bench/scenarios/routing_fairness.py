@@ -54,11 +54,11 @@ def worker(leads: int) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from imbuto.accounts.models import Team, User
     from imbuto.core.models import HistoryEntry
     from imbuto.leads.models import Lead
     from imbuto.routing import services
     from imbuto.routing.models import Pool, PoolMember
+    from imbuto.users.models import Team, User
 
     team = Team.objects.create(name="Bench", slug="bench")
     users = User.objects.bulk_create(

@@ -105,10 +105,10 @@ def _child(n_events: int) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imbuto.settings")
     django.setup()
-    from imbuto.accounts.models import User
     from imbuto.intake.pipeline.engagement import record_events
     from imbuto.leads.models import Lead
     from imbuto.scoring import services as scoring
+    from imbuto.users.models import User
 
     admin = User.objects.create(username="bench-admin", role="admin", is_staff=True)
     scoring.rule_create(

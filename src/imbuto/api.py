@@ -71,8 +71,8 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer imb_...`; tokens are stored hashed and can be revoked."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from imbuto.accounts import throttle
-        from imbuto.accounts.services import token_authenticate
+        from imbuto.users import throttle
+        from imbuto.users.services import token_authenticate
 
         if wait := throttle.token_blocked(request):
             raise TokenThrottled(wait)
@@ -85,7 +85,7 @@ class BearerToken(HttpBearer):
 
 
 class TokenThrottled(Exception):
-    """Too many bad bearer tokens from one address (accounts.throttle): 429 with Retry-After."""
+    """Too many bad bearer tokens from one address (users.throttle): 429 with Retry-After."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("throttled")
@@ -131,6 +131,17 @@ class BoundedJsonParser(Parser):
 
 
 class ImbutoAPI(NinjaAPI):
+    # operationIds name the module that serves them; a renamed app keeps its published ids, so that
+    # generated clients keep working (core.legacy carries the database over the same way).
+    RENAMED_MODULES = {"imbuto_users_": "imbuto_accounts_"}
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        operation_id = str(super().get_openapi_operation_id(operation))
+        for new, old in self.RENAMED_MODULES.items():
+            if operation_id.startswith(new):
+                return old + operation_id[len(new):]
+        return operation_id
+
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> Any:
         """Document the shared error shape and the error answers of every operation."""
@@ -275,7 +286,7 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(TokenThrottled)
 def _token_throttled(request: HttpRequest, exc: TokenThrottled) -> HttpResponse:
-    from imbuto.accounts.throttle import token_throttled_message
+    from imbuto.users.throttle import token_throttled_message
 
     response = error_response(request, 429, "throttled", token_throttled_message())
     response["Retry-After"] = str(exc.retry_after)

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "imbuto.core",
     "imbuto.workers",
-    "imbuto.accounts",
+    "imbuto.users",
     "imbuto.leads",
     "imbuto.intake",
     "imbuto.notifications",
@@ -82,13 +82,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
-    "imbuto.accounts.throttle.LoginThrottleBackend",  # axes: refuses while locked out; first
+    "imbuto.users.throttle.LoginThrottleBackend",  # axes: refuses while locked out; first
     "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "imbuto.urls"
 WSGI_APPLICATION = "imbuto.wsgi.application"
-AUTH_USER_MODEL = "accounts.User"
+AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,7 +212,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=IMBUTO_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "imbuto.core.net.client_ip"
-AXES_LOCKOUT_CALLABLE = "imbuto.accounts.throttle.lockout_response"
+AXES_LOCKOUT_CALLABLE = "imbuto.users.throttle.lockout_response"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # failures are enough; no log of every successful log-in
 AXES_ENABLE_ADMIN = False
@@ -263,7 +263,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL.upper()},
 }
 
-# ---- email (accounts: password reset) --------------------------------------------------------------
+# ---- email (users: password reset) --------------------------------------------------------------
 # EMAIL_URL: console:// (default: printed on stdout), smtp://host:25, smtp+tls://user:pass@host:587,
 # smtp+ssl://user:pass@host:465 (see imbuto/core/email_url.py); a bad value stops the start-up.
 from imbuto.core.email_url import parse_email_url, parse_from_address  # noqa: E402

@@ -14,7 +14,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="leads:list", permanent=False), name="home"),
     path("", include("imbuto.intake.urls")),
     path("", include("imbuto.leads.urls")),
-    path("", include("imbuto.accounts.urls")),
+    path("", include("imbuto.users.urls")),
     path("", include("imbuto.notifications.urls")),
     path("", include("imbuto.scoring.urls")),
     path("", include("imbuto.routing.urls")),

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from imbuto.accounts.models import User
 from imbuto.analytics import kpis
 from imbuto.analytics.periods import Period
+from imbuto.users.models import User
 
 MAVEN = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "maven-crm"
 pytestmark = [

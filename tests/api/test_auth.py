@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from imbuto.accounts.models import ApiToken, hash_token
-from imbuto.accounts.services import token_issue, token_revoke
+from imbuto.users.models import ApiToken, hash_token
+from imbuto.users.services import token_issue, token_revoke
 
 from .conftest import assert_error
 

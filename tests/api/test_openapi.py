@@ -27,6 +27,14 @@ def test_it_has_a_real_title_description_and_our_endpoints(spec):
     assert len(operation_ids) == len(set(operation_ids))
 
 
+def test_operation_ids_survive_the_rename_of_accounts_to_users(spec):
+    """Generated clients call operations by id: the users app's ids are those it had as `accounts`."""
+    assert spec["paths"]["/api/v1/me"]["get"]["operationId"] == "imbuto_accounts_api_me"
+    assert spec["paths"]["/api/v1/users"]["post"]["operationId"].startswith("imbuto_accounts_api_")
+    assert not [op["operationId"] for ops in spec["paths"].values() for op in ops.values()
+                if op["operationId"].startswith("imbuto_users_")]
+
+
 def test_every_operation_documents_the_error_shape_and_auth(spec):
     schemes = spec["components"]["securitySchemes"]
     assert {"type": "http", "scheme": "bearer"}.items() <= schemes["BearerToken"].items()

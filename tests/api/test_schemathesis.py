@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from imbuto.accounts.services import token_issue
+from imbuto.users.services import token_issue
 from tests.factories import AccountFactory, CampaignFactory, ContactFactory, LeadFactory
 
 # Once, on PostgreSQL (the production engine), with 3 examples per operation and phase in `make test`
@@ -289,7 +289,7 @@ class World:
         """Routing: names not taken, a team without a pool for a new pool, people and pools that exist,
         countries and languages that are ones (a table, not a schema), each rep once, the ends of an
         absence and of the working hours in order (JSON Schema cannot compare two fields)."""
-        from imbuto.accounts.models import Team
+        from imbuto.users.models import Team
 
         path, body = case.operation.path, case.body
         if not path.startswith("/api/v1/routing/"):

@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from imbuto.accounts import services
-from imbuto.accounts.models import ApiToken, User
-from imbuto.accounts.services import token_authenticate, token_issue, token_revoke
+from imbuto.users import services
+from imbuto.users.models import ApiToken, User
+from imbuto.users.services import token_authenticate, token_issue, token_revoke
 from tests.api.conftest import assert_error
 
 

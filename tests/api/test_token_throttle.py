@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client, override_settings
 
-from imbuto.accounts.services import token_issue
-from imbuto.accounts.throttle import TOKEN_FAILURES
 from imbuto.core.models import AuditEvent
+from imbuto.users.services import token_issue
+from imbuto.users.throttle import TOKEN_FAILURES
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core import mail
 
-from imbuto.accounts.models import ApiToken, User
 from imbuto.core.history import history_of
 from imbuto.core.models import AuditEvent
+from imbuto.users.models import ApiToken, User
 from tests.factories import LeadFactory
 
 from .conftest import assert_error

@@ -11,13 +11,13 @@ from django.utils import timezone
 from stdnum.eu import vat
 from stdnum.it import iva
 
-from imbuto.accounts.models import User
 from imbuto.core.history import history_of
 from imbuto.core.models import HistoryEntry
 from imbuto.leads import lifecycle
 from imbuto.leads.choices import DiscardReason, ParkReason, Stage
 from imbuto.leads.demo import CHANNEL_WEIGHTS, DEMO_PASSWORD, DEMO_USERS, build_plan
 from imbuto.leads.models import Campaign, Channel, Lead
+from imbuto.users.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from imbuto.accounts.models import Team
 from imbuto.core.models import HistoryEntry
 from imbuto.leads import demo_italian
 from imbuto.leads.demo import CAMPAIGNS, build_plan
 from imbuto.leads.models import Campaign, Lead
+from imbuto.users.models import Team
 
 ENGLISH = set(demo_italian.TEXT) - set(demo_italian.TEXT.values())
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from imbuto.accounts.models import ApiToken, User, hash_token
+from imbuto.users.models import ApiToken, User, hash_token
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ def test_a_hook_nobody_provides_says_so():
 
 def test_the_installed_apps_fill_the_slots_in_their_ready():
     assert [r.module for r in registry.API_ROUTERS] == [
-        "imbuto.leads.api", "imbuto.accounts.api", "imbuto.intake.api", "imbuto.notifications.api",
+        "imbuto.leads.api", "imbuto.users.api", "imbuto.intake.api", "imbuto.notifications.api",
         "imbuto.routing.api", "imbuto.scoring.api", "imbuto.sla.api", "imbuto.prediction.api",
         "imbuto.deals.api", "imbuto.activities.api", "imbuto.customers.api", "imbuto.nurture.api",
         "imbuto.analytics.api"]
@@ -42,11 +42,11 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "leads:account_list",
         "leads:contact_list", "customers:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
-        "sla:reps", "nurture:sequences", "routing:overview", "accounts:user_list"]
+        "sla:reps", "nurture:sequences", "routing:overview", "users:user_list"]
     assert {e.url_name: e.group for e in registry.NAV if e.group} == {
         "intake:duplicates": "intake", "intake:imports": "intake", "intake:chat_list": "intake",
         "intake:form_list": "intake", "scoring:rules": "marketing", "routing:overview": "settings",
-        "accounts:user_list": "settings", "customers:overview": "sales",
+        "users:user_list": "settings", "customers:overview": "sales",
         "leads:account_list": "sales", "leads:contact_list": "sales", "nurture:sequences": "marketing"}
     assert [p.template for p in registry.panels("lead_detail")] == [
         "deals/panels/lead_convert.html", "deals/panels/lead_win_back.html", "sla/panels/lead_clock.html",
@@ -74,13 +74,13 @@ def test_the_navigation_shows_the_registered_pages_and_users_only_to_admins(clie
     html = client.get(reverse("leads:list")).content.decode()
     for name in ("leads:list", "leads:account_list", "intake:duplicates", "intake:chat_list"):
         assert f'href="{reverse(name)}"' in html
-    for name in ("accounts:user_list", "intake:imports", "intake:form_list"):  # pages a rep may not use
+    for name in ("users:user_list", "intake:imports", "intake:form_list"):  # pages a rep may not use
         assert f'href="{reverse(name)}"' not in html
     assert "/static/imbuto/intake.css" in html
     assert html.count('<details class="nav-group') == 3  # Sales, Intake, Marketing; no Settings for a rep
     client.force_login(admin)
     html = client.get(reverse("leads:list")).content.decode()
-    assert f'href="{reverse("accounts:user_list")}"' in html
+    assert f'href="{reverse("users:user_list")}"' in html
     assert html.count('<details class="nav-group') == 4  # Sales, Intake, Marketing, Settings
 
 
@@ -97,5 +97,5 @@ def test_the_lead_page_renders_the_panels_intake_registered(client, admin, rep_l
 @pytest.mark.django_db
 def test_the_user_page_lists_open_leads_through_the_panel_leads_registered(client, admin, rep, rep_lead):
     client.force_login(admin)
-    html = client.get(reverse("accounts:user_detail", args=[rep.pk])).content.decode()
+    html = client.get(reverse("users:user_detail", args=[rep.pk])).content.decode()
     assert 'id="open-leads"' in html and reverse("leads:detail", args=[rep_lead.pk]) in html

@@ -12,12 +12,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from imbuto.accounts.services import token_issue
 from imbuto.core import events
 from imbuto.deals import events as deal_events
 from imbuto.deals.followup import recycle_due
 from imbuto.deals.models import Deal, LossRecycling, Product
 from imbuto.leads.models import Account, Contact, Lead
+from imbuto.users.services import token_issue
 from tests.api.conftest import assert_error
 from tests.factories import AccountFactory, ContactFactory, LeadFactory
 

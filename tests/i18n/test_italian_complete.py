@@ -66,7 +66,7 @@ def data_words() -> set[str]:
         names = [f.name for f in model._meta.concrete_fields
                  if isinstance(f, models.CharField | models.TextField) and not f.choices
                  and f.name not in CODE_FIELDS]
-        if not names or model._meta.app_label not in ("leads", "intake", "accounts", "notifications",
+        if not names or model._meta.app_label not in ("leads", "intake", "users", "notifications",
                                                                  "routing", "customers",
                                                                  "activities", "nurture"):
             continue

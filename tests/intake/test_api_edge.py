@@ -5,11 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imbuto.accounts.models import Team
 from imbuto.intake.models import IdempotencyRecord
 from imbuto.intake.pipeline.idempotency import run_once
 from imbuto.leads.models import Channel, Lead
 from imbuto.leads.schemas import LeadOut
+from imbuto.users.models import Team
 from tests.api.conftest import assert_error
 from tests.factories import CampaignFactory, LeadFactory
 

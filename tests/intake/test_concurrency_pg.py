@@ -12,10 +12,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from imbuto.accounts.services import token_issue
 from imbuto.intake.models import IdempotencyRecord, LeadSource
 from imbuto.intake.pipeline import SourceRef, ingest
 from imbuto.leads.models import Lead
+from imbuto.users.services import token_issue
 from tests.factories import UserFactory
 
 IS_PG = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

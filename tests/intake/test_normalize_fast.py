@@ -21,7 +21,7 @@ from pathlib import Path
 import email_validator
 import pytest
 
-from imbuto.intake import normalize
+from imbuto.intake import identifiers, normalize
 from imbuto.intake.matching import compare, text
 
 from .reference import compare as ref_compare
@@ -257,7 +257,7 @@ def test_emails_equal_email_validator():
     rnd = random.Random(7)
     emails = [_email(rnd) for _ in range(6000)]
     _assert_same(normalize.normalize_email, ref_normalize.normalize_email, emails)
-    fast = [normalize._email_fast(e) for e in emails]
+    fast = [identifiers._email_fast(e) for e in emails]
     # the fast path answers most plain addresses, valid and invalid; the rest go to the library
     assert sum(isinstance(f, str) for f in fast) > 1000
     assert sum(f is None for f in fast) > 500
@@ -280,9 +280,9 @@ def test_one_domain_verdict_serves_every_domain_of_its_shape():
     checked = 0
     for _ in range(4000):
         domain = ".".join([_label(rnd) for _ in range(rnd.randrange(1, 4))] + [rnd.choice(TLDS)])
-        if not domain.isascii() or not normalize._PLAIN_EMAIL.fullmatch("a@" + domain):
+        if not domain.isascii() or not identifiers._PLAIN_EMAIL.fullmatch("a@" + domain):
             continue
-        verdict = normalize._domain_verdict(normalize._domain_shape(domain), False, True)
+        verdict = identifiers._domain_verdict(identifiers._domain_shape(domain), False, True)
         try:
             info = email_validator.syntax.validate_email_domain_name(domain)
             actual = info["domain"] if info["domain"] == info["ascii_domain"] == domain.lower() else "other"

@@ -18,10 +18,10 @@ ROWS = [
     Row("GET", "api:openapi-view", (200, 200, 200, 200, 200, 200)),
     Row("GET", "api:docs_asset", (200, 200, 200, 200, 200, 200), {"name": "asset"}),
     Row("GET", "api:api-root", (404, 404, 404, 404, 404, 404)),
-    Row("GET", "accounts:profile", (200, 200, 200, 200, LOGIN, LOGIN)),
-    Row("POST", "accounts:token_create", (201, 201, 201, 201, LOGIN, LOGIN),
+    Row("GET", "users:profile", (200, 200, 200, 200, LOGIN, LOGIN)),
+    Row("POST", "users:token_create", (201, 201, 201, 201, LOGIN, LOGIN),
         body={"name": "laptop"}, form=True),
-    Row("POST", "accounts:token_revoke", (404, 404, 302, 404, LOGIN, LOGIN), {"pk": "token"}, form=True),
+    Row("POST", "users:token_revoke", (404, 404, 302, 404, LOGIN, LOGIN), {"pk": "token"}, form=True),
     # leads
     Row("GET", "leads:list", (200, 200, 200, 200, LOGIN, LOGIN)),
     Row("GET", "leads:create", (200, 200, 200, 200, LOGIN, LOGIN)),

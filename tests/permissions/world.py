@@ -12,11 +12,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from imbuto.accounts.models import ApiToken, User
-from imbuto.accounts.services import token_issue
 from imbuto.intake.models import ChatSession, DuplicateCandidate, ImportJob, LeadMerge, WebForm
 from imbuto.leads.models import Channel
 from imbuto.notifications.models import Notification
+from imbuto.users.models import ApiToken, User
+from imbuto.users.services import token_issue
 from tests.factories import (
     AccountFactory,
     CampaignFactory,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from imbuto.accounts.models import ApiToken
+from imbuto.users.models import ApiToken
 from tests.factories import AccountFactory, ContactFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

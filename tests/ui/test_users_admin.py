@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from imbuto.accounts.models import ApiToken, Team, User
 from imbuto.core.models import AuditEvent
+from imbuto.users.models import ApiToken, Team, User
 from tests.factories import LeadFactory
 
 PASSWORD = "Correct-Horse-42"

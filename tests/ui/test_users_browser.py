@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from imbuto.accounts.models import User
+from imbuto.users.models import User
 from tests.browser import chromium
 from tests.factories import TeamFactory, UserFactory
 

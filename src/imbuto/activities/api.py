@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from imbuto.accounts.models import User
 from imbuto.core.errors import Conflict, PermissionDenied
 from imbuto.core.history import history_of
 from imbuto.leads.schemas import HistoryPageOut
+from imbuto.users.models import User
 
 from . import selectors, services
 from .ics import ics_response

@@ -183,7 +183,7 @@ def open_tasks(user: Any, person: Any, now: dt.datetime) -> tuple[list[Activity]
 
 def assignable_people(user: Any) -> QuerySet[Any]:
     """Who `user` may give an activity to: themselves; a manager also the team; an admin anyone."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     role = permissions.role_of(user)
     active = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")

@@ -15,13 +15,13 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import User
 from imbuto.core import events, history, permissions
 from imbuto.core.errors import Conflict, ValidationFailed
 from imbuto.core.types import Actor
 from imbuto.deals.models import Deal
 from imbuto.leads.models import Account, Contact, Lead
 from imbuto.sla.business_time import CalendarError
+from imbuto.users.models import User
 
 from .events import ActivityLogged
 from .models import CONTACT_KINDS, Activity, Direction, Kind

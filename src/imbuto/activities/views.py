@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from imbuto.accounts.models import User
 from imbuto.core.errors import DomainError, NotFound, PermissionDenied, apply_domain_error
 from imbuto.core.history import history_of
 from imbuto.core.htmx import is_partial, render_error
+from imbuto.users.models import User
 
 from . import my_day, selectors, services
 from .forms import ALIASES, EditForm, QuickLogForm

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
 
-from imbuto.accounts.models import User
 from imbuto.core.errors import PermissionDenied
 from imbuto.core.schema_rules import StrictInput
+from imbuto.users.models import User
 
 from . import files, selectors, services
 from .kpis import FIELDS

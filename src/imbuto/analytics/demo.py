@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from imbuto.accounts.models import Team, User
+from imbuto.users.models import Team, User
 
 from .models import Target
 from .periods import add_months, quarter_of

@@ -11,13 +11,13 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import ValidationFailed
 from imbuto.deals.models import Deal, Product
 from imbuto.leads.models import Campaign, Channel, Lead
 from imbuto.prediction.models import ModelVersion
 from imbuto.sla.models import LeadSla
+from imbuto.users.models import Team, User
 
 from . import kpis_deals, kpis_leads
 from .models import Target

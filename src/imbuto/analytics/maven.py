@@ -18,10 +18,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
-from imbuto.accounts.models import Team, User
 from imbuto.core.errors import ValidationFailed
 from imbuto.deals.models import Deal, DealLine, Pipeline, PipelineStage, Product
 from imbuto.leads.models import Account
+from imbuto.users.models import Team, User
 
 PIPELINE = "Maven"
 STAGES = (

@@ -28,7 +28,7 @@ class Target(models.Model):
         verbose_name=_("rep"),
     )
     team = models.ForeignKey(
-        "accounts.Team",
+        "users.Team",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import history, permissions
 from imbuto.core.errors import NotFound, PermissionDenied, ValidationFailed
 from imbuto.core.types import Actor
+from imbuto.users.models import Team, User
 
 from .models import PeriodKind, Target
 from .periods import quarter_of

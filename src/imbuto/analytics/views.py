@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import DomainError
 from imbuto.leads.choices import FUNNEL, DiscardReason, ParkReason, Stage
 from imbuto.leads.models import Channel
+from imbuto.users.models import Team, User
 
 from . import charts, files, links, selectors, services
 from .periods import Period, make_period, parse_period

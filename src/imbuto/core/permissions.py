@@ -187,7 +187,7 @@ def can_manage_forms(user: Any) -> bool:
 
 def can_manage_users(user: Any) -> bool:
     """Adding people, changing roles and teams, deactivating, resetting passwords: admins only."""
-    return can(user, "change", "accounts.user")
+    return can(user, "change", "users.user")
 
 
 def can_manage_chat_sites(user: Any) -> bool:

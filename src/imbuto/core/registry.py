@@ -1,6 +1,6 @@
 """Extension points: how a lower app shows or asks for what the apps above it provide.
 
-Apps depend one way (core <- accounts <- leads <- intake <- notifications <- the apps to come; checked
+Apps depend one way (core <- users <- leads <- intake <- notifications <- the apps to come; checked
 by import-linter, see pyproject.toml). What must flow back up goes through domain events
 (core.events) or through the slots and hooks here, which each app fills in its `AppConfig.ready()`:
 

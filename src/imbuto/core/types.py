@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    # For the type checker only: core does not import accounts at run time (it sits below it).
-    from imbuto.accounts.models import User
+    # For the type checker only: core does not import users at run time (it sits below it).
+    from imbuto.users.models import User
 
 type Actor = User | None
 

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import User
 from imbuto.activities.events import ActivityLogged
 from imbuto.activities.models import Activity, Kind
 from imbuto.core import events, explain, history, permissions
@@ -21,6 +20,7 @@ from imbuto.core.errors import Conflict, PermissionDenied, ValidationFailed
 from imbuto.core.types import Actor
 from imbuto.deals.models import Deal, StageOutcome
 from imbuto.leads.models import Account, Contact, Lead
+from imbuto.users.models import User
 
 from . import codes
 from .events import BecameCustomer, FeedbackRecorded, ProblemChanged

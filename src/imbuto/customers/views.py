@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imbuto.accounts.models import User
 from imbuto.core.errors import DomainError, NotFound, PermissionDenied
+from imbuto.users.models import User
 
 from . import selectors, services
 from .forms import FeedbackForm, ProblemForm, ReferralForm, ResolveForm

@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from imbuto.accounts.models import User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
 from imbuto.leads import selectors as lead_selectors
 from imbuto.leads.account_selectors import account_get, contact_get
 from imbuto.leads.schemas import HistoryPageOut
+from imbuto.users.models import User
 
 from . import admin_services, followup, selectors, services
 from .conversion import lead_convert

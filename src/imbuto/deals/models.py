@@ -122,7 +122,7 @@ class Deal(models.Model):
         verbose_name=_("owner"),
     )
     team = models.ForeignKey(
-        "accounts.Team",
+        "users.Team",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import explain, permissions
 from imbuto.core.errors import DomainError, NotFound, PermissionDenied
 from imbuto.core.history import history_of
 from imbuto.core.htmx import is_partial, render_error
 from imbuto.leads import selectors as lead_selectors
+from imbuto.users.models import Team, User
 
 from . import selectors, services
 from .conversion import lead_convert

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from imbuto.accounts.models import Team, User
 from imbuto.core.errors import DomainError, NotFound, ValidationFailed
 from imbuto.core.process_cache import ProcessCache
 from imbuto.leads.models import Account, Campaign, Channel, Contact, Lead
 from imbuto.leads.schemas import LeadOut
 from imbuto.leads.selectors import lead_get
+from imbuto.users.models import Team, User
 
 from . import selectors, services
 from .models import SourceKind

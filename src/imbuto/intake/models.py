@@ -224,7 +224,7 @@ class ImportJob(models.Model):
     # Who the new leads go to (leads.assignment decides if allowed); none: the unassigned queue.
     default_owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+", verbose_name=_("default owner"))
-    default_team = models.ForeignKey("accounts.Team", null=True, blank=True,
+    default_team = models.ForeignKey("users.Team", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=_("default team"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -301,7 +301,7 @@ class WebForm(models.Model):
     # Who the leads it creates go to; none: the unassigned queue every manager sees (until routing).
     default_owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+", verbose_name=_("default owner"))
-    default_team = models.ForeignKey("accounts.Team", null=True, blank=True,
+    default_team = models.ForeignKey("users.Team", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=_("default team"))
     created_at = models.DateTimeField(default=timezone.now)

@@ -13,18 +13,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict, field_validator
 
-from imbuto.accounts.models import Team, User
 from imbuto.core.errors import ValidationFailed
 from imbuto.core.history import history_of
 from imbuto.core.idempotency import HEADER, KEY_SCHEMA
+from imbuto.users.models import Team, User
 
 from . import account_selectors, account_services, bulk, export, selectors, services
-from .bulk_schemas import BulkIn, BulkOut
-from .extensions import CAPTURE_API
-from .models import Account, Campaign, Channel, Contact, Lead
-from .record_schema import LeadCreateIn, LeadCreateOut, LeadNotShownOut
-from .schemas import (
-    LIST_ONLY,
+from .account_schemas import (
     AccountIn,
     AccountOut,
     AccountPageOut,
@@ -36,6 +31,13 @@ from .schemas import (
     ContactIn,
     ContactOut,
     ContactPageOut,
+)
+from .bulk_schemas import BulkIn, BulkOut
+from .extensions import CAPTURE_API
+from .models import Account, Campaign, Channel, Contact, Lead
+from .record_schema import LeadCreateIn, LeadCreateOut, LeadNotShownOut
+from .schemas import (
+    LIST_ONLY,
     HistoryPageOut,
     LeadFilters,
     LeadOut,

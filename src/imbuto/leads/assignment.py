@@ -103,7 +103,7 @@ def assignment(*, actor: Actor, owner: Any, lead: Lead | None = None) -> tuple[A
 
 def assignable_users(actor: Actor) -> Any:
     """The active users `actor` may hand a lead to (the choices a form offers), in one query."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     users = User.objects.filter(is_active=True).select_related("team")
     role = permissions.role_of(actor)

@@ -1,6 +1,6 @@
 """Writes a demo plan (see demo.py) in one transaction, with bulk inserts for volume.
 
-Users and teams go through accounts.services (so they get their audit rows and role flags); the
+Users and teams go through users.services (so they get their audit rows and role flags); the
 leads, accounts, contacts and history are bulk-inserted, their invariants having been
 checked by the planner (legal lifecycle paths, temperature from the time frame, ordered history).
 The apps above leads add their part through leads.extensions.DEMO_PARTS (intake: normal forms, match
@@ -17,11 +17,11 @@ from django.db import connection, transaction
 from django.db.models import CharField, ForeignKey, IntegerField, Model, TextField
 from django.utils import timezone
 
-from imbuto.accounts.models import User
-from imbuto.accounts.services import user_add
 from imbuto.core import events
 from imbuto.core.history import jsonable
 from imbuto.core.models import HistoryEntry
+from imbuto.users.models import User
+from imbuto.users.services import user_add
 
 from .demo import DEMO_PASSWORD, DEMO_USERS, Plan
 from .events import VIA_DEMO, LeadCreated
@@ -39,7 +39,7 @@ NORMALIZED_FIELDS = ("first_name", "last_name", "email", "phone", "vat_id", "com
 
 
 def ensure_demo_users(language: str = "en") -> dict[str, User]:
-    """The demo users, created through accounts.services.user_add when missing.
+    """The demo users, created through users.services.user_add when missing.
 
     They share one password hash: hashing is deliberately slow and the password is public anyway.
     """

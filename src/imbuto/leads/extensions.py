@@ -3,7 +3,7 @@
 Leads sit below intake (core.registry): the lead form, `POST /api/v1/leads` and the demo loader ask
 for what intake provides through the hooks and the slot declared here, which intake fills in its
 `ready()`. `register()` (from LeadsConfig.ready) adds the leads pages, API router and panels to core's
-and accounts' extension points.
+and users' extension points.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ DEMO_PARTS: Slot[DemoPart] = Slot("leads demo parts")
 
 
 def open_leads_of(user: Any) -> QuerySet:
-    """Leads a person still owns and someone must work (for accounts' user pages and API)."""
+    """Leads a person still owns and someone must work (for the users app's pages and API)."""
     from .choices import Stage
     from .models import Lead
 
@@ -50,7 +50,7 @@ def open_leads_of(user: Any) -> QuerySet:
 
 def demo_logins() -> list[str]:
     """The `imbuto serve` banner names the demo logins that exist, with their public password."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     from .demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -65,7 +65,7 @@ def demo_logins() -> list[str]:
 
 
 def register() -> None:
-    from imbuto.accounts import user_services
+    from imbuto.users import user_services
 
     registry.API_ROUTERS.add(registry.Router("imbuto.leads.api"), order=10)
     registry.NAV.add(registry.NavEntry(_("Leads"), "leads:list"), order=10)

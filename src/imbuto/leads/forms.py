@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import permissions
 from imbuto.core.errors import apply_domain_error as apply_domain_error  # moved to core; kept here
+from imbuto.users.models import Team, User
 
 from . import fields as lead_fields
 from . import lifecycle

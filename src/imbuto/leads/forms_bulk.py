@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.accounts.models import Team
+from imbuto.users.models import Team
 
 from .assignment import assignable_users, may_queue
 from .choices import DiscardReason, Stage
@@ -52,7 +52,7 @@ class BulkForm(forms.Form):
 
     def action_options(self) -> dict[str, Any]:
         """The keyword arguments of leads.bulk.leads_bulk."""
-        from imbuto.accounts.models import User
+        from imbuto.users.models import User
 
         data = self.cleaned_data
         options: dict[str, Any] = {"action": data["action"], "to": data.get("to") or "",

@@ -160,7 +160,7 @@ class Lead(AddressFields):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="owned_leads",
                               verbose_name=_("owner"), db_index=False)
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
+    team = models.ForeignKey("users.Team", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="leads", verbose_name=_("team"), db_index=False)
     # qualification
     stage = models.CharField(_("stage"), max_length=size("stage"), choices=Stage.choices,

@@ -11,9 +11,9 @@ from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import explain
 from imbuto.core.history import history_of
+from imbuto.users.models import Team, User
 
 from .choices import DiscardReason, LawfulBasis, ParkReason, SizeBand, Stage, Temperature, Timeframe
 from .forms import EXTRA_LABELS as FORM_LABELS

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imbuto.accounts.models import User
 from imbuto.core import permissions
 from imbuto.core.errors import DomainError, NotFound
 from imbuto.core.htmx import render_error
+from imbuto.users.models import User
 
 from . import selectors
 from .assignment import assignable_users, lead_assign

@@ -17,8 +17,8 @@ PUBLIC_KINDS = frozenset(("form", "chat"))
 def unseen_by(actor_id: int | None, lead_ids: set[int], via: str) -> set[int]:
     """The leads among `lead_ids` the acting user may not see, in one query. Without an actor, a public
     visitor (web form, chat) sees none; the system itself (the CLI, a task) sees all."""
-    from imbuto.accounts.models import User
     from imbuto.leads.models import Lead
+    from imbuto.users.models import User
 
     if actor_id is None:
         return set(lead_ids) if via in PUBLIC_KINDS else set()
@@ -31,7 +31,7 @@ def unseen_by(actor_id: int | None, lead_ids: set[int], via: str) -> set[int]:
 def people_responsible(leads: list[Any], *, exclude: int | None = None) -> dict[int, list[int]]:
     """For each lead: its owner if active, else the active managers of its team; never the acting user.
     Two queries for any number of leads."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     active = User.objects.filter(is_active=True)
     owners = set(active.filter(pk__in={lead.owner_id for lead in leads if lead.owner_id})

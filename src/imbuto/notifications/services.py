@@ -22,7 +22,7 @@ from .messages import MESSAGES
 from .models import EmailState, Notification, NotificationPreference
 
 if TYPE_CHECKING:
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
 logger = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.core import history, permissions
 from imbuto.core.errors import NotFound, PermissionDenied, ValidationFailed, from_django_validation
 from imbuto.core.types import Actor
 from imbuto.leads.choices import SizeBand, Temperature
 from imbuto.leads.models import Campaign, Channel
 from imbuto.leads.parsing import parse_language
+from imbuto.users.models import Team, User
 
 from .models import Pool, PoolMember, Rule, Settings
 

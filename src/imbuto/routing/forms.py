@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.leads.choices import SizeBand, Temperature
+from imbuto.users.models import Team, User
 
 from .models import Pool
 

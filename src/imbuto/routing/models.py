@@ -25,7 +25,7 @@ class Pool(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     team = models.OneToOneField(
-        "accounts.Team", on_delete=models.CASCADE, related_name="routing_pool", verbose_name=_("team")
+        "users.Team", on_delete=models.CASCADE, related_name="routing_pool", verbose_name=_("team")
     )
     is_default = models.BooleanField(
         _("default pool"), default=False, help_text=_("Leads no rule matches come here.")

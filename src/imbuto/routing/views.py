@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from imbuto.accounts.models import Team
 from imbuto.core import explain, permissions
 from imbuto.core.errors import DomainError, apply_domain_error
 from imbuto.core.htmx import is_partial, render_error
 from imbuto.leads import bulk
+from imbuto.users.models import Team
 
 from . import config, forms, presenters, selectors, services
 from .models import Pool, PoolMember, Rule, Settings, Waiting

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import AfterValidator, BeforeValidator
 
-from imbuto.accounts.models import User
 from imbuto.core.errors import NotFound, PermissionDenied
 from imbuto.core.schema_rules import StrictInput
+from imbuto.users.models import User
 
 from . import selectors, services
 from .models import TeamCalendar

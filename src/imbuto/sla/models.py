@@ -61,7 +61,7 @@ class SlaPolicy(models.Model):
 class TeamCalendar(models.Model):
     """A team working in another country or region: its public holidays instead of the policy's."""
 
-    team = models.OneToOneField("accounts.Team", on_delete=models.CASCADE, primary_key=True,
+    team = models.OneToOneField("users.Team", on_delete=models.CASCADE, primary_key=True,
                                 related_name="sla_calendar")
     country = models.CharField(_("holidays of country"), max_length=2)
     subdivision = models.CharField(_("subdivision"), max_length=10, blank=True)

@@ -64,7 +64,7 @@ class RepRow:
 def visible_reps(user: Any) -> Any:
     """The people whose leads `user` may report on: admins everyone, managers their team and
     themselves, reps themselves; nobody for other roles."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     role = permissions.role_of(user)
     people = User.objects.filter(is_active=True)

@@ -162,7 +162,7 @@ def waiting_recompute(team_id: int | None = None, *, chunk: int = 2000) -> int:
 def team_calendar_set(*, actor: Actor, team_id: int, country: str, subdivision: str = ""
                       ) -> TeamCalendar | None:
     """Give a team another country's (region's) holidays; an empty country goes back to the policy's."""
-    from imbuto.accounts.models import Team
+    from imbuto.users.models import Team
 
     permissions.require(actor, "change", TeamCalendar)
     if not Team.objects.filter(pk=team_id).exists():
@@ -301,7 +301,7 @@ def _lead_name(lead: Lead) -> str:
 
 def _managers(team_ids: set[int]) -> dict[int | None, list[int]]:
     """Active managers of each team; None: the admins (for leads in no team), one query each."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     result: dict[int | None, list[int]] = {}
     for pk, team_id in User.objects.filter(is_active=True, role="manager", team_id__in=team_ids) \

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from imbuto.accounts.models import User
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, DomainError, NotFound, PermissionDenied, apply_domain_error
+from imbuto.users.models import User
 
 from . import selectors, services
 from .forms import PolicyForm

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_username_unique_whatever_the_case'),
+        ('users', '0002_username_unique_whatever_the_case'),
         ('deals', '0001_initial'),
         ('leads', '0004_saved_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

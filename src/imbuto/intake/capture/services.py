@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.accounts.models import User
 from imbuto.core import history, permissions
 from imbuto.core.errors import Conflict, NotFound, ValidationFailed
 from imbuto.core.types import Actor
 from imbuto.leads.assignment import check_defaults
 from imbuto.leads.models import Channel
+from imbuto.users.models import User
 
 from ..models import (
     ChatMessage,

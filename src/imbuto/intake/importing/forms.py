@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imbuto.accounts.models import Team, User
 from imbuto.leads import fields as lead_fields
 from imbuto.leads.forms import restrict_defaults
 from imbuto.leads.models import Campaign, Channel
+from imbuto.users.models import Team, User
 
 from ..models import ColumnMapping
 from .columns import FULL_NAME, LEAD_FIELDS

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('users', '0001_initial'),
         ('leads', '0002_seed_channels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='lead',
             name='team',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='accounts.team', verbose_name='team'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='users.team', verbose_name='team'),
         ),
         migrations.AlterField(
             model_name='lead',

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_username_unique_whatever_the_case'),
+        ('users', '0002_username_unique_whatever_the_case'),
         ('notifications', '0001_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

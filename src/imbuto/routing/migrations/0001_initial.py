@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_username_unique_whatever_the_case'),
+        ('users', '0002_username_unique_whatever_the_case'),
         ('leads', '0004_saved_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('is_default', models.BooleanField(default=False, help_text='Leads no rule matches come here.', verbose_name='default pool')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('nurturing_owner', models.ForeignKey(blank=True, help_text="Who nurtures this pool's leads that are not sales qualified yet (empty: the global one).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='nurturing owner')),
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='routing_pool', to='accounts.team', verbose_name='team')),
+                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='routing_pool', to='users.team', verbose_name='team')),
             ],
             options={
                 'verbose_name': 'routing pool',

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_username_unique_whatever_the_case'),
+        ('users', '0002_username_unique_whatever_the_case'),
         ('leads', '0004_saved_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TeamCalendar',
             fields=[
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='sla_calendar', serialize=False, to='accounts.team')),
+                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='sla_calendar', serialize=False, to='users.team')),
                 ('country', models.CharField(max_length=2, verbose_name='holidays of country')),
                 ('subdivision', models.CharField(blank=True, max_length=10, verbose_name='subdivision')),
             ],

@@ -11,11 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from imbuto.accounts.models import User
 from imbuto.analytics import kpis, selectors
 from imbuto.analytics.periods import make_period, parse_period
 from imbuto.analytics.slicing import BY
 from imbuto.core import tabular
+from imbuto.users.models import User
 
 # what the table shows (every field is in csv and json)
 TABLE = (
