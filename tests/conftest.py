@@ -4,12 +4,26 @@ admin; manager `mara` leads team North; reps `rita` (North) and `remo` (South); 
 `otto` is an inactive outsider.
 """
 
+import signal
+
 import pytest
 from django.test import Client
 
 from imbuto.users.services import token_issue
 
 from .factories import LeadFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """A worker command run in-process (django_tasks_db's db_worker) installs SIGTERM/SIGINT handlers
+    and leaves them: a later SIGTERM (CI's timeout) would then raise SystemExit inside some other
+    test instead of stopping pytest. Each test gets the handlers back as they were."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for sig, handler in saved.items():
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
 
 
 @pytest.fixture(autouse=True)
