@@ -11,13 +11,12 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from imbuto.core import events, history
 from imbuto.deals.models import Deal, PipelineStage
 from imbuto.notifications.services import Message, notifications_send
 
 from . import codes
-from .events import ActivityLogged
 from .models import Activity, Kind
+from .services import system_tasks_open
 
 MAX_DUE_DAYS = 3650
 
@@ -90,13 +89,6 @@ def playbook_apply(deal_ids: list[int], stage_id: int, now: dt.datetime | None =
                                  **{"source_key": f"playbook:{deal.pk}:{stage_id}:{entered}:{n}"}))
     if not rows:
         return 0
-    keys = [getattr(r, "source_key") for r in rows]  # noqa: B009 - (a field mypy's plugin may not know yet)
-    with transaction.atomic():
-        Activity.objects.bulk_create(rows, ignore_conflicts=True)
-        created = list(Activity.objects.filter(created_at=now, **{"source_key__in": keys}))
-        if created:
-            history.record_many(created, actor=None, action="created",
-                                data_for=lambda a: {"kind": a.kind, "playbook_stage": stage_id})
-            events.emit(ActivityLogged(activity_ids=tuple(sorted(a.pk for a in created)), kinds=(Kind.TASK,)))
+    created = system_tasks_open(rows, data_for=lambda a: {"kind": a.kind, "playbook_stage": stage_id})
     return len(created)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -165,6 +166,28 @@ def activity_create(*, actor: Actor, kind: str, values: dict[str, Any], done: bo
                                    lead_ids=(activity.lead_id,) if activity.lead_id else (),
                                    actor_id=events.actor_id_of(actor)))
     return activity
+
+
+def system_tasks_open(tasks: list[Activity], *,
+                      data_for: Callable[[Activity], dict[str, Any]]) -> list[Activity]:
+    """Open tasks the system sets people (a stage's playbook, a referral ask): no actor, a history
+    entry each, one ActivityLogged. A task whose `source_key` was opened before is skipped, so a retried
+    run opens nothing twice. Returns the tasks opened, with their ids."""
+    keyed = [t for t in tasks if t.source_key]
+    opened = [t for t in tasks if not t.source_key]
+    with transaction.atomic():
+        if opened:
+            Activity.objects.bulk_create(opened)  # ids come back (RETURNING on both engines)
+        if keyed:
+            Activity.objects.bulk_create(keyed, ignore_conflicts=True)
+            opened += Activity.objects.filter(source_key__in=[t.source_key for t in keyed],
+                                              created_at__in={t.created_at for t in keyed})
+        if opened:
+            history.record_many(opened, actor=None, action="created", data_for=data_for)
+            events.emit(ActivityLogged(activity_ids=tuple(sorted(a.pk for a in opened)),
+                                       kinds=tuple(sorted({a.kind for a in opened})),
+                                       lead_ids=tuple(sorted({a.lead_id for a in opened if a.lead_id}))))
+    return opened
 
 
 def _first_contact(actor: Actor, activity: Activity, now: dt.datetime) -> None:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from imbuto.activities.events import ActivityLogged
 from imbuto.activities.models import Activity, Kind
+from imbuto.activities.services import system_tasks_open
 from imbuto.core import events, explain, history, permissions
 from imbuto.core.errors import Conflict, PermissionDenied, ValidationFailed
 from imbuto.core.types import Actor
@@ -149,16 +149,15 @@ def referral_ask(feedback_id: int) -> Activity | None:
             body = _("They gave us %(score)s/10.") % {"score": feedback.score}
         if feedback.comment:
             body += f"\n\n{feedback.comment}"
-        task = Activity.objects.create(
-            kind=Kind.TASK, subject=subject[:200], body=body, owner=owner,
+        [task] = system_tasks_open([Activity(
+            kind=Kind.TASK, subject=subject[:200], body=body, owner=owner, created_at=now,
             due_at=now + dt.timedelta(days=settings.IMBUTO_REFERRAL_ASK_DAYS),
-            account=feedback.account, contact=feedback.contact, deal=feedback.deal)
+            account=feedback.account, contact=feedback.contact, deal=feedback.deal)],
+            data_for=lambda a: {"kind": a.kind, "feedback": feedback.pk})
         Feedback.objects.filter(pk=feedback.pk).update(referral_task=task)
-        history.record(task, actor=None, action="created", data={"feedback": feedback.pk})
         history.record(feedback, actor=None, action="referral_task",
                        changes={"referral_task": (None, task.pk)},
                        why=explain.explanation(codes.REFERRAL_ASK, score=feedback.score, owner=str(owner)))
-        events.emit(ActivityLogged(activity_ids=(task.pk,), kinds=(Kind.TASK,)))
     return task
 
 
