@@ -35,7 +35,8 @@ def test_a_stage_key_taken_in_its_pipeline_is_a_409_on_key(admin):
     assert pipeline.stages.count() == before
     # the same key in another pipeline is fine, and a rename onto a sibling's key is refused
     other = call("post", "/deals/pipelines", {"name": "Rinnovi"}).json()["id"]
-    assert call("post", f"/deals/pipelines/{other}/stages", {"key": "demo", "name": "Demo"}).status_code == 201
+    demo = {"key": "demo", "name": "Demo"}
+    assert call("post", f"/deals/pipelines/{other}/stages", demo).status_code == 201
     assert call("post", path, {"key": "demo", "name": "Demo"}).status_code == 201
     stage = pipeline.stages.get(key="negotiation")  # the API keeps keys stable; the service guards too
     with pytest.raises(admin_services.Conflict) as exc:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from imbuto.core import history, permissions
@@ -27,6 +28,7 @@ MAX_PLAYBOOK = 20
 def _taken(obj: Any) -> Conflict | None:
     """A pipeline name, a product code or a stage key (per pipeline) another row already has: a
     conflict with stored data (409 naming the field), not a malformed request."""
+    others: QuerySet[Any]
     if isinstance(obj, Pipeline):
         field, others = "name", Pipeline.objects.filter(name=obj.name)
         message = _("A pipeline named %(value)r already exists.")

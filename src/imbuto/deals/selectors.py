@@ -19,6 +19,7 @@ from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 from imbuto.leads.selectors import decode_cursor, encode_cursor
 
+from . import policies
 from .models import Deal, LossRecycling, Pipeline, PipelineStage, Product, StageOutcome
 
 ORDERINGS = {
@@ -168,6 +169,17 @@ def _cursor_value(key: str, value: Any) -> Any:
     except (ValueError, ArithmeticError) as exc:
         raise ValidationFailed(_("The cursor is not valid."), fields={"cursor": [_("Invalid.")]}) from exc
     return value
+
+
+def owner_choices(user: Any) -> list[Any]:
+    """The active people `user` may make a deal's owner (policies.may_give_deal decides), by name."""
+    from imbuto.accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    if permissions.role_of(user) != "admin":  # a superset narrowed in SQL; the policy decides below
+        users = users.filter(Q(pk=user.pk) | Q(team_id=user.team_id) if user.team_id else Q(pk=user.pk))
+    users = users.order_by("first_name", "last_name", "username")
+    return [u for u in users if policies.may_give_deal(user, u)]
 
 
 def pipelines(user: Any) -> QuerySet[Pipeline]:

@@ -4,7 +4,7 @@ Thin adapters: the board's drag and drop and the deal page's move form both call
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from imbuto.leads import selectors as lead_selectors
 
 from . import selectors, services
 from .conversion import lead_convert
+from .forms import parse_amount
 from .models import Deal, LostReason, Pipeline, StageOutcome
 
 
@@ -98,32 +99,13 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, name, context)
 
 
-def _amount(text: str) -> Decimal | None:
-    text = (text or "").strip().replace(" ", "")
-    if not text:
-        return None
-    if "," in text:  # 1.250,50 (Italian) or 1,250.50
-        text = (
-            text.replace(".", "").replace(",", ".")
-            if text.rfind(",") > text.rfind(".")
-            else text.replace(",", "")
-        )
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise DomainError(_("The amount is not a number."), fields={"amount": [_("Not a number.")]}) from exc
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise DomainError(_("The amount is not a number."), fields={"amount": [_("Not a number.")]})
-    return value.quantize(Decimal("0.01"))
-
-
 def _move(request: HttpRequest, deal: Deal) -> None:
     version = request.POST.get("version", "")
     services.deal_move(
         actor=request.user,
         deal=deal,
         stage=request.POST.get("stage", "")[:40],
-        amount=_amount(request.POST.get("amount", "")),
+        amount=parse_amount(request.POST.get("amount", "")),
         lost_reason=request.POST.get("lost_reason", ""),
         competitor=request.POST.get("competitor", "")[:200] or None,
         competitor_product=request.POST.get("competitor_product", "")[:200] or None,
@@ -198,12 +180,14 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "to": stages.get(stage[1]) if stage else None,
             }
         )
+    can_edit = permissions.can(request.user, "change", deal)  # the edit form (views_edit) asks the same
     context = {
         "deal": deal,
         "lines": list(deal.lines.all()),
         "history": entries,
         "stages": [s for s in stages.values() if s.pk != deal.stage_id],
-        "can_change": deal.status == StageOutcome.OPEN and permissions.can(request.user, "change", deal),
+        "can_edit": can_edit,
+        "can_change": deal.status == StageOutcome.OPEN and can_edit,
         "lost_reasons": LostReason.choices,
         "lead": lead_selectors.lead_ref(request.user, deal.lead_id),
     }
@@ -224,7 +208,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             lead=lead,
             name=request.POST.get("name", "")[:200],
-            amount=_amount(request.POST.get("amount", "")),
+            amount=parse_amount(request.POST.get("amount", "")),
             pipeline=_pipeline(request),
             expected_close=dt.date.fromisoformat(close) if close else None,
         )
