@@ -86,6 +86,7 @@ def test_a_rep_edits_her_deal_in_italian(client_as, rep, deal):
     assert set(entry.changes) == {"name", "amount", "expected_close", "probability"}
     html = client.get(f"/deals/{deal.pk}/").content.decode()
     assert "Modifiche salvate" in html and "12.500,50" in html
+    assert "Nome, Importo, Chiusura prevista, Probabilità (%)" in html  # the history says what changed
 
 
 def test_htmx_gets_the_form_in_place_and_a_redirect_when_saved(client_as, htmx, rep, deal):
@@ -155,7 +156,8 @@ def test_products_lines_and_the_amount_they_make(client_as, rep, deal):
     assert deal.amount == 2500  # the amount was left alone: the products' total
     # the line is shown in the form; removing it leaves the amount given
     html = client.get(url(deal)).content.decode()
-    assert 'name="lines-0-DELETE"' in html and 'value="2.5"' in html
+    assert 'name="lines-0-DELETE"' in html and 'value="2,5"' in html and 'value="1000,00"' in html
+    assert 'name="amount" value="2500,00"' in html
     data = form_data(
         deal,
         amount="2000",

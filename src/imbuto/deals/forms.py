@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,15 @@ def parse_amount(text: str | None) -> Decimal | None:
     if not value.is_finite() or abs(value) >= LIMIT:
         raise _not_a_number()
     return value.quantize(Decimal("0.01"))
+
+
+def shown(value: Decimal | None, places: int | None = 2) -> str:
+    """A number as the person's language writes it (12500,50 in Italian), which parse_amount reads."""
+    if value is None:
+        return ""
+    if places is None:  # a quantity: 2 or 2,5, not 2,00
+        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return formats.number_format(value, decimal_pos=places)
 
 
 def _not_a_number() -> DomainError:
@@ -85,7 +95,7 @@ class DealEditForm(forms.Form):
         initial = {
             "version": deal.version,
             "name": deal.name,
-            "amount": "" if deal.amount is None else str(deal.amount),
+            "amount": shown(deal.amount),
             "expected_close": deal.expected_close,
             "probability": deal.probability,
             "owner": deal.owner_id,
@@ -177,8 +187,8 @@ def line_formset(data: Any, *, user: Any, deal: Deal) -> BaseLineFormSet:
         {
             "product": line.product_id,
             "description": line.description,
-            "quantity": f"{line.quantity.normalize():f}",
-            "unit_price": str(line.unit_price),
+            "quantity": shown(line.quantity, places=None),
+            "unit_price": shown(line.unit_price),
         }
         for line in current
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -160,6 +161,16 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/deal_list.html", context)
 
 
+def _field_label(name: str) -> str:
+    """What a history entry changed, as the page names it ("lines": the products)."""
+    if name == "lines":
+        return _("Products")
+    try:
+        return str(Deal._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
 @login_required
 @require_GET
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -176,6 +187,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "note": explain.render(entry.reason_code, entry.reason_params or {})
                 if entry.reason_code
                 else "",
+                "fields": [_field_label(name) for name in changes if name not in ("status", "version")],
                 "from": stages.get(stage[0]) if stage else None,
                 "to": stages.get(stage[1]) if stage else None,
             }
