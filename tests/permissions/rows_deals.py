@@ -13,6 +13,7 @@ ADMIN_ONLY = (200, 403, 403, 403, 401, 401)
 ROWS = [
     Row("GET", "deals:list", (200, 200, 200, 200, LOGIN, LOGIN)),
     Row("GET", "deals:board", (200, 200, 200, 200, LOGIN, LOGIN)),
+    Row("GET", "deals:board_cards", (200, 200, 200, 200, LOGIN, LOGIN)),
     Row("GET", "deals:detail", (200, 200, 200, 200, LOGIN, LOGIN), {"pk": "rep_deal"}),
     Row(
         "POST",

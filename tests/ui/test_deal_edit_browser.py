@@ -12,7 +12,7 @@ from imbuto.deals.models import Deal, Product
 from tests.browser import chromium
 from tests.factories import TeamFactory, UserFactory
 
-from .test_daily_bugs_browser import log_in, shot
+from .test_daily_bugs_browser import SCREENS, log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,3 +72,28 @@ def test_a_rep_edits_a_deal_on_her_phone_in_italian(browser, live_server, deal):
     expect(phone.locator("#id_name")).to_have_value("Impianto Sud")
     shot(phone, "deal-edit-conflict-it-390")
     assert Deal.objects.get(pk=deal.pk).name == "Impianto Nord e Sud"
+
+
+def test_a_board_column_loads_more_cards_in_place(browser, live_server, deal):
+    """60 deals in one column: 50 drawn, "Mostra altre 11" appends the rest in the column (htmx) and
+    goes; an appended card still links to its deal."""
+    from tests.deals.test_board_load_more import make_deals
+
+    make_deals(deal.owner, 60, start=100)
+    phone = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844}).new_page()
+    phone.set_default_timeout(30_000)
+    log_in(phone, live_server.url, "rita")
+    phone.goto(f"{live_server.url}/deals/board/")
+    cards = phone.locator("#cards-qualification .deal-card")
+    expect(cards).to_have_count(50)
+    button = phone.locator("#more-qualification .load-more")
+    expect(button).to_have_text("Mostra altre 11")
+    button.scroll_into_view_if_needed()
+    phone.screenshot(path=str(SCREENS / "deals-board-more-button-it-390.png"))  # the viewport only
+    button.click()
+    expect(cards).to_have_count(61)
+    expect(phone.locator("#more-qualification .load-more")).to_have_count(0)
+    assert phone.url.endswith("/deals/board/")  # in place
+    shot(phone, "deals-board-more-it-390")
+    cards.last.locator("a").click()
+    phone.wait_for_url("**/deals/*/")

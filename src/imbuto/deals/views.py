@@ -116,6 +116,34 @@ def _move(request: HttpRequest, deal: Deal) -> None:
 
 
 @login_required
+@require_GET
+def board_cards(request: HttpRequest) -> HttpResponse:
+    """A column's next cards (htmx "load more", appended in place) after the cursor its button holds,
+    and the button again for the ones after them."""
+    pipeline = _pipeline(request)
+    key = request.GET.get("stage", "")[:40]
+    stages = pipeline.stages.order_by("position", "pk")
+    stage = stages.filter(key=key).first() if key else stages.first()  # no stage: the first column
+    if stage is None:
+        raise Http404(_("No such stage."))
+    try:
+        page = selectors.board_cards(
+            request.user, pipeline, stage, board_params(request.GET), cursor=request.GET.get("cursor") or None
+        )
+    except DomainError as exc:
+        return render_error(request, exc, status=exc.status)
+    context = {
+        "pipeline": pipeline,
+        "stage": stage,
+        "cards": page.cards,
+        "next_cursor": page.next_cursor,
+        "remaining": page.remaining,
+        "filters": {k: request.GET.get(k, "")[:150] for k in ("owner", "team", "month")},
+    }
+    return render(request, "deals/board.html#more-cards", context)
+
+
+@login_required
 @require_POST
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     """A card dropped on another column (htmx: the board comes back, with the refusal if any), or the
