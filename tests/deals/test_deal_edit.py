@@ -200,3 +200,28 @@ def test_bad_input_is_a_422_with_the_reason(client_as, rep, deal, changes, field
     if field:
         assert r.context["form"].errors.get(field), r.context["form"].errors
     assert Deal.objects.get(pk=deal.pk).version == 1
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"version": "x"},
+        {"version": "99999999999999999999"},
+        {"owner": "abc"},
+        {"owner": "99999999999999999999"},
+        {"amount": "NaN"},
+        {"amount": "1e999999"},
+        {"amount": "12,34,56"},
+        {"expected_close": "2027-13-45"},
+        {"probability": "1e9"},
+        {"lines-TOTAL_FORMS": "abc"},
+        {"lines-TOTAL_FORMS": "100000"},
+        {"lines-0-product": "abc"},
+        {"lines-0-product": "99999", "lines-0-quantity": "1"},
+        {"lines-0-description": "x" * 201},
+    ],
+)
+def test_junk_is_refused_with_422_never_500(client_as, rep, deal, junk):
+    r = client_as(rep).post(url(deal), form_data(deal, **junk))
+    assert r.status_code == 422, junk
+    assert Deal.objects.get(pk=deal.pk).version == 1

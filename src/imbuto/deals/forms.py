@@ -171,7 +171,8 @@ class BaseLineFormSet(forms.BaseFormSet):
 
 
 LineFormSet = forms.formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=100, validate_max=True
+    LineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=100, absolute_max=101,
+    validate_max=True,
 )
 
 
