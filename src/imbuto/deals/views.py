@@ -189,6 +189,12 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/deal_list.html", context)
 
 
+def _field_order(name: str) -> int:
+    """The form's order (PostgreSQL's jsonb keeps keys in its own order, SQLite in insertion order)."""
+    order = (*services.EDITABLE, "lines")
+    return order.index(name) if name in order else len(order)
+
+
 def _field_label(name: str) -> str:
     """What a history entry changed, as the page names it ("lines": the products)."""
     if name == "lines":
@@ -215,7 +221,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "note": explain.render(entry.reason_code, entry.reason_params or {})
                 if entry.reason_code
                 else "",
-                "fields": [_field_label(name) for name in changes if name not in ("status", "version")],
+                "fields": [_field_label(name) for name in sorted(changes, key=_field_order)],
                 "from": stages.get(stage[0]) if stage else None,
                 "to": stages.get(stage[1]) if stage else None,
             }
