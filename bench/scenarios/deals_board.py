@@ -138,9 +138,52 @@ def worker(deals: int) -> dict[str, Any]:
         assert response.status_code == 200, response.content[:300]
 
     figures["move_ms"] = _median(move, RUNS)
+    figures.update(_load_more(client, admin, pipeline, stages[0], connection, CaptureQueriesContext))
     figures["ratio_board_admin_to_floor"] = round(
         figures["board_admin_ms"] / max(figures["floor_ms"], 0.1), 1
     )
+    return figures
+
+
+def _load_more(client: Any, admin: Any, pipeline: Any, stage: Any, connection: Any, capture: Any) -> dict:
+    """A column's "load more" (GET /deals/board/cards/, keyset): the second page, a deep one (past
+    1,000 cards: a keyset costs the same), its queries, and the floor (the page's SELECT in SQL)."""
+    from imbuto.deals import selectors
+
+    column = next(c for c in selectors.board(admin, pipeline, {}) if c.stage == stage)
+    cursors, cursor = [column.next_cursor], column.next_cursor
+    while cursor:
+        cursor = selectors.board_cards(admin, pipeline, stage, {}, cursor=cursor).next_cursor
+        if cursor:
+            cursors.append(cursor)
+    last = selectors.board_cards(admin, pipeline, stage, {}, cursor=cursors[-1]).cards[0]
+
+    def page(cursor: str) -> Any:
+        url = f"/deals/board/cards/?pipeline={pipeline.pk}&stage={stage.key}&cursor={cursor}"
+        response = client.get(url, HTTP_HX_REQUEST="true", HTTP_HOST="localhost")
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def floor() -> None:
+        with connection.cursor() as db:
+            db.execute(
+                "SELECT id, name, amount, owner_id, stage_changed_at FROM deals_deal WHERE stage_id = %s "
+                "AND (stage_changed_at > %s OR (stage_changed_at = %s AND id > %s)) "
+                "ORDER BY stage_changed_at, id LIMIT 51",
+                [stage.pk, last.stage_changed_at, last.stage_changed_at, last.pk],
+            )
+            db.fetchall()
+
+    with capture(connection) as queries:
+        page(cursors[0])
+    figures = {
+        "more_pages": len(cursors) + 1,
+        "more_ms": _median(lambda: page(cursors[0])),
+        "more_deep_ms": _median(lambda: page(cursors[-1])),
+        "more_queries": len(queries),
+        "more_floor_ms": _median(floor),
+    }
+    figures["ratio_more_to_floor"] = round(figures["more_ms"] / max(figures["more_floor_ms"], 0.1), 1)
     return figures
 
 
@@ -171,7 +214,9 @@ def run(ctx: Any) -> dict:
         ctx.log(kind, figures[kind])
     summary = "; ".join(
         f"{kind}: board {f['board_admin_ms']} ms / {f['board_admin_queries']} queries (admin), "
-        f"{f['board_rep_ms']} ms (rep), move {f['move_ms']} ms, floor {f['floor_ms']} ms"
+        f"{f['board_rep_ms']} ms (rep), move {f['move_ms']} ms, floor {f['floor_ms']} ms, "
+        f"load more {f['more_ms']} ms / {f['more_queries']} queries (deep {f['more_deep_ms']} ms, "
+        f"floor {f['more_floor_ms']} ms)"
         for kind, f in figures.items()
     )
     return {"summary": summary, "databases": list(figures), "figures": figures}

@@ -209,6 +209,13 @@ class World:
         for line in body.get("lines") or []:
             if isinstance(line, dict) and line.get("product") is not None:
                 line["product"] = self.product.pk
+        # a pipeline name, a stage key (per pipeline), a product code not taken (a taken one is a 409,
+        # tested in tests/deals/test_reference_data_conflicts.py)
+        for name, size, sep in (("name", 100, " #"), ("key", 40, "-"), ("code", 40, "-")):
+            if isinstance(body.get(name), str) and case.method == "POST" and "/deals/" in case.operation.path:
+                self.serial += 1
+                suffix = f"{sep}{self.serial}"
+                body[name] = body[name][: size - len(suffix)] + suffix
 
     def bulk_rules(self, case: Any) -> None:
         """Bulk: ids or filter, one of them; an assignment names an owner or a team (JSON Schema cannot

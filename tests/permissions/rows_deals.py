@@ -13,6 +13,7 @@ ADMIN_ONLY = (200, 403, 403, 403, 401, 401)
 ROWS = [
     Row("GET", "deals:list", (200, 200, 200, 200, LOGIN, LOGIN)),
     Row("GET", "deals:board", (200, 200, 200, 200, LOGIN, LOGIN)),
+    Row("GET", "deals:board_cards", (200, 200, 200, 200, LOGIN, LOGIN)),
     Row("GET", "deals:detail", (200, 200, 200, 200, LOGIN, LOGIN), {"pk": "rep_deal"}),
     Row(
         "POST",
@@ -20,6 +21,22 @@ ROWS = [
         (302, 302, 302, 403, LOGIN, LOGIN),
         {"pk": "rep_deal"},
         body={"stage": "proposal"},
+        form=True,
+    ),
+    Row("GET", "deals:edit", (200, 200, 200, 403, LOGIN, LOGIN), {"pk": "rep_deal"}),
+    Row(
+        "POST",
+        "deals:edit",
+        (302, 302, 302, 403, LOGIN, LOGIN),
+        {"pk": "rep_deal"},
+        body=lambda w: {
+            "version": w["rep_deal"].version,
+            "name": "Impianto Nord 2",
+            "owner": w["rep_deal"].owner_id,
+            "amount": "6000",
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
         form=True,
     ),
     Row("POST", "deals:convert", (302, 302, 302, 403, LOGIN, LOGIN), {"pk": "sql_lead"}, body={}, form=True),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from imbuto.core import history, permissions
@@ -24,11 +25,34 @@ PRODUCT_FIELDS = ("code", "name", "family", "unit_price", "currency", "active")
 MAX_PLAYBOOK = 20
 
 
+def _taken(obj: Any) -> Conflict | None:
+    """A pipeline name, a product code or a stage key (per pipeline) another row already has: a
+    conflict with stored data (409 naming the field), not a malformed request."""
+    others: QuerySet[Any]
+    if isinstance(obj, Pipeline):
+        field, others = "name", Pipeline.objects.filter(name=obj.name)
+        message = _("A pipeline named %(value)r already exists.")
+    elif isinstance(obj, Product):
+        field, others = "code", Product.objects.filter(code=obj.code)
+        message = _("A product with code %(value)r already exists.")
+    else:
+        field, others = "key", PipelineStage.objects.filter(pipeline_id=obj.pipeline_id, key=obj.key)
+        message = _("This pipeline already has a stage with key %(value)r.")
+    if obj.pk is not None:
+        others = others.exclude(pk=obj.pk)
+    if not others.exists():
+        return None
+    return Conflict(message % {"value": getattr(obj, field)}, fields={field: [_("Already taken.")]})
+
+
 def _save(obj: Any, *, actor: Actor, before: dict[str, Any] | None, fields: tuple[str, ...]) -> Any:
     try:
-        obj.full_clean()
+        # Uniqueness is checked below: a name taken by another row is a 409, not a 422.
+        obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise from_django_validation(exc) from exc
+    if (taken := _taken(obj)) is not None:
+        raise taken
     if getattr(obj, "currency", None) is not None and not is_currency(obj.currency):
         raise ValidationFailed(
             _("%(code)r is not an ISO 4217 currency code (EUR, USD, GBP...).") % {"code": obj.currency},
@@ -44,8 +68,8 @@ def _save(obj: Any, *, actor: Actor, before: dict[str, Any] | None, fields: tupl
     try:
         with transaction.atomic():
             obj.save()
-    except IntegrityError as exc:
-        raise Conflict(_("That name or key is already taken."), fields={"name": [_("Taken.")]}) from exc
+    except IntegrityError as exc:  # taken by a concurrent request since the check above
+        raise _taken(obj) or Conflict(_("That name or key is already taken.")) from exc
     history.record(obj, actor=actor, action="created" if before is None else "updated", changes=changes)
     return obj
 

@@ -29,6 +29,21 @@ def owned_scope(user: Any, role: str, action: str, prefix: str = "") -> Q | None
     return None
 
 
+def may_give_deal(actor: Any, owner: Any) -> bool:
+    """Whom `actor` may make a deal's owner: admins anyone (or no one), managers themselves and their
+    team, reps themselves. services.may_own enforces it; the edit form offers only these choices."""
+    role = permissions.role_of(actor)
+    if role == "admin":
+        return True
+    if owner is None:
+        return False
+    if role == "rep":
+        return bool(owner.pk == actor.pk)
+    if role == "manager":
+        return bool(owner.pk == actor.pk or (actor.team_id is not None and owner.team_id == actor.team_id))
+    return False
+
+
 class Deals(Policy):
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix

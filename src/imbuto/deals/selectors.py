@@ -19,6 +19,7 @@ from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 from imbuto.leads.selectors import decode_cursor, encode_cursor
 
+from . import policies
 from .models import Deal, LossRecycling, Pipeline, PipelineStage, Product, StageOutcome
 
 ORDERINGS = {
@@ -170,6 +171,17 @@ def _cursor_value(key: str, value: Any) -> Any:
     return value
 
 
+def owner_choices(user: Any) -> list[Any]:
+    """The active people `user` may make a deal's owner (policies.may_give_deal decides), by name."""
+    from imbuto.accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    if permissions.role_of(user) != "admin":  # a superset narrowed in SQL; the policy decides below
+        users = users.filter(Q(pk=user.pk) | Q(team_id=user.team_id) if user.team_id else Q(pk=user.pk))
+    users = users.order_by("first_name", "last_name", "username")
+    return [u for u in users if policies.may_give_deal(user, u)]
+
+
 def pipelines(user: Any) -> QuerySet[Pipeline]:
     return permissions.restrict(user, Pipeline.objects.all()).prefetch_related("stages")
 
@@ -220,10 +232,54 @@ class Column:
     total: Decimal = Decimal(0)
     weighted: Decimal = Decimal(0)
     cards: list[Deal] = field(default_factory=list)
+    next_cursor: str | None = None  # where "load more" carries on (board_cards)
 
     @property
     def more(self) -> int:
         return max(0, self.count - len(self.cards))
+
+
+@dataclass
+class CardPage:
+    cards: list[Deal]
+    next_cursor: str | None
+    remaining: int  # after these cards
+
+
+def board_deals(user: Any, pipeline: Pipeline, params: dict[str, Any], now: dt.datetime) -> QuerySet[Deal]:
+    """The deals the board shows: visible, matching the filters; closed ones only from the filters'
+    close month, or from the last 30 days."""
+    qs = filter_deals(visible_deals(user), {**params, "pipeline": pipeline.pk})
+    if not (params.get("close_after") or params.get("close_before")):
+        qs = qs.filter(Q(status=StageOutcome.OPEN) | Q(closed_at__gte=now - dt.timedelta(days=30)))
+    return qs
+
+
+def _after(qs: QuerySet[Deal], cursor: str | None) -> QuerySet[Deal]:
+    """Keyset: the cards after (stage_changed_at, id) of the cursor, in the board's order."""
+    if not cursor:
+        return qs
+    value, last_id = decode_cursor(cursor, str)
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(_("The cursor is not valid."), fields={"cursor": [_("Invalid.")]}) from exc
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, dt.UTC)
+    return qs.filter(Q(stage_changed_at__gt=at) | Q(stage_changed_at=at, id__gt=last_id))
+
+
+def _cards(
+    qs: QuerySet[Deal], stage: PipelineStage, now: dt.datetime, *, limit: int, cursor: str | None = None
+) -> tuple[list[Deal], str | None]:
+    rows = _after(qs.filter(stage=stage), cursor)
+    cards = list(rows.select_related("owner", "account").order_by("stage_changed_at", "id")[: limit + 1])
+    more, cards = len(cards) > limit, cards[:limit]
+    for card in cards:
+        card.stage = stage
+        card.rotting = is_rotting(card, stage, now)  # type: ignore[attr-defined]
+    last = cards[-1] if cards else None
+    return cards, encode_cursor([last.stage_changed_at, last.pk]) if more and last else None
 
 
 def board(
@@ -236,14 +292,11 @@ def board(
 ) -> list[Column]:
     """The pipeline's columns: count, total and weighted total of the visible deals matching the
     filters (one grouped query), and the first cards of each column (one query per column, oldest
-    change first, so the deals waiting longest are on top). Won and lost columns show the deals closed
-    in the filters' close month, or in the last 30 days."""
+    change first, so the deals waiting longest are on top) with the cursor of the next ones. Won and
+    lost columns show the deals closed in the filters' close month, or in the last 30 days."""
     now = now or timezone.now()
     stages = list(pipeline.stages.all())
-    qs = filter_deals(visible_deals(user), {**params, "pipeline": pipeline.pk})
-    closed_since = now - dt.timedelta(days=30)
-    if not (params.get("close_after") or params.get("close_before")):
-        qs = qs.filter(Q(status=StageOutcome.OPEN) | Q(closed_at__gte=closed_since))
+    qs = board_deals(user, pipeline, params, now)
     probability = Coalesce("probability", "stage__probability")
     sums = {
         row["stage_id"]: row
@@ -268,16 +321,27 @@ def board(
             weighted=Decimal(row.get("weighted") or 0).quantize(Decimal("0.01")),
         )
         if column.count:
-            column.cards = list(
-                qs.filter(stage=stage)
-                .select_related("owner", "account")
-                .order_by("stage_changed_at", "id")[:per_column]
-            )
-            for card in column.cards:
-                card.stage = stage
-                card.rotting = is_rotting(card, stage, now)  # type: ignore[attr-defined]
+            column.cards, column.next_cursor = _cards(qs, stage, now, limit=per_column)
         columns.append(column)
     return columns
+
+
+def board_cards(
+    user: Any,
+    pipeline: Pipeline,
+    stage: PipelineStage,
+    params: dict[str, Any],
+    *,
+    cursor: str | None,
+    limit: int = CARDS_PER_COLUMN,
+    now: dt.datetime | None = None,
+) -> CardPage:
+    """The next cards of one column after `cursor` (a column's "load more"), with how many remain."""
+    now = now or timezone.now()
+    qs = board_deals(user, pipeline, params, now)
+    cards, next_cursor = _cards(qs, stage, now, limit=limit, cursor=cursor)
+    remaining = _after(qs.filter(stage=stage), next_cursor).count() if next_cursor else 0
+    return CardPage(cards=cards, next_cursor=next_cursor, remaining=remaining)
 
 
 def is_rotting(deal: Deal, stage: PipelineStage, now: dt.datetime) -> bool:

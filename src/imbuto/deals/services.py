@@ -16,7 +16,7 @@ from imbuto.core import events, explain, history, permissions
 from imbuto.core.errors import Conflict, PermissionDenied, ValidationFailed
 from imbuto.core.types import Actor
 
-from . import codes, followup
+from . import codes, followup, policies
 from . import events as deal_events
 from .currencies import is_currency
 from .models import Deal, DealLine, LostReason, Pipeline, PipelineStage, Product, StageOutcome
@@ -82,19 +82,8 @@ def resolve_stage(pipeline: Pipeline, value: Any) -> PipelineStage:
 
 
 def may_own(actor: Actor, owner: Any) -> None:
-    """Who may give a deal to `owner`: admins anyone, managers their team, reps themselves."""
-    if actor is None:
-        return
-    role = permissions.role_of(actor)
-    if role == "admin":
-        return
-    if role == "rep" and owner is not None and owner.pk == actor.pk:
-        return
-    if (
-        role == "manager"
-        and owner is not None
-        and (owner.pk == actor.pk or (actor.team_id is not None and owner.team_id == actor.team_id))
-    ):
+    """Refuse an owner `actor` may not give a deal to (policies.may_give_deal); the system may."""
+    if actor is None or policies.may_give_deal(actor, owner):
         return
     permissions.audit_denial(actor, "assign", "deals.deal", None)
     raise PermissionDenied(_("You may not give a deal to that person."))
@@ -128,7 +117,7 @@ def _lines(deal: Deal, lines: list[dict[str, Any]]) -> Decimal:
     rows = []
     for line in lines:
         product: Product | None = line.get("product")
-        quantity = Decimal(line.get("quantity") or 1)
+        quantity = Decimal(1) if line.get("quantity") is None else Decimal(line["quantity"])
         price = line.get("unit_price")
         price = Decimal(price) if price is not None else (product.unit_price if product else Decimal(0))
         if quantity <= 0 or price < 0:

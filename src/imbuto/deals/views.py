@@ -4,11 +4,12 @@ Thin adapters: the board's drag and drop and the deal page's move form both call
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from imbuto.users.models import Team, User
 
 from . import selectors, services
 from .conversion import lead_convert
+from .forms import parse_amount
 from .models import Deal, LostReason, Pipeline, StageOutcome
 
 
@@ -98,38 +100,47 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, name, context)
 
 
-def _amount(text: str) -> Decimal | None:
-    text = (text or "").strip().replace(" ", "")
-    if not text:
-        return None
-    if "," in text:  # 1.250,50 (Italian) or 1,250.50
-        text = (
-            text.replace(".", "").replace(",", ".")
-            if text.rfind(",") > text.rfind(".")
-            else text.replace(",", "")
-        )
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise DomainError(_("The amount is not a number."), fields={"amount": [_("Not a number.")]}) from exc
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise DomainError(_("The amount is not a number."), fields={"amount": [_("Not a number.")]})
-    return value.quantize(Decimal("0.01"))
-
-
 def _move(request: HttpRequest, deal: Deal) -> None:
     version = request.POST.get("version", "")
     services.deal_move(
         actor=request.user,
         deal=deal,
         stage=request.POST.get("stage", "")[:40],
-        amount=_amount(request.POST.get("amount", "")),
+        amount=parse_amount(request.POST.get("amount", "")),
         lost_reason=request.POST.get("lost_reason", ""),
         competitor=request.POST.get("competitor", "")[:200] or None,
         competitor_product=request.POST.get("competitor_product", "")[:200] or None,
         lost_note=request.POST.get("lost_note", "")[:2000],
         version=int(version) if version.isdigit() and len(version) <= 9 else None,
     )
+
+
+@login_required
+@require_GET
+def board_cards(request: HttpRequest) -> HttpResponse:
+    """A column's next cards (htmx "load more", appended in place) after the cursor its button holds,
+    and the button again for the ones after them."""
+    pipeline = _pipeline(request)
+    key = request.GET.get("stage", "")[:40]
+    stages = pipeline.stages.order_by("position", "pk")
+    stage = stages.filter(key=key).first() if key else stages.first()  # no stage: the first column
+    if stage is None:
+        raise Http404(_("No such stage."))
+    try:
+        page = selectors.board_cards(
+            request.user, pipeline, stage, board_params(request.GET), cursor=request.GET.get("cursor") or None
+        )
+    except DomainError as exc:
+        return render_error(request, exc, status=exc.status)
+    context = {
+        "pipeline": pipeline,
+        "stage": stage,
+        "cards": page.cards,
+        "next_cursor": page.next_cursor,
+        "remaining": page.remaining,
+        "filters": {k: request.GET.get(k, "")[:150] for k in ("owner", "team", "month")},
+    }
+    return render(request, "deals/board.html#more-cards", context)
 
 
 @login_required
@@ -178,6 +189,22 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/deal_list.html", context)
 
 
+def _field_order(name: str) -> int:
+    """The form's order (PostgreSQL's jsonb keeps keys in its own order, SQLite in insertion order)."""
+    order = (*services.EDITABLE, "lines")
+    return order.index(name) if name in order else len(order)
+
+
+def _field_label(name: str) -> str:
+    """What a history entry changed, as the page names it ("lines": the products)."""
+    if name == "lines":
+        return _("Products")
+    try:
+        return str(Deal._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
 @login_required
 @require_GET
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -194,16 +221,19 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "note": explain.render(entry.reason_code, entry.reason_params or {})
                 if entry.reason_code
                 else "",
+                "fields": [_field_label(name) for name in sorted(changes, key=_field_order)],
                 "from": stages.get(stage[0]) if stage else None,
                 "to": stages.get(stage[1]) if stage else None,
             }
         )
+    can_edit = permissions.can(request.user, "change", deal)  # the edit form (views_edit) asks the same
     context = {
         "deal": deal,
         "lines": list(deal.lines.all()),
         "history": entries,
         "stages": [s for s in stages.values() if s.pk != deal.stage_id],
-        "can_change": deal.status == StageOutcome.OPEN and permissions.can(request.user, "change", deal),
+        "can_edit": can_edit,
+        "can_change": deal.status == StageOutcome.OPEN and can_edit,
         "lost_reasons": LostReason.choices,
         "lead": lead_selectors.lead_ref(request.user, deal.lead_id),
     }
@@ -224,7 +254,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             lead=lead,
             name=request.POST.get("name", "")[:200],
-            amount=_amount(request.POST.get("amount", "")),
+            amount=parse_amount(request.POST.get("amount", "")),
             pipeline=_pipeline(request),
             expected_close=dt.date.fromisoformat(close) if close else None,
         )
