@@ -173,7 +173,7 @@ def _cursor_value(key: str, value: Any) -> Any:
 
 def owner_choices(user: Any) -> list[Any]:
     """The active people `user` may make a deal's owner (policies.may_give_deal decides), by name."""
-    from imbuto.accounts.models import User
+    from imbuto.users.models import User
 
     users = User.objects.filter(is_active=True)
     if permissions.role_of(user) != "admin":  # a superset narrowed in SQL; the policy decides below

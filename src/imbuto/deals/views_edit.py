@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from imbuto.accounts.models import User
 from imbuto.core import permissions
 from imbuto.core.errors import Conflict, DomainError, NotFound, PermissionDenied, apply_domain_error
 from imbuto.core.htmx import is_partial, render_error
+from imbuto.users.models import User
 
 from . import selectors, services
 from .forms import DealEditForm, line_formset, lines_changed

@@ -1,4 +1,4 @@
-"""Who may see and change users, teams and API tokens (registered in AccountsConfig.ready())."""
+"""Who may see and change users, teams and API tokens (registered in UsersConfig.ready())."""
 
 from __future__ import annotations
 
