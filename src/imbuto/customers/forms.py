@@ -61,7 +61,9 @@ class ReferralForm(AccountForm):
 
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    email = forms.CharField(label=_("Email"), max_length=254, required=False, widget=forms.EmailInput)
+    # typed by a person who can look again: a malformed address is refused, not kept with a flag as an
+    # import's would be
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
                             widget=forms.TextInput(attrs={"type": "tel"}))
     company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
