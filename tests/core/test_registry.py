@@ -39,10 +39,10 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "imbuto.analytics.api"]
     assert [e.url_name for e in registry.NAV] == [
         "activities:my_day", "analytics:dashboard", "leads:list", "leads:unassigned", "deals:board",
-        "leads:account_list",
+        "sla:reps", "leads:account_list",
         "leads:contact_list", "customers:overview",
         "intake:duplicates", "intake:imports", "intake:chat_list", "intake:form_list", "scoring:rules",
-        "sla:reps", "nurture:sequences", "routing:overview", "users:user_list"]
+        "nurture:sequences", "routing:overview", "users:user_list"]
     assert {e.url_name: e.group for e in registry.NAV if e.group} == {
         "intake:duplicates": "intake", "intake:imports": "intake", "intake:chat_list": "intake",
         "intake:form_list": "intake", "scoring:rules": "marketing", "routing:overview": "settings",
@@ -63,7 +63,8 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
         "activities/panels/account_detail.html", "customers/panels/account_customer.html",
         "customers/panels/account_feedback.html",
         "customers/panels/account_problems.html", "customers/panels/account_referrals.html"]
-    assert list(registry.STYLESHEETS) == ["imbuto/intake.css", "customers/customers.css"]
+    assert list(registry.STYLESHEETS) == ["imbuto/intake.css", "customers/customers.css",
+                                          "nurture/nurture.css"]
     assert leads_extensions.CAPTURE_API.available and leads_extensions.CAPTURE_TYPED.available
     assert len(leads_extensions.DEMO_PARTS) == 6  # intake, customers, nurture, analytics, deals, activities
 

@@ -54,3 +54,10 @@ def test_a_rep_records_feedback_a_problem_and_a_referral_on_the_account_page(cli
     assert "Bravissimi" in readonly and 'id="feedback-form"' not in readonly
     assert client_as(marketer).post(reverse("customers:feedback_create", args=[account.pk]),
                                     {"score": "3"}).status_code == 403
+
+
+def test_a_referral_with_a_malformed_email_is_refused(client_as, rep, account):
+    response = client_as(rep, "it").post(reverse("customers:referral_create", args=[account.pk]),
+                                         {"last_name": "Neri", "email": "not-an-email"}, follow=True)
+    assert "Email: Inserisci un indirizzo email valido." in response.content.decode()
+    assert not Lead.objects.filter(last_name="Neri").exists()

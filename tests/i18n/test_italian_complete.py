@@ -33,9 +33,9 @@ from .pseudo import ascii_words, recording_misses, visible_texts
 
 pytestmark = pytest.mark.django_db
 
-# Words that are the same in every language: the product's name, the languages' own names in the
-# switcher, file formats and character encodings (UTF-8, Windows-1252).
-ALWAYS = {"imbuto", "english", "italiano", "csv", "xlsx", "utf", "windows", "latin", "bom"}
+# Words that are the same in every language: the product's name, the languages' own names and codes
+# in the switcher (EN, IT), file formats and character encodings (UTF-8, Windows-1252).
+ALWAYS = {"imbuto", "english", "italiano", "en", "it", "csv", "xlsx", "utf", "windows", "latin", "bom"}
 # Columns that hold codes, keys or machine values: their words must never reach the page as such.
 CODE_FIELDS = {"slug", "key", "code", "action", "outcome", "kind", "status", "sender", "encoding",
                "delimiter", "bot_step", "language", "reference", "file_sha256", "file_path", "password",

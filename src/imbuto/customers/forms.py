@@ -15,7 +15,8 @@ from imbuto.leads.models import Account, Contact
 from .models import SCORE_MAX, SCORE_MIN
 from .services import COMMENT_MAX
 
-SCORES = [(n, str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)]
+# No score is chosen beforehand: whoever records one picks it (a preselected 10 would be saved unread).
+SCORES = [("", "—"), *((n, str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1))]
 
 
 class AccountForm(forms.Form):
@@ -60,8 +61,11 @@ class ReferralForm(AccountForm):
 
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    email = forms.CharField(label=_("Email"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    # typed by a person who can look again: a malformed address is refused, not kept with a flag as an
+    # import's would be
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
     company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
     field_order = ["first_name", "last_name", "email", "phone", "company_name", "contact", "note"]

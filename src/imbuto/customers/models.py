@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SCORE_MIN, SCORE_MAX = 0, 10
 
@@ -66,7 +67,7 @@ class Feedback(models.Model):
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("a problem's status", "Open")
     RESOLVED = "resolved", _("Resolved")
 
 

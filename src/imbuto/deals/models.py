@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StageOutcome(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("a deal stage's outcome: still open", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 

@@ -16,6 +16,7 @@ from imbuto.core.htmx import render_page_or_partial
 
 from . import account_selectors, selectors
 from .models import Account, Contact
+from .presenters import country_name
 
 PAGE_SIZE = 50
 RELATED_LEADS = 100
@@ -51,6 +52,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "account": account,
         "contacts": account.contacts.select_related("owner").order_by("last_name", "first_name"),
         "leads": leads.order_by("-created_at")[:RELATED_LEADS],
+        "country": country_name(account.country) if account.country else "",  # "IT" -> "Italia"
     }
     return render(request, "leads/account_detail.html", context)
 

@@ -23,6 +23,7 @@ class NurtureConfig(AppConfig):
                                            group="marketing"),
                          order=160)
         registry.panels("lead_detail").add(registry.Panel("nurture/panels/lead_nurture.html"), order=200)
+        registry.STYLESHEETS.add("nurture/nurture.css")
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("nurture.tick", "* * * * *",
                                                         "imbuto.nurture.tasks.tick"))
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("nurture.revisit_parked", "5 * * * *",

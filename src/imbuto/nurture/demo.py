@@ -13,6 +13,32 @@ from django.utils import timezone
 from imbuto.leads.models import Lead
 
 ENROLLED = 12
+# The demo speaks the instance's language (`imbuto demo --language it`), like the rest of it.
+TEXTS: dict[str, dict[str, Any]] = {
+    "it": {
+        "first": {"name": "Benvenuto", "subject": "{{ first_name }}, tre idee per {{ company }}",
+                  "body": "Buongiorno {{ first_name }},\n\necco come altre aziende come {{ company }} hanno "
+                          "ridotto i tempi: https://www.example.com/casi\n\n{{ owner_name }}\n\n"
+                          "Non vuoi più ricevere queste email? {{ unsubscribe_url }}"},
+        "second": {"name": "Promemoria", "subject": "Possiamo aiutarti, {{ first_name }}?",
+                   "body": "Buongiorno {{ first_name }},\n\nrispondi a questa email per una demo.\n\n"
+                           "{{ owner_name }}\n\n{{ unsubscribe_url }}"},
+        "sequence": {"name": "Nurturing MQL (demo)",
+                     "description": "Per chi non è ancora pronto ad acquistare."},
+        "sent": "%(name)s, tre idee",
+    },
+    "en": {
+        "first": {"name": "Welcome", "subject": "{{ first_name }}, three ideas for {{ company }}",
+                  "body": "Hello {{ first_name }},\n\nhere is how companies like {{ company }} cut "
+                          "their lead times: https://www.example.com/cases\n\n{{ owner_name }}\n\n"
+                          "No more of these emails? {{ unsubscribe_url }}"},
+        "second": {"name": "Reminder", "subject": "Can we help, {{ first_name }}?",
+                   "body": "Hello {{ first_name }},\n\nreply to this email for a demo.\n\n"
+                           "{{ owner_name }}\n\n{{ unsubscribe_url }}"},
+        "sequence": {"name": "MQL nurturing (demo)", "description": "For those not ready to buy yet."},
+        "sent": "%(name)s, three ideas",
+    },
+}
 
 
 class NurtureDemo:
@@ -23,17 +49,10 @@ class NurtureDemo:
         from . import audience, engine
         from .models import EmailTemplate, Enrolment, Message, MessageState, Rule, Sequence, Step, StepKind
 
-        first = EmailTemplate.objects.create(
-            name="Benvenuto", subject="{{ first_name }}, tre idee per {{ company }}",
-            body="Buongiorno {{ first_name }},\n\necco come altre aziende come {{ company }} hanno "
-                 "ridotto i tempi: https://www.example.com/casi\n\n{{ owner_name }}\n\n"
-                 "Non vuoi più ricevere queste email? {{ unsubscribe_url }}")
-        second = EmailTemplate.objects.create(
-            name="Promemoria", subject="Possiamo aiutarti, {{ first_name }}?",
-            body="Buongiorno {{ first_name }},\n\nrispondi a questa email per una demo.\n\n"
-                 "{{ owner_name }}\n\n{{ unsubscribe_url }}")
-        sequence = Sequence.objects.create(name="Nurturing MQL (demo)", rule=Rule.MANUAL,
-                                           description="Per chi non è ancora pronto ad acquistare.")
+        text = TEXTS["it" if getattr(plan, "language", "en") == "it" else "en"]
+        first = EmailTemplate.objects.create(**text["first"])
+        second = EmailTemplate.objects.create(**text["second"])
+        sequence = Sequence.objects.create(rule=Rule.MANUAL, **text["sequence"])
         steps = Step.objects.bulk_create([
             Step(sequence=sequence, position=1, kind=StepKind.EMAIL, template=first),
             Step(sequence=sequence, position=2, kind=StepKind.WAIT, days=7),
@@ -50,7 +69,7 @@ class NurtureDemo:
             sent = now - dt.timedelta(days=6)
             Message.objects.create(
                 enrolment=enrolment, step=steps[0], lead=lead, to_email=lead.email,
-                domain=lead.email.rpartition("@")[2], subject=f"{lead.first_name}, tre idee",
+                domain=lead.email.rpartition("@")[2], subject=text["sent"] % {"name": lead.first_name},
                 body="(demo)", message_id=engine.message_id_for("demo.imbuto"), state=MessageState.SENT,
                 attempts=1, sent_at=sent, opened_at=sent + dt.timedelta(hours=3) if index % 2 else None)
             messages += 1

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from . import merge
 from .models import EmailTemplate, Engagement, Rule, Sequence, StepKind
 
+# What each merge field (nurture.merge.FIELDS) stands for: the names are typed as they are, in English.
+MERGE_LABELS = {
+    "first_name": _("first name"), "last_name": _("last name"), "full_name": _("full name"),
+    "company": _("company"), "job_title": _("job title"), "owner_name": _("the owner's name"),
+    "owner_email": _("the owner's email"), "unsubscribe_url": _("unsubscribe link"),
+}
+
 
 class TemplateForm(forms.ModelForm):
     class Meta:
@@ -22,7 +29,8 @@ class TemplateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = ", ".join(format_html("<code>{}</code>", f"{{{{ {name} }}}}") for name in merge.FIELDS)
+        names = ", ".join(format_html("<code>{}</code> ({})", f"{{{{ {name} }}}}", MERGE_LABELS[name])
+                          for name in merge.FIELDS)
         self.fields["body"].help_text = format_html(gettext("Merge fields: {fields}."),
                                                     fields=mark_safe(names))  # noqa: S308
 

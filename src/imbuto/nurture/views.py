@@ -79,9 +79,10 @@ def sequence_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Steps saved."))
             return redirect("nurture:sequence", pk=pk)
     enrolments = selectors.enrolments(request.user, sequence=pk).order_by("-id")[:200]
+    locked = _may_author(request) and sequence.enrolments.exists()  # an author is told why not
     return render(request, "nurture/sequence_detail.html", {
         "sequence": sequence, "steps": sequence.steps.all(), "form": form, "enrolments": enrolments,
-        "may_author": _may_author(request) and not sequence.enrolments.exists()},
+        "may_author": _may_author(request) and not locked, "locked": locked},
         status=422 if form.errors else 200)
 
 

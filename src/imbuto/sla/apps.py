@@ -17,7 +17,7 @@ class SlaConfig(AppConfig):
         codes.register()
         receivers.connect()
         registry.API_ROUTERS.add(registry.Router("imbuto.sla.api"), order=50)
-        registry.NAV.add(registry.NavEntry(_("Response times"), "sla:reps", visible=_sees_report), order=150)
+        registry.NAV.add(registry.NavEntry(_("Response times"), "sla:reps", visible=_sees_report), order=18)
         registry.panels("lead_detail").add(registry.Panel("sla/panels/lead_clock.html"), order=10)
         registry.PERIODIC_JOBS.add(registry.PeriodicJob("sla.sweep", "* * * * *", "imbuto.sla.tasks.sweep"))
 

@@ -83,6 +83,16 @@ def url_if_exists(name: str, *args: Any) -> str:
     return safe_reverse(name, *args)
 
 
+def _nav_link(url: str, label: Any, current: bool) -> str:
+    if current:
+        return format_html('<a class="nav-link active" href="{}" aria-current="page">{}</a>', url, label)
+    return format_html('<a class="nav-link" href="{}">{}</a>', url, label)
+
+
+def _under(path: str, url: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))
+
+
 @register.simple_tag(takes_context=True)
 def nav_item(context: template.Context, label: str, *names: str) -> str:
     """A top-nav link to the first of `names` that exists; nothing when none does yet."""
@@ -92,41 +102,39 @@ def nav_item(context: template.Context, label: str, *names: str) -> str:
             break
     else:
         return ""
-    path = getattr(context.get("request"), "path", "")
-    current = path == url or (url != "/" and path.startswith(url))
-    return format_html(
-        '<a class="nav-link{}" href="{}"{}>{}</a>',
-        " active" if current else "", url, ' aria-current="page"' if current else "", label,
-    )
+    return _nav_link(url, label, _under(getattr(context.get("request"), "path", ""), url))
 
 
 @register.simple_tag(takes_context=True)
 def nav_entries(context: template.Context) -> str:
     """The top-navigation links the installed apps registered (core.registry.NAV), in order; the
-    entries of a group in one drop-down menu (a <details>), open when one of its pages is shown."""
-    user = getattr(context.get("request"), "user", None)
-    visible = [e for e in registry.NAV if e.visible is None or e.visible(user)]
+    entries of a group in one drop-down menu (a <details>). One entry is current: the one whose
+    address is the longest start of the page's (/leads/unassigned/ is Unassigned, not Leads too),
+    and its drop-down is marked with it."""
+    request = context.get("request")
+    user, path = getattr(request, "user", None), getattr(request, "path", "")
+    entries = [(e, safe_reverse(e.url_name)) for e in registry.NAV if e.visible is None or e.visible(user)]
+    entries = [(e, url) for e, url in entries if url]
+    current = max((url for _, url in entries if _under(path, url)), key=len, default=None)
     groups: dict[str, list[str]] = {}
-    for entry in visible:
+    for entry, url in entries:
         if entry.group:
-            groups.setdefault(entry.group, []).append(nav_item(context, entry.label, entry.url_name))
+            groups.setdefault(entry.group, []).append(_nav_link(url, entry.label, url == current))
     parts: list[str] = []
     placed: set[str] = set()
-    for entry in visible:
+    for entry, url in entries:
         if not entry.group:
-            parts.append(nav_item(context, entry.label, entry.url_name))
+            parts.append(_nav_link(url, entry.label, url == current))
         elif entry.group not in placed:
             placed.add(entry.group)
-            links = [link for link in groups[entry.group] if link]
-            if not links:
-                continue
-            current = any(' aria-current="page"' in link for link in links)
+            links = groups[entry.group]
+            active = any(' aria-current="page"' in link for link in links)
             parts.append(format_html(
                 '<details class="nav-group{}"><summary class="nav-link">{}</summary>'
                 '<div class="nav-group-panel">{}</div></details>',
-                " active" if current else "", registry.NAV_GROUPS.get(entry.group, entry.group),
+                " active" if active else "", registry.NAV_GROUPS.get(entry.group, entry.group),
                 mark_safe("".join(links))))  # noqa: S308 (each link built by format_html)
-    return mark_safe("\n".join(p for p in parts if p))  # noqa: S308
+    return mark_safe("\n".join(parts))  # noqa: S308
 
 
 @register.simple_tag

@@ -20,4 +20,6 @@ def lead_nurture_panel(context: Any, lead: Any) -> dict[str, Any] | None:
         return None
     return {"enrolments": list(selectors.enrolments(user, lead=lead.pk).order_by("-id")[:20]),
             "may_change": permissions.can(user, "change", lead),
-            "sequences": list(selectors.sequences(user).filter(active=True)[:100])}
+            # a sequence the lead is or was in is not offered: it would be refused (mail goes out once)
+            "sequences": list(selectors.sequences(user).filter(active=True)
+                              .exclude(enrolments__lead=lead.pk)[:100])}

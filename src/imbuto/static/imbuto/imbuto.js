@@ -9,11 +9,30 @@ document.addEventListener("click", function (event) {
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
 
-// One drop-down menu of the top navigation open at a time; a click elsewhere closes it.
+// The top navigation folds behind the menu button when its links would not fit on one row (the CSS
+// folds it on phones before this runs): a long menu, long Italian labels, a narrow window.
+function foldNav() {
+  const bar = document.querySelector(".topbar");
+  const links = bar && bar.querySelector(".nav-links");
+  if (!links || !links.firstElementChild || window.matchMedia("(max-width: 760px)").matches) return;
+  bar.classList.remove("folded");
+  if (links.offsetHeight > links.firstElementChild.offsetHeight * 1.5) bar.classList.add("folded");
+}
+foldNav();
+window.addEventListener("resize", foldNav);
+
+// One drop-down menu of the top navigation open at a time; a click elsewhere or Escape closes it.
 document.addEventListener("click", function (event) {
   const inside = event.target.closest("details.nav-group, details.user-menu");
   document.querySelectorAll("details.nav-group[open], details.user-menu[open]").forEach(function (menu) {
     if (menu !== inside) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.nav-group[open], details.user-menu[open]").forEach(function (menu) {
+    menu.removeAttribute("open");
+    if (menu.contains(document.activeElement)) menu.querySelector("summary").focus();
   });
 });
 
