@@ -1,9 +1,295 @@
+"""The figures read from the summary tables (analytics.summary_models): a quarter reads its three
+month rows per owner, team and slice value instead of its leads, and the deal facts with their keys
+already resolved; medians and percentiles come exactly from the facts (analytics.order_stats). The
+readers' permission rules apply to the rows' owner and team as they apply to leads and deals."""
+
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from imbuto.core import permissions
+from imbuto.leads.models import Campaign, Channel, Lead
+from imbuto.sla.models import LeadSla
+
+from .order_stats import percentiles
+from .periods import Period, add_months, period_end
+from .slicing import ALL, bounds, lead_key
+from .source import WITHIN, Closed, Key, PipelineRow, Response
+from .summary import state
+from .summary_leads import add, zone
+from .summary_models import DealFact, LeadDay, ResponseFact, SummaryState
+
+# rows of LeadDay per slice dimension: (dim, column holding the key)
+LEAD_ROWS = {None: ("all", None), "rep": ("all", "owner_id"), "team": ("all", "team_id"),
+             "channel": ("channel", "key"), "campaign": ("campaign", "key"), "country": ("country", "key")}
+DEAL_KEY = {None: None, "rep": "owner_id", "team": "team_id", "channel": "channel_id",
+            "campaign": "campaign_id", "country": "country", "product": "product_id"}
+SCOPE_FIELDS = {"owner", "owner_id", "team", "team_id"}
+SCOPE_TAILS = {"team", "team_id", "id", "pk", "isnull", "in", "exact"}
+
+
+def _plain(q: Q) -> bool:
+    """Whether a permission rule speaks only of owner and team (and so applies to summary rows)."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _plain(child):
+                return False
+        else:
+            head, *tail = child[0].split("__")
+            if head not in SCOPE_FIELDS or any(t not in SCOPE_TAILS for t in tail):
+                return False
+    return True
+
+
+def spans(period: Period) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """The whole months inside the period, and the day ranges left at its edges."""
+    first = period.start if period.start.day == 1 else add_months(period.start, 1)
+    months = []
+    while first <= period.end and period_end(first, "month") <= period.end:
+        months.append(first)
+        first = add_months(first, 1)
+    if not months:
+        return [], [(period.start, period.end)]
+    edges = [(period.start, months[0] - dt.timedelta(days=1)), (add_months(months[-1], 1), period.end)]
+    return months, [(a, b) for a, b in edges if a <= b]
 
 
 class SummarySource:
+    """Source (analytics.source) over the summary tables, for one period and one reader."""
+
+    name = "summary"
+
     @classmethod
-    def open(cls, user: Any, period: Any) -> Any:
-        return None
+    def open(cls, user: Any, period: Period) -> SummarySource | None:
+        """The summary source, or None where it cannot answer: tables never built, days of another
+        time zone, or a permission rule that is not about owner and team."""
+        st = state()
+        if st is None or st.time_zone != timezone.get_current_timezone_name():
+            return None
+        lead_q = deal_q = Q()
+        if user is not None:
+            lead_q, deal_q = permissions.scope_of(user, Lead), permissions.scope_of(user, "deals.deal")
+            if lead_q is None or deal_q is None or not (_plain(lead_q) and _plain(deal_q)):
+                return None
+        return cls(st, user, period, lead_q, deal_q)
+
+    def __init__(self, st: SummaryState, user: Any, period: Period, lead_q: Q, deal_q: Q) -> None:
+        self.state, self.user, self.period = st, user, period
+        self.lead_q, self.deal_q = lead_q, deal_q
+        self._rows: dict[str | None, dict[Key, dict[str, Any]]] = {}
+
+    # ---- leads: LeadDay rows ------------------------------------------------------------------------
+
+    def _in_period(self, period: Period) -> Q:
+        months, ranges = spans(period)
+        q = Q(grain="m", day__in=months) if months else Q(pk__in=[])
+        for a, b in ranges:
+            q |= Q(grain="d", day__gte=a, day__lte=b)
+        return q
+
+    def rows(self, by: str | None) -> dict[Key, dict[str, Any]]:
+        """{slice key: the sum of its rows' counts} over the period."""
+        if by not in self._rows:
+            dim, column = LEAD_ROWS[by]
+            found: dict[Key, dict[str, Any]] = defaultdict(dict)
+            qs = LeadDay.objects.filter(self.lead_q, self._in_period(self.period), dim=dim)
+            for owner, team, key, data in qs.values_list("owner_id", "team_id", "key", "data").order_by():
+                if column is None:
+                    k: Key = ALL
+                elif column == "owner_id":
+                    k = owner
+                elif column == "team_id":
+                    k = team
+                else:
+                    k = int(key) if key is not None and dim != "country" else key
+                add(found[k], data)
+            self._rows[by] = found
+        return self._rows[by]
+
+    def leads_in(self, by: str | None) -> Any:
+        slugs = dict(Channel.objects.values_list("pk", "slug"))
+        names = dict(Campaign.objects.values_list("pk", "name"))
+        total: dict[Key, int] = {ALL: 0} if by is None else {}
+        by_channel: dict[tuple[Key, str | None], int] = defaultdict(int)
+        by_campaign: dict[tuple[Key, str], int] = defaultdict(int)
+        for k, data in self.rows(by).items():
+            if data.get("n"):
+                total[k] = data["n"]
+            for channel, n in data.get("ch", {}).items():
+                by_channel[(k, slugs.get(int(channel)) if channel else None)] += n
+            for campaign, n in data.get("ca", {}).items():
+                if int(campaign) in names:
+                    by_campaign[(k, names[int(campaign)])] += n
+        return total, dict(by_channel), dict(by_campaign)
+
+    def cohort(self, by: str | None) -> Any:
+        by_stage, by_left = {}, {}
+        for k, data in self.rows(by).items():
+            by_stage.update({(k, stage): n for stage, n in data.get("st", {}).items()})
+            by_left.update({(k, stage or None): n for stage, n in data.get("lf", {}).items()})
+        return by_stage, by_left
+
+    def exits(self, by: str | None) -> dict[tuple[Key, str, str], int]:
+        return {
+            (k, stage, reason): n
+            for k, data in self.rows(by).items()
+            for stage, reasons in data.get("ex", {}).items()
+            for reason, n in reasons.items()
+        }
+
+    def flow(self, by: str | None) -> dict[tuple[Key, str], int]:
+        return {(k, new): n for k, data in self.rows(by).items() for new, n in data.get("fl", {}).items()}
+
+    def response(self, by: str | None) -> dict[Key, Response]:
+        facts = ResponseFact.objects.filter(self.lead_q, day__gte=self.period.start, day__lte=self.period.end)
+        stats = percentiles(facts, lead_key(by), "minutes", (50, 90))
+        rows = self.rows(by)
+        return {
+            k: Response(
+                within={limit: rows.get(k, {}).get(f"w{limit}", 0) for limit in WITHIN},
+                median=p[50],
+                p90=p[90],
+            )
+            for k, p in stats.items()
+        }
+
+    def sla(self, by: str | None) -> dict[Key, tuple[int, int]]:
+        """Clocks still waiting are late once due: those due before today from the rows, those due
+        from today on (few) live from the clocks."""
+        today = timezone.localdate(timezone=zone()).isoformat()
+        live = self._late_today(by)
+        out = {}
+        for k, data in self.rows(by).items():
+            if data.get("ss"):
+                waiting = sum(n for due, n in data.get("sw", {}).items() if due < today)
+                out[k] = (data.get("so", 0), data.get("sl", 0) + waiting + live.get(k, 0))
+        return out
+
+    def _late_today(self, by: str | None) -> dict[Key, int]:
+        start, end = bounds(self.period)
+        today_start, _ = bounds(Period(timezone.localdate(), timezone.localdate()))
+        clocks = LeadSla.objects.all()
+        if self.user is not None:
+            clocks = permissions.restrict(self.user, clocks)
+        late = clocks.filter(
+            started_at__gte=start, started_at__lt=end, first_contact_at__isnull=True,
+            due_at__gte=today_start, due_at__lt=timezone.now(),
+        )
+        key = lead_key(by, "lead__")
+        if key is None:
+            return {ALL: late.count()}
+        return {row[key]: row["n"] for row in late.values(key).annotate(n=Count("pk")).order_by()}
+
+    def campaign_leads(self, by: str | None, ids: list[int]) -> dict[Key, int]:
+        wanted = {str(i) for i in ids}
+        out = {}
+        for k, data in self.rows(by).items():
+            n = sum(v for c, v in data.get("ca", {}).items() if c in wanted)
+            if n:
+                out[k] = n
+        return out
+
+    # ---- deals: DealFact rows -----------------------------------------------------------------------
+
+    def _deals(self, by: str | None, period: Period | None = None) -> QuerySet[DealFact]:
+        qs = DealFact.objects.filter(self.deal_q, per_product=by == "product")
+        if period is not None:
+            qs = qs.filter(closed_day__gte=period.start, closed_day__lte=period.end)
+        return qs
+
+    def closed(self, by: str | None) -> dict[Key, Closed]:
+        key = DEAL_KEY[by]
+        done = self._deals(by, self.period).filter(status__in=("won", "lost"))
+        tally = {"won": Count("pk", filter=Q(status="won")), "lost": Count("pk", filter=Q(status="lost")),
+                 "cents": Sum("amount_cents", filter=Q(status="won"))}
+        found = done.values(key).annotate(**tally).order_by() if key else [done.aggregate(**tally)]
+        won = done.filter(status="won")
+        ticket = percentiles(won, key, "amount_cents", (50,), convert=lambda c: c / 100)
+        lead = percentiles(won, key, "from_lead", (50, 80))
+        deal = percentiles(won, key, "from_deal", (50, 80))
+        out = {}
+        for row in found:
+            k = row[key] if key else ALL
+            if not (row["won"] or row["lost"]):
+                continue
+            out[k] = Closed(
+                won=row["won"], lost=row["lost"], won_sum=Decimal(row["cents"] or 0).scaleb(-2),
+                ticket_median=ticket.get(k, {}).get(50),
+                from_lead_median=lead.get(k, {}).get(50), from_lead_p80=lead.get(k, {}).get(80),
+                from_deal_median=deal.get(k, {}).get(50), from_deal_p80=deal.get(k, {}).get(80),
+            )
+        return out
+
+    def retention(self, by: str | None) -> dict[Key, tuple[int, int]]:
+        key = DEAL_KEY[by]
+
+        def customers(period: Period) -> dict[Key, set[int]]:
+            won = self._deals(by, period).filter(status="won", account_id__isnull=False)
+            found: dict[Key, set[int]] = defaultdict(set)
+            for k, account in won.values_list(*(key or "status", "account_id")).distinct().order_by():
+                found[k if key else ALL].add(account)
+            return found
+
+        before, now = customers(self.period.previous()), customers(self.period)
+        return {k: (len(prev), len(prev & now.get(k, set()))) for k, prev in before.items()}
+
+    def campaign_won(self, by: str | None, ids: list[int]) -> dict[Key, Decimal]:
+        key = {None: None, "channel": "channel_id", "campaign": "campaign_id"}[by]
+        won = self._deals(None, self.period).filter(status="won", campaign_id__in=ids)
+        found = won.values(key).annotate(c=Sum("amount_cents")).order_by() if key else (
+            [won.aggregate(c=Sum("amount_cents"))] if won.exists() else []
+        )
+        return {(row[key] if key else ALL): Decimal(row["c"] or 0).scaleb(-2) for row in found}
+
+    def pipeline(self, by: str | None, predicted: bool) -> list[PipelineRow]:
+        key = DEAL_KEY[by]
+        weight = Coalesce("probability", "stage__probability")
+        times, money = F("lines"), DecimalField()
+        aggregates: dict[str, Any] = {  # each deal as often as the raw join lists it (see DealFact)
+            "n": Count("pk"),
+            "value": Sum(ExpressionWrapper(F("amount") * times, output_field=money)),
+            "weighted": Sum(ExpressionWrapper(F("amount") * weight / 100.0 * times, output_field=money)),
+        }
+        if predicted:
+            chance = F("prediction__probability")
+            aggregates["predicted"] = Sum(
+                ExpressionWrapper(F("amount") * chance * times, output_field=FloatField())
+            )
+        groups = [g for g in (key, "expected_month") if g]
+        rows = self._deals(by).filter(status="open").values(*groups).annotate(**aggregates).order_by()
+        return [
+            PipelineRow(
+                key=row[key] if key else ALL, month=row["expected_month"], n=row["n"], value=row["value"],
+                weighted=row["weighted"], predicted=row.get("predicted"),
+            )
+            for row in rows
+        ]
+
+    # ---- the dashboard's monthly trend ------------------------------------------------------------
+
+    def trend(self, first: dt.date, months: int) -> dict[dt.date, dict[str, Any]]:
+        """Leads in, deals won and won amount per month, `months` months from `first`."""
+        last = add_months(first, months - 1)
+        out: dict[dt.date, dict[str, Any]] = {}
+        leads = LeadDay.objects.filter(self.lead_q, grain="m", dim="all", day__gte=first, day__lte=last)
+        counted: dict[dt.date, int] = defaultdict(int)
+        for day, data in leads.values_list("day", "data").order_by():
+            counted[day] += data.get("n", 0)
+        for day, n in counted.items():
+            out.setdefault(day, {"leads_in": 0, "won_count": 0, "won_amount": 0.0})["leads_in"] = n
+        won = self._deals(None, Period(first, period_end(last, "month"))).filter(status="won")
+        by_month: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+        for day, n, cents in won.values_list("closed_day").annotate(n=Count("pk"), c=Sum("amount_cents")):
+            by_month[day.replace(day=1)][0] += n
+            by_month[day.replace(day=1)][1] += cents or 0
+        for month, (n, cents) in by_month.items():
+            row = out.setdefault(month, {"leads_in": 0, "won_count": 0, "won_amount": 0.0})
+            row.update(won_count=n, won_amount=float(Decimal(cents).scaleb(-2)))
+        return out
