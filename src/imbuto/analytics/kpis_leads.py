@@ -46,9 +46,9 @@ def funnel_cohort(src: Source, by: str | None, out: Out) -> None:
                 reached[k][s] += n
         else:
             _ = reached[k]  # the slice exists even when all its leads left
-    for (k, stage), n in by_left.items():
-        if stage in STAGES:
-            for s in STAGES[: STAGES.index(stage) + 1]:
+    for (k, left), n in by_left.items():
+        if left in STAGES:
+            for s in STAGES[: STAGES.index(left) + 1]:
                 reached[k][s] += n
         else:  # no recorded move: it arrived discarded or parked (counted as in at the first stage)
             reached[k][STAGES[0]] += n

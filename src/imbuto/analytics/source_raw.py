@@ -109,7 +109,7 @@ class RawSource:
         moved = self.leads.filter(
             stage__in=EXIT_STAGES, stage_changed_at__gte=self.start, stage_changed_at__lt=self.end
         )
-        return counts(moved, lead_key(by), "stage", "disposition_reason")  # type: ignore[return-value]
+        return counts(moved, lead_key(by), "stage", "disposition_reason")
 
     def flow(self, by: str | None) -> dict[tuple[Key, str], int]:
         key = lead_key(by)
@@ -214,7 +214,7 @@ class RawSource:
             status="won", closed_at__gte=self.start, closed_at__lt=self.end, lead__campaign_id__in=ids
         )
         found = grouped(rows(won, key, "amount"))
-        return {k: sum((a or 0 for (a,) in v), Decimal(0)) for k, v in found.items()}
+        return {k: sum((a or Decimal(0) for (a,) in v), Decimal(0)) for k, v in found.items()}
 
     def pipeline(self, by: str | None, predicted: bool) -> list[PipelineRow]:
         key = deal_key(by)

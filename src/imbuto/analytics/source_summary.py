@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from imbuto.core import permissions
-from imbuto.leads.models import Campaign, Channel, Lead
+from imbuto.leads.models import Campaign, Channel
 from imbuto.sla.models import LeadSla
 
 from .order_stats import percentiles
@@ -41,10 +41,12 @@ def _plain(q: Q) -> bool:
         if isinstance(child, Q):
             if not _plain(child):
                 return False
-        else:
-            head, *tail = child[0].split("__")
+        elif isinstance(child, tuple):
+            head, *tail = str(child[0]).split("__")
             if head not in SCOPE_FIELDS or any(t not in SCOPE_TAILS for t in tail):
                 return False
+        else:
+            return False
     return True
 
 
@@ -73,11 +75,11 @@ class SummarySource:
         st = state()
         if st is None or st.time_zone != timezone.get_current_timezone_name():
             return None
-        lead_q = deal_q = Q()
-        if user is not None:
-            lead_q, deal_q = permissions.scope_of(user, Lead), permissions.scope_of(user, "deals.deal")
-            if lead_q is None or deal_q is None or not (_plain(lead_q) and _plain(deal_q)):
-                return None
+        if user is None:
+            return cls(st, user, period, Q(), Q())
+        lead_q, deal_q = permissions.scope_of(user, "leads.lead"), permissions.scope_of(user, "deals.deal")
+        if lead_q is None or deal_q is None or not (_plain(lead_q) and _plain(deal_q)):
+            return None
         return cls(st, user, period, lead_q, deal_q)
 
     def __init__(self, st: SummaryState, user: Any, period: Period, lead_q: Q, deal_q: Q) -> None:

@@ -124,9 +124,9 @@ def refresh_days(days: Iterable[dt.date]) -> int:
             months = sorted({d.replace(day=1) for d in span})
             totals = read("m", months)
             for rows, sign in ((old, -1), (new, 1)):
-                for (day, *rest), data in rows.items():
-                    mk = (day.replace(day=1), *rest)
-                    totals[mk] = add(totals.get(mk) or {}, data, sign)  # type: ignore[index]
+                for (day, dim, key, owner, team), data in rows.items():
+                    mk = (day.replace(day=1), dim, key, owner, team)
+                    totals[mk] = add(totals.get(mk) or {}, data, sign)
             LeadDay.objects.filter(grain="m", day__in=months).delete()
             LeadDay.objects.bulk_create(as_models(totals, "m"), batch_size=5000)
         st.refreshed_at = timezone.now()

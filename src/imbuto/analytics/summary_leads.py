@@ -112,7 +112,7 @@ def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> list[ResponseF
     facts = []
     fields = ("pk", "created_at", *ATTRS, "stage", "first_contacted_at")
     for pk, created_at, *attrs, stage, contacted in cohort.values_list(*fields).order_by():
-        a: Attrs = tuple(attrs)  # type: ignore[assignment]
+        a: Attrs = tuple(attrs)
         day = created_at.astimezone(tz).date()
         minutes = None if contacted is None else minutes_between(created_at, contacted)
         for rk in _keys(day, a):
@@ -145,7 +145,7 @@ def _exits(start: dt.datetime, end: dt.datetime, rows: Rows, tz: ZoneInfo) -> No
     for at, *attrs, stage, reason in moved.values_list(
         "stage_changed_at", *ATTRS, "stage", "disposition_reason"
     ).order_by():
-        for rk in _keys(at.astimezone(tz).date(), tuple(attrs)):  # type: ignore[arg-type]
+        for rk in _keys(at.astimezone(tz).date(), tuple(attrs)):
             _bump(rows[rk], "ex", stage, reason)
 
 
@@ -157,7 +157,7 @@ def _flow(start: dt.datetime, end: dt.datetime, rows: Rows, tz: ZoneInfo) -> Non
         .filter(new__in=STAGES + EXIT_STAGES)
     )
     attrs: dict[int, Attrs] = {
-        pk: tuple(a)  # type: ignore[misc]
+        pk: tuple(a)
         for pk, *a in Lead.objects.filter(merged_into__isnull=True, pk__in=entries.values("object_id"))
         .values_list("pk", *ATTRS)
         .order_by()
@@ -172,7 +172,7 @@ def _clocks(start: dt.datetime, end: dt.datetime, rows: Rows, tz: ZoneInfo) -> N
     started = LeadSla.objects.filter(started_at__gte=start, started_at__lt=end)
     fields = ("started_at", "due_at", "first_contact_at", *(f"lead__{a}" for a in ATTRS))
     for at, due, contacted, *attrs in started.values_list(*fields).order_by():
-        for rk in _keys(at.astimezone(tz).date(), tuple(attrs)):  # type: ignore[arg-type]
+        for rk in _keys(at.astimezone(tz).date(), tuple(attrs)):
             data = rows[rk]
             _bump(data, "ss")
             if contacted is not None:
@@ -184,8 +184,8 @@ def _clocks(start: dt.datetime, end: dt.datetime, rows: Rows, tz: ZoneInfo) -> N
 def months_of(rows: Rows) -> Rows:
     """The month rows summing `rows` (day rows)."""
     months: Rows = defaultdict(dict)
-    for (day, *rest), data in rows.items():
-        add(months[(day.replace(day=1), *rest)], data)  # type: ignore[index]
+    for (day, dim, key, owner, team), data in rows.items():
+        add(months[(day.replace(day=1), dim, key, owner, team)], data)
     return months
 
 

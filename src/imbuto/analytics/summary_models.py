@@ -8,13 +8,16 @@ constraint (a summary row never blocks deleting a user, a team or a stage)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 
-def _loose(to: str, **kw: object) -> models.ForeignKey:  # type: ignore[type-arg]
+def _loose(to: str, to_field: str | None = None, db_column: str | None = None) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
-        to, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **kw
+        to, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        to_field=to_field, db_column=db_column,
     )
 
 
