@@ -22,8 +22,8 @@ from imbuto.sla.models import LeadSla
 
 from . import summary_deals
 from .periods import add_months
-from .summary_leads import add, as_models, compute_days, months_of, read, zone
-from .summary_models import DealFact, LeadDay, ResponseFact, SummaryState
+from .summary_leads import LEADDAY_FIELDS, RESPONSE_FIELDS, add, as_rows, compute_days, months_of, read, zone
+from .summary_models import DealFact, LeadDay, ResponseFact, SummaryState, insert_rows
 
 SWEEP_OVERLAP = dt.timedelta(minutes=2)  # changes committed a little after they were stamped
 
@@ -78,14 +78,12 @@ def rebuild() -> dict[str, Any]:
         while span and month and month <= span[1]:
             nxt = add_months(month, 1)
             rows, facts = compute_days(month, nxt - dt.timedelta(days=1))
-            counts["day_rows"] += len(LeadDay.objects.bulk_create(as_models(rows, "d"), batch_size=5000))
-            counts["month_rows"] += len(
-                LeadDay.objects.bulk_create(as_models(months_of(rows), "m"), batch_size=5000)
-            )
-            counts["response_facts"] += len(ResponseFact.objects.bulk_create(facts, batch_size=5000))
+            counts["day_rows"] += insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(rows, "d"))
+            counts["month_rows"] += insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(months_of(rows), "m"))
+            counts["response_facts"] += insert_rows(ResponseFact, RESPONSE_FIELDS, facts)
             month = nxt
         for batch in summary_deals.in_batches(Deal.objects.all()):
-            counts["deal_facts"] += len(DealFact.objects.bulk_create(batch, batch_size=5000))
+            counts["deal_facts"] += insert_rows(DealFact, summary_deals.DEAL_FIELDS, batch)
         seconds = round(time.monotonic() - t0, 1)
         now = timezone.now()
         st.built_at, st.build_seconds, st.refreshed_at, st.swept_to = now, seconds, now, started
@@ -118,9 +116,9 @@ def refresh_days(days: Iterable[dt.date]) -> int:
             span = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
             old = read("d", span)
             LeadDay.objects.filter(grain="d", day__gte=first, day__lte=last).delete()
-            LeadDay.objects.bulk_create(as_models(new, "d"), batch_size=5000)
+            insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(new, "d"))
             ResponseFact.objects.filter(day__gte=first, day__lte=last).delete()
-            ResponseFact.objects.bulk_create(facts, batch_size=5000)
+            insert_rows(ResponseFact, RESPONSE_FIELDS, facts)
             months = sorted({d.replace(day=1) for d in span})
             totals = read("m", months)
             for rows, sign in ((old, -1), (new, 1)):
@@ -128,7 +126,7 @@ def refresh_days(days: Iterable[dt.date]) -> int:
                     mk = (day.replace(day=1), dim, key, owner, team)
                     totals[mk] = add(totals.get(mk) or {}, data, sign)
             LeadDay.objects.filter(grain="m", day__in=months).delete()
-            LeadDay.objects.bulk_create(as_models(totals, "m"), batch_size=5000)
+            insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(totals, "m"))
         st.refreshed_at = timezone.now()
         st.save(update_fields=["refreshed_at"])
     return sum((b - a).days + 1 for a, b in runs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -13,12 +14,17 @@ from imbuto.deals.models import Deal, DealLine
 
 from .source_raw import days_between
 from .summary_leads import zone
-from .summary_models import DealFact
+from .summary_models import DealFact, insert_rows
 
 FIELDS = (
     "pk", "status", "closed_at", "owner_id", "team_id", "lead__channel_id", "lead__campaign_id",
     "account__country", "account_id", "amount", "probability", "stage_id", "expected_close", "lead_id",
     "created_at", "lead__created_at",
+)
+DEAL_FIELDS = (
+    "deal_id", "status", "owner", "team", "channel_id", "campaign_id", "country", "account_id", "amount",
+    "amount_cents", "probability", "stage", "closed_day", "expected_month", "prediction", "from_lead",
+    "from_deal", "per_product", "product_id", "lines",
 )
 BATCH = 20_000
 
@@ -27,7 +33,7 @@ def _cents(amount: Decimal | None) -> int:
     return int((amount or Decimal(0)).scaleb(2).to_integral_value())
 
 
-def facts(deals: QuerySet[Deal]) -> list[DealFact]:
+def facts(deals: QuerySet[Deal]) -> list[tuple[Any, ...]]:
     """The fact rows of `deals` (whole, then per product)."""
     rows = list(deals.values_list(*FIELDS).order_by())
     lines: dict[int, Counter[int | None]] = defaultdict(Counter)
@@ -36,26 +42,22 @@ def facts(deals: QuerySet[Deal]) -> list[DealFact]:
     ):
         lines[deal_id][product_id] += 1
     tz = zone()
-    out = []
+    out: list[tuple[Any, ...]] = []
     for (pk, status, closed_at, owner, team, channel, campaign, country, account, amount, probability,
          stage, expected, lead, created_at, lead_created_at) in rows:
-        common = {
-            "deal_id": pk, "status": status, "owner_id": owner, "team_id": team, "channel_id": channel,
-            "campaign_id": campaign, "country": country, "account_id": account, "amount": amount,
-            "amount_cents": _cents(amount), "probability": probability, "stage_id": stage,
-            "closed_day": closed_at.astimezone(tz).date() if closed_at else None,
-            "expected_month": expected.replace(day=1) if expected else None,
-            "prediction_id": lead,
-            "from_lead": days_between(lead_created_at, closed_at),
-            "from_deal": days_between(created_at, closed_at),
-        }
-        out.append(DealFact(**common))
+        common = (
+            pk, status, owner, team, channel, campaign, country, account, amount, _cents(amount), probability,
+            stage, closed_at.astimezone(tz).date() if closed_at else None,
+            expected.replace(day=1) if expected else None, lead,
+            days_between(lead_created_at, closed_at), days_between(created_at, closed_at),
+        )
+        out.append((*common, False, None, 1))
         for product, n in (lines.get(pk) or {None: 1}).items():
-            out.append(DealFact(per_product=True, product_id=product, lines=n, **common))
+            out.append((*common, True, product, n))
     return out
 
 
-def in_batches(deals: QuerySet[Deal]) -> Iterator[list[DealFact]]:
+def in_batches(deals: QuerySet[Deal]) -> Iterator[list[tuple[Any, ...]]]:
     """facts() of every deal of `deals`, a batch at a time (ordered by id)."""
     last = 0
     while True:
@@ -73,6 +75,5 @@ def replace(deal_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         DealFact.objects.filter(deal_id__in=chunk).delete()
-        rows = facts(Deal.objects.filter(pk__in=chunk))
-        written += len(DealFact.objects.bulk_create(rows, batch_size=5000))
+        written += insert_rows(DealFact, DEAL_FIELDS, facts(Deal.objects.filter(pk__in=chunk)))
     return written

@@ -34,7 +34,7 @@ from .periods import Period
 from .slicing import bounds
 from .source import WITHIN
 from .source_raw import left_from, minutes_between, stage_of_change
-from .summary_models import LeadDay, ResponseFact
+from .summary_models import LeadDay
 
 # the dimensions kept on rows (rep and team are the rows' owner and team columns)
 DIMS = ("all", "channel", "campaign", "country")
@@ -43,6 +43,8 @@ Rows = dict[RowKey, dict[str, Any]]
 # owner, team, channel, campaign, country
 Attrs = tuple[int | None, int | None, int | None, int | None, str | None]
 ATTRS = ("owner_id", "team_id", "channel_id", "campaign_id", "country")
+LEADDAY_FIELDS = ("grain", "day", "dim", "key", "owner", "team", "data")
+RESPONSE_FIELDS = ("lead_id", "day", "owner", "team", "channel_id", "campaign_id", "country", "minutes")
 
 
 def zone() -> ZoneInfo:
@@ -94,7 +96,7 @@ def add(total: dict[str, Any], part: dict[str, Any], sign: int = 1) -> dict[str,
     return total
 
 
-def compute_days(first: dt.date, last: dt.date) -> tuple[Rows, list[ResponseFact]]:
+def compute_days(first: dt.date, last: dt.date) -> tuple[Rows, list[tuple[Any, ...]]]:
     """The day rows and response facts of the days `first`..`last` (both included)."""
     start, end = bounds(Period(first, last))
     tz = zone()
@@ -106,7 +108,7 @@ def compute_days(first: dt.date, last: dt.date) -> tuple[Rows, list[ResponseFact
     return rows, facts
 
 
-def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> list[ResponseFact]:
+def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> list[tuple[Any, ...]]:
     cohort = created.filter(merged_into__isnull=True)
     left = left_from(cohort.filter(stage__in=EXIT_STAGES))
     facts = []
@@ -129,12 +131,7 @@ def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> list[ResponseF
                     if minutes <= limit:
                         _bump(data, f"w{limit}")
         if minutes is not None:
-            facts.append(
-                ResponseFact(
-                    lead_id=pk, day=day, owner_id=a[0], team_id=a[1], channel_id=a[2], campaign_id=a[3],
-                    country=a[4] or "", minutes=minutes,
-                )
-            )
+            facts.append((pk, day, a[0], a[1], a[2], a[3], a[4] or "", minutes))  # RESPONSE_FIELDS
     return facts
 
 
@@ -189,10 +186,11 @@ def months_of(rows: Rows) -> Rows:
     return months
 
 
-def as_models(rows: Rows, grain: str) -> Iterable[LeadDay]:
+def as_rows(rows: Rows, grain: str) -> Iterable[tuple[Any, ...]]:
+    """The rows as LEADDAY_FIELDS tuples (empty ones left out)."""
     for (day, dim, key, owner, team), data in rows.items():
         if data:
-            yield LeadDay(grain=grain, day=day, dim=dim, key=key, owner_id=owner, team_id=team, data=data)
+            yield (grain, day, dim, key, owner, team, data)
 
 
 def read(grain: str, days: Iterable[dt.date]) -> Rows:

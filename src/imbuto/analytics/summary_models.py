@@ -8,10 +8,14 @@ constraint (a summary row never blocks deleting a user, a team or a stage)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 
 def _loose(to: str, to_field: str | None = None, db_column: str | None = None) -> models.ForeignKey[Any, Any]:
@@ -111,3 +115,31 @@ class DealFact(models.Model):
 
     def __str__(self) -> str:
         return f"deal {self.deal_id} ({self.status})"
+
+
+def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
+    """Append plain rows (values in the order of `fields`) to a summary table: COPY on PostgreSQL,
+    one executemany elsewhere. Several times faster than bulk_create for the million rows of a
+    rebuild (no model instances); the values are the database's own (JSON as text, days as dates)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    written = 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(tuple(json.dumps(v) if isinstance(v, dict) else v for v in row))
+                    written += 1
+            return written
+        marks = ", ".join(["%s"] * len(fields))
+        plain = [tuple(_sqlite(v) for v in row) for row in rows]
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", plain)  # noqa: S608
+        return len(plain)
+
+
+def _sqlite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value)
+    if isinstance(value, dt.date | Decimal):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
