@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, QuerySet, Value
 
@@ -26,7 +27,10 @@ def percentiles(
     """{slice key (ALL without `key`): {p: the p-th percentile of `value`}} over the rows of `qs`
     whose `value` is not null; slices without such rows are absent."""
     base = qs.filter(**{f"{value}__isnull": False}).values(k=F(key) if key else Value(ALL), v=F(value))
-    inner, params = base.order_by().query.sql_with_params()
+    try:
+        inner, params = base.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (an empty list of ids)
+        return {}
     wanted = " OR ".join(
         f"rn - 1 = ((n - 1) * {int(p)}) / 100 OR rn - 1 = ((n - 1) * {int(p)} + 99) / 100" for p in ps
     )
@@ -50,3 +54,15 @@ def percentiles(
             low, high, weight = m.ranks(sizes[k], p)
             out[k][p] = m.interpolate(convert(values[low]), convert(values[high]), weight)
     return out
+
+
+def fetch(qs: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
+    """The rows of `qs` as plain tuples of `fields`, straight from the database driver (no model field
+    conversion: for numbers and keys, many rows)."""
+    try:
+        sql, params = qs.values_list(*fields).order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (an empty list of ids)
+        return []
+    with connections[qs.db].cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())

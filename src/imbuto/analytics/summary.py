@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
@@ -84,6 +84,10 @@ def rebuild() -> dict[str, Any]:
             month = nxt
         for batch in summary_deals.in_batches(Deal.objects.all()):
             counts["deal_facts"] += insert_rows(DealFact, summary_deals.DEAL_FIELDS, batch)
+        if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses at empty tables
+            with connection.cursor() as cur:
+                for model in (LeadDay, ResponseFact, DealFact):
+                    cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         seconds = round(time.monotonic() - t0, 1)
         now = timezone.now()
         st.built_at, st.build_seconds, st.refreshed_at, st.swept_to = now, seconds, now, started
@@ -122,8 +126,8 @@ def refresh_days(days: Iterable[dt.date]) -> int:
             months = sorted({d.replace(day=1) for d in span})
             totals = read("m", months)
             for rows, sign in ((old, -1), (new, 1)):
-                for (day, dim, key, owner, team), data in rows.items():
-                    mk = (day.replace(day=1), dim, key, owner, team)
+                for (day, dim, key, owner, team, everyone), data in rows.items():
+                    mk = (day.replace(day=1), dim, key, owner, team, everyone)
                     totals[mk] = add(totals.get(mk) or {}, data, sign)
             LeadDay.objects.filter(grain="m", day__in=months).delete()
             insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(totals, "m"))

@@ -38,12 +38,13 @@ from .summary_models import LeadDay
 
 # the dimensions kept on rows (rep and team are the rows' owner and team columns)
 DIMS = ("all", "channel", "campaign", "country")
-RowKey = tuple[dt.date, str, str | None, int | None, int | None]  # day, dim, key, owner, team
+# day, dim, key, owner, team, everyone (a row summed over every owner and team)
+RowKey = tuple[dt.date, str, str | None, int | None, int | None, bool]
 Rows = dict[RowKey, dict[str, Any]]
 # owner, team, channel, campaign, country
 Attrs = tuple[int | None, int | None, int | None, int | None, str | None]
 ATTRS = ("owner_id", "team_id", "channel_id", "campaign_id", "country")
-LEADDAY_FIELDS = ("grain", "day", "dim", "key", "owner", "team", "data")
+LEADDAY_FIELDS = ("grain", "day", "dim", "key", "owner", "team", "everyone", "data")
 RESPONSE_FIELDS = ("lead_id", "day", "owner", "team", "channel_id", "campaign_id", "country", "minutes")
 
 
@@ -60,10 +61,10 @@ def _text(value: Any) -> str | None:
 def _keys(day: dt.date, a: Attrs) -> list[RowKey]:
     owner, team, channel, campaign, country = a
     return [
-        (day, "all", None, owner, team),
-        (day, "channel", _text(channel), owner, team),
-        (day, "campaign", _text(campaign), owner, team),
-        (day, "country", country, owner, team),
+        (day, "all", None, owner, team, False),
+        (day, "channel", _text(channel), owner, team, False),
+        (day, "campaign", _text(campaign), owner, team, False),
+        (day, "country", country, owner, team, False),
     ]
 
 
@@ -105,6 +106,10 @@ def compute_days(first: dt.date, last: dt.date) -> tuple[Rows, list[tuple[Any, .
     _exits(start, end, rows, tz)
     _flow(start, end, rows, tz)
     _clocks(start, end, rows, tz)
+    everyone: Rows = defaultdict(dict)
+    for (day, dim, key, _owner, _team, _all), data in rows.items():
+        add(everyone[(day, dim, key, None, None, True)], data)
+    rows.update(everyone)
     return rows, facts
 
 
@@ -181,24 +186,24 @@ def _clocks(start: dt.datetime, end: dt.datetime, rows: Rows, tz: ZoneInfo) -> N
 def months_of(rows: Rows) -> Rows:
     """The month rows summing `rows` (day rows)."""
     months: Rows = defaultdict(dict)
-    for (day, dim, key, owner, team), data in rows.items():
-        add(months[(day.replace(day=1), dim, key, owner, team)], data)
+    for (day, dim, key, owner, team, everyone), data in rows.items():
+        add(months[(day.replace(day=1), dim, key, owner, team, everyone)], data)
     return months
 
 
 def as_rows(rows: Rows, grain: str) -> Iterable[tuple[Any, ...]]:
     """The rows as LEADDAY_FIELDS tuples (empty ones left out)."""
-    for (day, dim, key, owner, team), data in rows.items():
+    for (day, dim, key, owner, team, everyone), data in rows.items():
         if data:
-            yield (grain, day, dim, key, owner, team, data)
+            yield (grain, day, dim, key, owner, team, everyone, data)
 
 
 def read(grain: str, days: Iterable[dt.date]) -> Rows:
     """The stored rows of a grain on the given days (or months)."""
     found: Rows = {}
     stored = LeadDay.objects.filter(grain=grain, day__in=list(days)).values_list(
-        "day", "dim", "key", "owner_id", "team_id", "data"
+        "day", "dim", "key", "owner_id", "team_id", "everyone", "data"
     )
-    for day, dim, key, owner, team, data in stored:
-        found[(day, dim, key, owner, team)] = data
+    for day, dim, key, owner, team, everyone, data in stored:
+        found[(day, dim, key, owner, team, everyone)] = data
     return found

@@ -41,9 +41,9 @@ class SummaryState(models.Model):
 
 class LeadDay(models.Model):
     """The lead-side counts of one day (grain "d") or one calendar month (grain "m", the sum of its
-    days) for one slice value of one dimension, and one owner and team: leads created (by stage,
-    channel, campaign, response time), stage moves, exits and response clocks. `data` holds the
-    counts as small JSON objects (see analytics.summary_leads for the keys)."""
+    days) for one slice value of one dimension, and one owner and team (or everyone): leads created
+    (by stage, channel, campaign, response time), stage moves, exits and response clocks. `data`
+    holds the counts as small JSON objects (see analytics.summary_leads for the keys)."""
 
     grain = models.CharField(max_length=1)  # d | m
     day = models.DateField()  # the day, or the first day of the month
@@ -51,10 +51,13 @@ class LeadDay(models.Model):
     key = models.CharField(max_length=64, null=True, blank=True)  # the slice value as text
     owner = _loose(settings.AUTH_USER_MODEL)
     team = _loose("accounts.Team")
+    # True: summed over every owner and team (owner and team null), what readers who see every lead
+    # read; False: one owner and team, what the others read through their permission rule
+    everyone = models.BooleanField(default=False)
     data = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["dim", "grain", "day"], name="leadday_dim_grain_day")]
+        indexes = [models.Index(fields=["dim", "everyone", "grain", "day"], name="leadday_read")]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} {self.dim}={self.key}"
