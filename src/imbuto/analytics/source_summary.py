@@ -225,7 +225,7 @@ class SummarySource:
             lost[k if key else ALL] += n
         won: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
         for k, *rest in fetch(done.filter(status="won"), group, "amount_cents", "from_lead", "from_deal"):
-            won[k if key else ALL].append(rest)
+            won[k if key else ALL].append(tuple(rest))
         out = {}
         for k in set(won) | set(lost):
             items = won.get(k, [])
