@@ -173,13 +173,14 @@ def refresh_deals(deal_ids: Iterable[int]) -> int:
     return written
 
 
-def sweep() -> dict[str, int]:
+def sweep() -> dict[str, Any]:
     """Refresh what changed since the last sweep without an event saying so (a deal edited, a first
     contact recorded, a clock started): leads and deals stamped since then, leads with history since
-    then. Afterwards every change before the sweep's start is in the figures."""
+    then. Afterwards every change before the sweep's start is in the figures. The first sweep of an
+    instance whose tables were never built builds them."""
     st = state()
     if st is None:
-        return {"leads": 0, "deals": 0}
+        return {"built": rebuild()}
     started = timezone.now()
     since = (st.swept_to or st.built_at or started) - SWEEP_OVERLAP
     ct = ContentType.objects.get_for_model(Lead)

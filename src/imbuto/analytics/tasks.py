@@ -27,7 +27,8 @@ def refresh_deals(deal_ids: list[int]) -> dict[str, Any]:
 
 @task()
 def sweep() -> dict[str, Any]:
-    """Every few minutes: what changed without an event (deals edited, first contacts, clocks)."""
+    """Every few minutes: what changed without an event (deals edited, first contacts, clocks); the
+    first run on an instance builds the tables."""
     from .summary import sweep as run
 
     return run()

@@ -30,11 +30,11 @@ class Command(BaseCommand):
                 f"month rows, {result['response_facts']} response facts, {result['deal_facts']} deal facts."
             )
         elif action == "sweep":
-            if summary.state() is None:
-                self.stdout.write("Not built yet: run `imbuto analytics rebuild` first.")
-                return
             result = summary.sweep()
-            self.stdout.write(f"Refreshed {result['leads']} leads and {result['deals']} deals.")
+            if "built" in result:
+                self.stdout.write(f"Not built yet: built in {result['built']['seconds']} s.")
+            else:
+                self.stdout.write(f"Refreshed {result['leads']} leads and {result['deals']} deals.")
         else:
             fresh = summary.freshness()
             if not fresh:
