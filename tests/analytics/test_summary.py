@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 
 from imbuto.analytics import charts, kpis, summary
-from imbuto.analytics.formulas import percentile, ranks
-from imbuto.analytics.models import DealFact, LeadDay, ResponseFact, SummaryState
+from imbuto.analytics.models import DealFact, LeadDay, SummaryState
 from imbuto.analytics.periods import Period
 from imbuto.analytics.slicing import BY
 from imbuto.analytics.source_summary import SummarySource, spans
+from imbuto.analytics.summary_leads import pack, unpack
 from imbuto.deals.services import deal_move, deal_update
 from imbuto.leads.services import lead_transition
 from tests.analytics.random_world import random_world
@@ -45,12 +45,10 @@ def same_figures(user, period, by):
     return fast
 
 
-def test_ranks_picked_in_sql_are_the_ranks_of_the_interpolation():
-    for n in [*range(1, 300), 999_983, 1_000_000]:
-        for p in (50, 80, 90):
-            low, high, _ = ranks(n, p)
-            assert (low, high) == (((n - 1) * p) // 100, ((n - 1) * p + 99) // 100)
-    assert percentile([3, 30, 120, 7], 90) == 93
+def test_response_minutes_are_stored_exactly_and_sorted():
+    values = [3.0000000001, 0.0, 1e-9, 120.5, 7.25, 7.25]
+    assert unpack(pack(values)) == sorted(values)
+    assert unpack(None) == []
 
 
 def test_before_the_first_rebuild_the_figures_are_live(world, admin):
@@ -67,7 +65,7 @@ def test_summary_figures_equal_the_live_ones_on_the_hand_made_world(
     world, admin, manager, rep, other_rep, marketer, by
 ):
     built = summary.rebuild()
-    assert built["day_rows"] and built["month_rows"] and built["response_facts"] == 3
+    assert built["day_rows"] and built["month_rows"] and built["deal_facts"] == 16  # 8 whole, 8 by product
     for user in (None, admin, manager, rep, other_rep, marketer):
         for period in PERIODS:
             same_figures(user, period, by)
@@ -130,9 +128,11 @@ def test_the_sweep_catches_a_change_without_an_event(world, admin, tasks_immedia
 
 def test_a_rebuild_replaces_every_row(world):
     summary.rebuild()
-    counts = (LeadDay.objects.count(), ResponseFact.objects.count(), DealFact.objects.count())
+    counts = (LeadDay.objects.count(), DealFact.objects.count())
     summary.rebuild()
-    assert (LeadDay.objects.count(), ResponseFact.objects.count(), DealFact.objects.count()) == counts
+    assert (LeadDay.objects.count(), DealFact.objects.count()) == counts
+    whole = LeadDay.objects.get(grain="m", day=dt.date(2026, 1, 1), dim="all", everyone=True)
+    assert unpack(whole.response_minutes) == [3.0]  # l1, contacted after 3 minutes
     assert DealFact.objects.filter(per_product=False).count() == 8
     assert DealFact.objects.filter(per_product=True, product_id=world["gear"].pk).get().lines == 2
 

@@ -17,9 +17,7 @@ def ratio(part: float | Decimal | None, whole: float | Decimal | None, digits: i
 
 def ranks(n: int, p: float) -> tuple[int, int, float]:
     """The two closest ranks (0-based) of the p-th percentile of n ordered values, and the weight of
-    the upper one: k = (n - 1) p / 100, low = floor(k), high = ceil(k). For a whole p these are
-    ((n - 1) p) // 100 and its ceiling, which is how SQL picks the same two values
-    (analytics.order_stats)."""
+    the upper one: k = (n - 1) p / 100, low = floor(k), high = ceil(k)."""
     k = (n - 1) * p / 100
     return math.floor(k), math.ceil(k), k - math.floor(k)
 

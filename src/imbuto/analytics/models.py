@@ -63,6 +63,6 @@ class Target(models.Model):
         return f"{self.user or self.team} {self.period_kind} {self.period_start}"
 
 
-from .summary_models import DealFact, LeadDay, ResponseFact, SummaryState  # noqa: E402
+from .summary_models import DealFact, LeadDay, SummaryState  # noqa: E402
 
-__all__ = ["DealFact", "LeadDay", "PeriodKind", "ResponseFact", "SummaryState", "Target"]
+__all__ = ["DealFact", "LeadDay", "PeriodKind", "SummaryState", "Target"]

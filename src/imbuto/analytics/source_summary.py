@@ -1,15 +1,19 @@
 """The figures read from the summary tables (analytics.summary_models): a quarter reads its three
-month rows per owner, team and slice value instead of its leads, and the deal facts with their keys
-already resolved; medians and percentiles come exactly from the facts (analytics.order_stats). The
-readers' permission rules apply to the rows' owner and team as they apply to leads and deals."""
+month rows per owner, team and slice value instead of its leads (with the sorted response minutes
+of each), and the deal facts with their keys already resolved; medians and percentiles are the exact
+ones of formulas over the same values. The readers' permission rules apply to the rows' owner and
+team as they apply to leads and deals."""
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,13 +23,12 @@ from imbuto.leads.models import Campaign, Channel
 from imbuto.sla.models import LeadSla
 
 from . import formulas as m
-from .order_stats import fetch, percentiles
 from .periods import Period, add_months, period_end
 from .slicing import ALL, bounds, lead_key
 from .source import WITHIN, Closed, Key, PipelineRow, Response
 from .summary import state
-from .summary_leads import add, zone
-from .summary_models import DealFact, LeadDay, ResponseFact, SummaryState
+from .summary_leads import add, unpack, zone
+from .summary_models import DealFact, LeadDay, SummaryState
 
 # rows of LeadDay per slice dimension: (dim, column holding the key)
 LEAD_ROWS = {None: ("all", None), "rep": ("all", "owner_id"), "team": ("all", "team_id"),
@@ -49,6 +52,18 @@ def _plain(q: Q) -> bool:
         else:
             return False
     return True
+
+
+def fetch(qs: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
+    """The rows of `qs` as plain tuples of `fields`, straight from the database driver (no model field
+    conversion: for numbers and keys, many rows)."""
+    try:
+        sql, params = qs.values_list(*fields).order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (an empty list of ids)
+        return []
+    with connections[qs.db].cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
 
 
 def spans(period: Period) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
@@ -110,7 +125,8 @@ class SummarySource:
             dim, column = LEAD_ROWS[by]
             found: dict[Key, dict[str, Any]] = defaultdict(dict)
             qs = self._lead_rows(dim, by in ("rep", "team")).filter(self._in_period(self.period))
-            for owner, team, key, data in qs.values_list("owner_id", "team_id", "key", "data").order_by():
+            fields = ("owner_id", "team_id", "key", "data", "response_minutes")
+            for owner, team, key, data, minutes in qs.values_list(*fields).order_by():
                 if column is None:
                     k: Key = ALL
                 elif column == "owner_id":
@@ -120,6 +136,8 @@ class SummarySource:
                 else:
                     k = int(key) if key is not None and dim != "country" else key
                 add(found[k], data)
+                if minutes:
+                    found[k].setdefault("rm", []).extend(unpack(minutes))
             self._rows[by] = found
         return self._rows[by]
 
@@ -158,17 +176,16 @@ class SummarySource:
         return {(k, new): n for k, data in self.rows(by).items() for new, n in data.get("fl", {}).items()}
 
     def response(self, by: str | None) -> dict[Key, Response]:
-        facts = ResponseFact.objects.filter(self.lead_q, day__gte=self.period.start, day__lte=self.period.end)
-        stats = percentiles(facts, lead_key(by), "minutes", (50, 90))
-        rows = self.rows(by)
-        return {
-            k: Response(
-                within={limit: rows.get(k, {}).get(f"w{limit}", 0) for limit in WITHIN},
-                median=p[50],
-                p90=p[90],
-            )
-            for k, p in stats.items()
-        }
+        out = {}
+        for k, data in self.rows(by).items():
+            if data.get("rm"):
+                minutes = sorted(data["rm"])  # sorted runs: a merge
+                out[k] = Response(
+                    within={limit: bisect_right(minutes, limit) for limit in WITHIN},
+                    median=m.median(minutes),
+                    p90=m.percentile(minutes, 90),
+                )
+        return out
 
     def sla(self, by: str | None) -> dict[Key, tuple[int, int]]:
         """Clocks still waiting are late once due: those due before today from the rows, those due

@@ -22,8 +22,8 @@ from imbuto.sla.models import LeadSla
 
 from . import summary_deals
 from .periods import add_months
-from .summary_leads import LEADDAY_FIELDS, RESPONSE_FIELDS, add, as_rows, compute_days, months_of, read, zone
-from .summary_models import DealFact, LeadDay, ResponseFact, SummaryState, insert_rows
+from .summary_leads import LEADDAY_FIELDS, add, as_rows, compute_days, months_of, read, zone
+from .summary_models import DealFact, LeadDay, SummaryState, insert_rows
 
 SWEEP_OVERLAP = dt.timedelta(minutes=2)  # changes committed a little after they were stamped
 
@@ -67,26 +67,24 @@ def _span() -> tuple[dt.date, dt.date] | None:
 def rebuild() -> dict[str, Any]:
     """Compute every summary row again from the raw tables, in one transaction."""
     started, t0 = timezone.now(), time.monotonic()
-    counts = {"day_rows": 0, "month_rows": 0, "response_facts": 0, "deal_facts": 0}
+    counts = {"day_rows": 0, "month_rows": 0, "deal_facts": 0}
     with transaction.atomic():
         st = _locked()
         LeadDay.objects.all().delete()
-        ResponseFact.objects.all().delete()
         DealFact.objects.all().delete()
         span = _span()
         month = span[0].replace(day=1) if span else None
         while span and month and month <= span[1]:
             nxt = add_months(month, 1)
-            rows, facts = compute_days(month, nxt - dt.timedelta(days=1))
+            rows = compute_days(month, nxt - dt.timedelta(days=1))
             counts["day_rows"] += insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(rows, "d"))
             counts["month_rows"] += insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(months_of(rows), "m"))
-            counts["response_facts"] += insert_rows(ResponseFact, RESPONSE_FIELDS, facts)
             month = nxt
-        for batch in summary_deals.in_batches(Deal.objects.all()):
+        for batch in summary_deals.in_batches():
             counts["deal_facts"] += insert_rows(DealFact, summary_deals.DEAL_FIELDS, batch)
         if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses at empty tables
             with connection.cursor() as cur:
-                for model in (LeadDay, ResponseFact, DealFact):
+                for model in (LeadDay, DealFact):
                     cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         seconds = round(time.monotonic() - t0, 1)
         now = timezone.now()
@@ -108,7 +106,7 @@ def _runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
 
 
 def refresh_days(days: Iterable[dt.date]) -> int:
-    """Compute these days again (their day rows, response facts, and their months' rows by the
+    """Compute these days again (their day rows, and their months' rows by the
     difference); nothing before the first rebuild. Returns the days refreshed."""
     runs = _runs(days)
     if not runs or state() is None:
@@ -116,13 +114,11 @@ def refresh_days(days: Iterable[dt.date]) -> int:
     with transaction.atomic():
         st = _locked()
         for first, last in runs:
-            new, facts = compute_days(first, last)
+            new = compute_days(first, last)
             span = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
             old = read("d", span)
             LeadDay.objects.filter(grain="d", day__gte=first, day__lte=last).delete()
             insert_rows(LeadDay, LEADDAY_FIELDS, as_rows(new, "d"))
-            ResponseFact.objects.filter(day__gte=first, day__lte=last).delete()
-            insert_rows(ResponseFact, RESPONSE_FIELDS, facts)
             months = sorted({d.replace(day=1) for d in span})
             totals = read("m", months)
             for rows, sign in ((old, -1), (new, 1)):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from imbuto.deals.models import Deal, DealLine
 
@@ -33,8 +33,8 @@ def _cents(amount: Decimal | None) -> int:
     return int((amount or Decimal(0)).scaleb(2).to_integral_value())
 
 
-def facts(deals: QuerySet[Deal]) -> list[tuple[Any, ...]]:
-    """The fact rows of `deals` (whole, then per product)."""
+def facts(deals: QuerySet[Deal], kinds: tuple[bool, ...] = (False, True)) -> list[tuple[Any, ...]]:
+    """The fact rows of `deals`: whole (kind False) and per product (True)."""
     rows = list(deals.values_list(*FIELDS).order_by())
     lines: dict[int, Counter[int | None]] = defaultdict(Counter)
     for deal_id, product_id in DealLine.objects.filter(deal_id__in=[r[0] for r in rows]).values_list(
@@ -51,21 +51,26 @@ def facts(deals: QuerySet[Deal]) -> list[tuple[Any, ...]]:
             expected.replace(day=1) if expected else None, lead,
             days_between(lead_created_at, closed_at), days_between(created_at, closed_at),
         )
-        out.append((*common, False, None, 1))
-        for product, n in (lines.get(pk) or {None: 1}).items():
-            out.append((*common, True, product, n))
+        if False in kinds:
+            out.append((*common, False, None, 1))
+        if True in kinds:
+            for product, n in (lines.get(pk) or {None: 1}).items():
+                out.append((*common, True, product, n))
     return out
 
 
-def in_batches(deals: QuerySet[Deal]) -> Iterator[list[tuple[Any, ...]]]:
-    """facts() of every deal of `deals`, a batch at a time (ordered by id)."""
-    last = 0
-    while True:
-        ids = list(deals.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
-        if not ids:
-            return
-        last = ids[-1]
-        yield facts(Deal.objects.filter(pk__in=ids))
+def in_batches() -> Iterator[list[tuple[Any, ...]]]:
+    """facts() of every deal, a batch at a time, in the order the readers read them: the whole rows
+    before the per-product ones, open deals first, then by closing time (a quarter's closed deals,
+    and the open ones, lie together in the table until refreshes move some)."""
+    order = (Case(When(status="open", then=0), default=1), "closed_at", "pk")
+    ids = list(Deal.objects.order_by(*order).values_list("pk", flat=True))
+    for kind in (False, True):
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            position = {pk: i for i, pk in enumerate(chunk)}
+            rows = facts(Deal.objects.filter(pk__in=chunk), (kind,))
+            yield sorted(rows, key=lambda r: position[r[0]])
 
 
 def replace(deal_ids: Iterable[int]) -> int:

@@ -1,12 +1,12 @@
-"""The lead-side summary rows (LeadDay, ResponseFact) of a range of days, computed from the raw tables
-with the very functions the live source uses, so both count the same things.
+"""The lead-side summary rows (LeadDay) of a range of days, computed from the raw tables with the very
+functions the live source uses, so both count the same things.
 
 LeadDay.data keys (every count of the row's day or month, for its owner, team and slice value):
   n             leads created (merged-away duplicates excluded)
   ch, ca        the same by channel id ("" without one) and by campaign id (leads without one left out)
   st            the same by current stage
   lf            those discarded or parked, by the funnel stage they left from ("" when unknown)
-  w5, w60, w1440  the same contacted within 5, 60, 1440 minutes
+  rm            (LeadDay.response_minutes, not JSON) the response minutes of those contacted
   ex            leads that entered discarded or parked that day and are still so: {stage: {reason: n}}
   fl            stage moves made that day: {stage entered: n}
   ss, so, sl    response clocks started that day: all, first contact on time, first contact late
@@ -16,7 +16,9 @@ Zero counts and empty objects are left out, so a row is the plain sum of its par
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import sys
+from array import array
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +34,6 @@ from imbuto.sla.models import LeadSla
 from .kpis_leads import EXIT_STAGES, STAGES
 from .periods import Period
 from .slicing import bounds
-from .source import WITHIN
 from .source_raw import left_from, minutes_between, stage_of_change
 from .summary_models import LeadDay
 
@@ -44,8 +45,7 @@ Rows = dict[RowKey, dict[str, Any]]
 # owner, team, channel, campaign, country
 Attrs = tuple[int | None, int | None, int | None, int | None, str | None]
 ATTRS = ("owner_id", "team_id", "channel_id", "campaign_id", "country")
-LEADDAY_FIELDS = ("grain", "day", "dim", "key", "owner", "team", "everyone", "data")
-RESPONSE_FIELDS = ("lead_id", "day", "owner", "team", "channel_id", "campaign_id", "country", "minutes")
+LEADDAY_FIELDS = ("grain", "day", "dim", "key", "owner", "team", "everyone", "data", "response_minutes")
 
 
 def zone() -> ZoneInfo:
@@ -80,9 +80,19 @@ def _bump(data: dict[str, Any], name: str, sub: str | None = None, sub2: str | N
 
 
 def add(total: dict[str, Any], part: dict[str, Any], sign: int = 1) -> dict[str, Any]:
-    """total += sign * part, in place (nested counts too); zero counts and empty objects dropped."""
+    """total += sign * part, in place (nested counts too, lists of values as multisets); zero counts,
+    empty objects and empty lists dropped."""
     for name, value in part.items():
-        if isinstance(value, dict):
+        if isinstance(value, list):
+            if sign > 0:
+                total.setdefault(name, []).extend(value)
+            else:
+                left = Counter(total.get(name, []))
+                left.subtract(value)
+                total[name] = list(left.elements())
+            if not total[name]:
+                total.pop(name)
+        elif isinstance(value, dict):
             inner = add(total.get(name) or {}, value, sign)
             if inner:
                 total[name] = inner
@@ -97,12 +107,12 @@ def add(total: dict[str, Any], part: dict[str, Any], sign: int = 1) -> dict[str,
     return total
 
 
-def compute_days(first: dt.date, last: dt.date) -> tuple[Rows, list[tuple[Any, ...]]]:
-    """The day rows and response facts of the days `first`..`last` (both included)."""
+def compute_days(first: dt.date, last: dt.date) -> Rows:
+    """The day rows of the days `first`..`last` (both included)."""
     start, end = bounds(Period(first, last))
     tz = zone()
     rows: Rows = defaultdict(dict)
-    facts = _cohort(Lead.objects.filter(created_at__gte=start, created_at__lt=end), rows, tz)
+    _cohort(Lead.objects.filter(created_at__gte=start, created_at__lt=end), rows, tz)
     _exits(start, end, rows, tz)
     _flow(start, end, rows, tz)
     _clocks(start, end, rows, tz)
@@ -110,13 +120,12 @@ def compute_days(first: dt.date, last: dt.date) -> tuple[Rows, list[tuple[Any, .
     for (day, dim, key, _owner, _team, _all), data in rows.items():
         add(everyone[(day, dim, key, None, None, True)], data)
     rows.update(everyone)
-    return rows, facts
+    return rows
 
 
-def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> list[tuple[Any, ...]]:
+def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> None:
     cohort = created.filter(merged_into__isnull=True)
     left = left_from(cohort.filter(stage__in=EXIT_STAGES))
-    facts = []
     fields = ("pk", "created_at", *ATTRS, "stage", "first_contacted_at")
     for pk, created_at, *attrs, stage, contacted in cohort.values_list(*fields).order_by():
         a: Attrs = tuple(attrs)
@@ -132,12 +141,7 @@ def _cohort(created: QuerySet[Lead], rows: Rows, tz: ZoneInfo) -> list[tuple[Any
             if stage in EXIT_STAGES:
                 _bump(data, "lf", left.get(pk) or "")
             if minutes is not None:
-                for limit in WITHIN:
-                    if minutes <= limit:
-                        _bump(data, f"w{limit}")
-        if minutes is not None:
-            facts.append((pk, day, a[0], a[1], a[2], a[3], a[4] or "", minutes))  # RESPONSE_FIELDS
-    return facts
+                data.setdefault("rm", []).append(minutes)
 
 
 def _exits(start: dt.datetime, end: dt.datetime, rows: Rows, tz: ZoneInfo) -> None:
@@ -191,19 +195,37 @@ def months_of(rows: Rows) -> Rows:
     return months
 
 
+def pack(values: list[float]) -> bytes:
+    """Response minutes as stored: sorted, IEEE doubles, little-endian (exact, and quick to read)."""
+    packed = array("d", sorted(values))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack(blob: bytes | memoryview | None) -> list[float]:
+    values = array("d")
+    values.frombytes(bytes(blob or b""))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
+
+
 def as_rows(rows: Rows, grain: str) -> Iterable[tuple[Any, ...]]:
     """The rows as LEADDAY_FIELDS tuples (empty ones left out)."""
     for (day, dim, key, owner, team, everyone), data in rows.items():
         if data:
-            yield (grain, day, dim, key, owner, team, everyone, data)
+            counts = {name: value for name, value in data.items() if name != "rm"}
+            minutes = pack(data["rm"]) if "rm" in data else None
+            yield (grain, day, dim, key, owner, team, everyone, counts, minutes)
 
 
 def read(grain: str, days: Iterable[dt.date]) -> Rows:
     """The stored rows of a grain on the given days (or months)."""
     found: Rows = {}
     stored = LeadDay.objects.filter(grain=grain, day__in=list(days)).values_list(
-        "day", "dim", "key", "owner_id", "team_id", "everyone", "data"
+        "day", "dim", "key", "owner_id", "team_id", "everyone", "data", "response_minutes"
     )
-    for day, dim, key, owner, team, everyone, data in stored:
-        found[(day, dim, key, owner, team, everyone)] = data
+    for day, dim, key, owner, team, everyone, data, minutes in stored:
+        found[(day, dim, key, owner, team, everyone)] = {**data, "rm": unpack(minutes)} if minutes else data
     return found

@@ -55,31 +55,15 @@ class LeadDay(models.Model):
     # read; False: one owner and team, what the others read through their permission rule
     everyone = models.BooleanField(default=False)
     data = models.JSONField(default=dict)
+    # the response minutes of the leads created and contacted, sorted (summary_leads.pack): exact
+    # medians and percentiles of any period from its rows
+    response_minutes = models.BinaryField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["dim", "everyone", "grain", "day"], name="leadday_read")]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} {self.dim}={self.key}"
-
-
-class ResponseFact(models.Model):
-    """One lead created and contacted: its response minutes, for the exact median and percentiles."""
-
-    lead_id = models.BigIntegerField(primary_key=True)
-    day = models.DateField()  # the lead's creation day
-    owner = _loose(settings.AUTH_USER_MODEL)
-    team = _loose("accounts.Team")
-    channel_id = models.BigIntegerField(null=True, blank=True)
-    campaign_id = models.BigIntegerField(null=True, blank=True)
-    country = models.CharField(max_length=64, blank=True)
-    minutes = models.FloatField()
-
-    class Meta:
-        indexes = [models.Index(fields=["day"], name="responsefact_day")]
-
-    def __str__(self) -> str:
-        return f"lead {self.lead_id}: {self.minutes} min"
 
 
 class DealFact(models.Model):
