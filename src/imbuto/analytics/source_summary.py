@@ -14,11 +14,24 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from imbuto.core import permissions
+from imbuto.deals.models import PipelineStage
 from imbuto.leads.models import Campaign, Channel
 from imbuto.sla.models import LeadSla
 
@@ -261,15 +274,24 @@ class SummarySource:
         key = DEAL_KEY[by]
 
         previous = self.period.previous()
+        start = self.period.start
         both = self._deals(by, Period(previous.start, self.period.end)).filter(
             status="won", account_id__isnull=False
         )
-        before: dict[Key, set[int]] = defaultdict(set)
-        now: dict[Key, set[int]] = defaultdict(set)
-        start = self.period.start.isoformat()
-        for k, account, day in fetch(both, key or "status", "account_id", "closed_day"):
-            (now if str(day) >= start else before)[k if key else ALL].add(account)
-        return {k: (len(prev), len(prev & now.get(k, set()))) for k, prev in before.items()}
+        # per slice and account: won before, won now (GROUP BY treats a missing key as one value)
+        before, now = Q(closed_day__lt=start), Q(closed_day__gte=start)
+        pairs = both.values(k=F(key) if key else Value(ALL), a=F("account_id")).annotate(
+            p=Max(Case(When(before, then=Value(1)), default=Value(0))),
+            c=Max(Case(When(now, then=Value(1)), default=Value(0))),
+        )
+        try:
+            inner, params = pairs.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return {}
+        sql = f"SELECT k, SUM(p), SUM(p * c) FROM ({inner}) t GROUP BY k HAVING SUM(p) > 0"  # noqa: S608
+        with connections[both.db].cursor() as cur:
+            cur.execute(sql, params)
+            return {k: (int(prev), int(again)) for k, prev, again in cur.fetchall()}
 
     def campaign_won(self, by: str | None, ids: list[int]) -> dict[Key, Decimal]:
         key = {None: None, "channel": "channel_id", "campaign": "campaign_id"}[by]
@@ -280,28 +302,35 @@ class SummarySource:
         return {k: Decimal(c).scaleb(-2) for k, c in found.items()}
 
     def pipeline(self, by: str | None, predicted: bool) -> list[PipelineRow]:
+        """Open deals summed per slice, month and probability (the deal's, else its stage's, read
+        live), then weighted here: Σ amount × p / 100 per probability is the same exact decimal as
+        the raw tables' Σ of each amount × p / 100."""
         key = DEAL_KEY[by]
-        weight = Coalesce("probability", "stage__probability")
-        times, money = F("lines"), DecimalField()
-        aggregates: dict[str, Any] = {  # each deal as often as the raw join lists it (see DealFact)
-            "n": Count("pk"),
-            "value": Sum(ExpressionWrapper(F("amount") * times, output_field=money)),
-            "weighted": Sum(ExpressionWrapper(F("amount") * weight / 100.0 * times, output_field=money)),
-        }
+        # each deal as often as the raw join with its lines lists it (DealFact.lines)
+        amount = F("amount") * F("lines") if by == "product" else F("amount")
+        money = ExpressionWrapper(amount, output_field=DecimalField())
+        aggregates: dict[str, Any] = {"n": Count("pk"), "value": Sum(money)}
         if predicted:
-            chance = F("prediction__probability")
-            aggregates["predicted"] = Sum(
-                ExpressionWrapper(F("amount") * chance * times, output_field=FloatField())
+            chance = ExpressionWrapper(amount * F("prediction__probability"), output_field=FloatField())
+            aggregates["predicted"] = Sum(chance)
+        groups = [g for g in (key, "expected_month", "probability", "stage_id") if g]
+        stages = dict(PipelineStage.objects.values_list("pk", "probability"))
+        merged: dict[tuple[Key, Any], dict[str, Any]] = {}
+        for row in self._deals(by).filter(status="open").values(*groups).annotate(**aggregates).order_by():
+            cell = merged.setdefault(
+                (row[key] if key else ALL, row["expected_month"]),
+                {"n": 0, "value": None, "weighted": None, "predicted": None},
             )
-        groups = [g for g in (key, "expected_month") if g]
-        rows = self._deals(by).filter(status="open").values(*groups).annotate(**aggregates).order_by()
-        return [
-            PipelineRow(
-                key=row[key] if key else ALL, month=row["expected_month"], n=row["n"], value=row["value"],
-                weighted=row["weighted"], predicted=row.get("predicted"),
-            )
-            for row in rows
-        ]
+            cell["n"] += row["n"]
+            value, weight = row["value"], row["probability"]
+            weight = stages.get(row["stage_id"]) if weight is None else weight
+            if value is not None:
+                cell["value"] = (cell["value"] or Decimal(0)) + value
+                if weight is not None:
+                    cell["weighted"] = (cell["weighted"] or Decimal(0)) + value * weight / 100
+            if row.get("predicted") is not None:
+                cell["predicted"] = (cell["predicted"] or 0.0) + row["predicted"]
+        return [PipelineRow(key=k, month=month, **cell) for (k, month), cell in merged.items()]
 
     # ---- the dashboard's monthly trend ------------------------------------------------------------
 
