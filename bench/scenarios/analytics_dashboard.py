@@ -4,10 +4,13 @@ three years, beside a plain SQL aggregate over the raw tables in the same run.
 Data is generated in SQL (generate_series): 60 reps in 6 teams, the seeded channels, 30 campaigns,
 leads spread over three years through every stage (with response clocks for a third and one stage
 move in the history for half), deals (won, lost, open) with a product line each, and activities.
-Timed, for each slice (the whole and by rep, team, channel, campaign, country, product), over
-random quarters of the three years: `analytics.kpis.compute` (every KPI of the slice, as the
-dashboard and `GET /api/v1/analytics/kpis` compute them) against the plain aggregate (count and sum
-of the quarter's leads and won deals grouped by the slice's column, rows fetched).
+Then the summary tables are built (`analytics.summary.rebuild`, timed) and, for each slice (the whole
+and by rep, team, channel, campaign, country, product), over random quarters of the three years:
+`analytics.kpis.compute` (every KPI of the slice, as the dashboard and `GET /api/v1/analytics/kpis`
+compute them, from the summary tables) against the plain aggregate over the raw tables (count and
+sum of the quarter's leads and won deals grouped by the slice's column, rows fetched). Also timed: a
+manager's view (their team's rows through the permission rule), the live computation from the raw
+tables once for two slices, the refresh after one lead's and one deal's change, and a sweep.
 
 BENCH_ANALYTICS_LEADS sets N (default 1,000,000, the issue's size); BENCH_ANALYTICS_ROUNDS the quarters
 timed per slice (default 8). The database is the helper's own (BENCH_ANALYTICS_URL, default
@@ -23,6 +26,7 @@ import random
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 DESCRIPTION = "Dashboard KPI queries (any quarter, any slice) on N leads / N/5 deals / 5N activities vs plain SQL"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/imbuto_analytics"
@@ -52,8 +56,8 @@ def run(ctx) -> dict:
     size = "" if n >= 1_000_000 else " (the issue's size is 1,000,000 / 200,000 / 5,000,000)"
     return {
         "summary": (f"{n:,} leads / {figures['deals']:,} deals / {figures['activities']:,} activities{size}: "
-                    f"worst slice p95 {worst['p95_ms']} ms ({worst['ratio']}x its plain aggregate); "
-                    f"aim 300 ms"),
+                    f"worst slice p95 {worst['p95_ms']} ms ({worst['ratio']}x its plain aggregate; aim 300 ms), "
+                    f"from summary tables rebuilt in {figures['rebuild_s']} s (live: {figures['live_ms']['all']} ms)"),
         "databases": ["postgres"],
         **figures,
     }
@@ -62,44 +66,9 @@ def run(ctx) -> dict:
 # ---- the child: Django on the database --------------------------------------------------------------
 
 
-def _columns(model, overrides: dict[str, str]) -> tuple[list[str], list[str]]:
-    from django.db import models
-
-    names, exprs = [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key and f.column not in overrides:
-            continue
-        names.append(f'"{f.column}"')
-        if f.column in overrides:
-            exprs.append(overrides[f.column])
-        elif f.null:
-            exprs.append("NULL")
-        elif isinstance(f, models.BooleanField):
-            exprs.append("false")
-        elif isinstance(f, models.DateTimeField):
-            exprs.append("now()")
-        elif isinstance(f, models.JSONField):
-            exprs.append("'{}'::jsonb")
-        elif isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
-            exprs.append("0")
-        else:
-            exprs.append("''")
-    return names, exprs
-
-
-def _insert(model, overrides: dict[str, str], source: str) -> None:
-    from django.db import connection
-
-    names, exprs = _columns(model, overrides)
-    with connection.cursor() as cur:
-        cur.execute(f'INSERT INTO "{model._meta.db_table}" ({", ".join(names)}) SELECT {", ".join(exprs)} {source}')
-
-
-def _array(values: list) -> str:
-    return "ARRAY[" + ", ".join(str(v) if isinstance(v, int) else "'" + v + "'" for v in values) + "]"
-
-
 def _generate(n: int) -> dict:
+    from _generate import array as _array
+    from _generate import insert as _insert
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
@@ -131,7 +100,7 @@ def _generate(n: int) -> dict:
     deal_born = f"timestamptz '2023-10-01' + (5 * g::float / {n}) * interval '1096 days' + interval '3 days'"
     _insert(Lead, {
         "created_at": born,
-        "updated_at": "now()",
+        "updated_at": f"LEAST({born} + interval '5 days', now() - interval '1 day')",
         "owner_id": f"({_array(rep_ids)})[1 + g % 60]",
         "team_id": f"({_array(team_of)})[1 + g % 60]",
         "channel_id": f"({_array(channels)})[1 + (g / 7) % {len(channels)}]",
@@ -151,7 +120,7 @@ def _generate(n: int) -> dict:
     _insert(HistoryEntry, {"object_type_id": str(ct), "object_id": "l.id", "action": "'transition'",
                            "at": "l.stage_changed_at", "changes": "jsonb_build_object('stage', jsonb_build_array('lead', l.stage))",
                            "actor_label": "'bench'"}, "FROM leads_lead l WHERE l.id % 2 = 0")
-    pipe = Pipeline.objects.create(name="Sales", is_default=True)
+    pipe = Pipeline.objects.create(name="Bench sales")
     st = [PipelineStage.objects.create(pipeline=pipe, key=k, name=k, position=i, probability=p, outcome=o).pk
           for i, (k, p, o) in enumerate([("qualification", 20, "open"), ("proposal", 50, "open"),
                                          ("negotiation", 75, "open"), ("won", 100, "won"), ("lost", 0, "lost")])]
@@ -165,7 +134,7 @@ def _generate(n: int) -> dict:
         "owner_id": f"({_array(rep_ids)})[1 + (5 * g) % 60]", "team_id": f"({_array(team_of)})[1 + (5 * g) % 60]",
         "lead_id": f"{lead_min - 1} + 5 * g", "account_id": f"{first_account} + g % {accounts}",
         "created_at": deal_born,
-        "updated_at": "now()", "stage_changed_at": "now()",
+        "updated_at": f"LEAST({deal_born} + interval '1 day', now() - interval '1 day')", "stage_changed_at": "now()",
         "closed_at": f"CASE WHEN g % 20 < 17 THEN {deal_born} + (10 + g % 110) * interval '1 day' END",
         "expected_close": "CASE WHEN g % 20 >= 17 THEN (now() + (g % 120) * interval '1 day')::date END",
         "version": "1",
@@ -213,35 +182,76 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+def _figures(ours: list[float], plain: list[float]) -> dict:
+    return {"p95_ms": round(_p95(ours), 1), "median_ms": round(sorted(ours)[len(ours) // 2], 1),
+            "plain_p95_ms": round(_p95(plain), 1), "ratio": round(_p95(ours) / max(_p95(plain), 0.1), 1)}
+
+
 def _child(n: int) -> None:
     import django
 
     django.setup()
-    from imbuto.analytics import kpis
+    from imbuto.analytics import kpis, summary
     from imbuto.analytics.periods import parse_period
     from imbuto.analytics.slicing import bounds
+    from imbuto.deals.models import Deal
+    from imbuto.leads.models import Lead
+    from imbuto.users.models import Team, User
 
     figures = _generate(n)
+    t = time.monotonic()
+    built = summary.rebuild()
+    figures["rebuild_s"] = round(time.monotonic() - t, 1)
+    figures["summary_rows"] = {k: v for k, v in built.items() if k != "seconds"}
+    print("rebuilt", figures["rebuild_s"], figures["summary_rows"], file=sys.stderr, flush=True)
+    lead_ids = list(Lead.objects.order_by("?").values_list("pk", flat=True)[:5])
+    deal_ids = list(Deal.objects.order_by("?").values_list("pk", flat=True)[:5])
+    figures["refresh_ms"] = {
+        "one_lead_median": round(sorted(_timed(lambda i=i: summary.refresh_leads([i])) for i in lead_ids)[2], 1),
+        "one_deal_median": round(sorted(_timed(lambda i=i: summary.refresh_deals([i])) for i in deal_ids)[2], 1),
+        "sweep": round(_timed(summary.sweep), 1),
+    }
     rounds = int(os.environ.get("BENCH_ANALYTICS_ROUNDS", "8"))
     quarters = [f"{y}-Q{q}" for y in (2024, 2025, 2026) for q in (1, 2, 3, 4)][:11]
     rng = random.Random(14)
-    out = {}
+    load = [os.getloadavg()[0]]
+    out, sources = {}, set()
     for by in SLICES:
         ours, plain = [], []
         for _ in range(rounds):
             period = parse_period(rng.choice(quarters))
             start, end = bounds(period)
-            t = time.perf_counter()
-            kpis.compute(None, period, by)
-            ours.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            _plain(by, start, end)
-            plain.append((time.perf_counter() - t) * 1000)
-        out[by or "all"] = {"p95_ms": round(_p95(ours), 1), "median_ms": round(sorted(ours)[len(ours) // 2], 1),
-                            "plain_p95_ms": round(_p95(plain), 1), "ratio": round(_p95(ours) / max(_p95(plain), 0.1), 1)}
+            sources.add(kpis.source_for(None, period).name)
+            ours.append(_timed(lambda period=period, by=by: kpis.compute(None, period, by)))
+            plain.append(_timed(lambda by=by, start=start, end=end: _plain(by, start, end)))
+        out[by or "all"] = _figures(ours, plain)
         print(by, out[by or "all"], file=sys.stderr, flush=True)
-    print(json.dumps({**figures, "rounds": rounds, "slices": out}))
+    # the same through a manager's permissions (their team's rows only), and live from the raw tables
+    manager = User.objects.create(username="manager0", role="manager", team=Team.objects.order_by("pk").first())
+    scoped, live = {}, {}
+    for by in (None, "channel"):
+        ours, plain = [], []
+        for _ in range(rounds):
+            period = parse_period(rng.choice(quarters))
+            start, end = bounds(period)
+            ours.append(_timed(lambda period=period, by=by: kpis.compute(manager, period, by)))
+            plain.append(_timed(lambda by=by, start=start, end=end: _plain(by, start, end)))
+        scoped[by or "all"] = _figures(ours, plain)
+    for by in (None, "rep"):
+        period = parse_period(quarters[5])
+        live[by or "all"] = round(_timed(lambda period=period, by=by: kpis.compute(None, period, by, live=True)), 1)
+    load.append(os.getloadavg()[0])
+    print("manager", scoped, "live", live, file=sys.stderr, flush=True)
+    print(json.dumps({**figures, "rounds": rounds, "sources": sorted(sources), "slices": out,
+                      "manager": scoped, "live_ms": live, "load_avg_1m_during": load}))
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--child":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the _generate helpers
     _child(int(sys.argv[2]))

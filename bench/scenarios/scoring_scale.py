@@ -130,69 +130,38 @@ def run(ctx) -> dict:
 # ---- the child: Django on the fresh database ------------------------------------------------------
 
 
-def _columns(model, overrides: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Every concrete column but the id, with a SQL expression: the override, else an empty value."""
-    from django.db import models
-
-    names, exprs = [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        names.append(f'"{f.column}"')
-        if f.column in overrides:
-            exprs.append(overrides[f.column])
-        elif f.null:
-            exprs.append("NULL")
-        elif isinstance(f, models.BooleanField):
-            exprs.append("false")
-        elif isinstance(f, models.DateTimeField):
-            exprs.append("now()")
-        elif isinstance(f, models.JSONField):
-            exprs.append("'{}'::jsonb")
-        elif isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
-            exprs.append("0")
-        else:
-            exprs.append("''")
-    return names, exprs
-
-
-def _pick(values: list[str], seed: str) -> str:
-    """A SQL expression choosing one of `values` from the series number g (deterministic)."""
-    array = "ARRAY[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-    return f"({array})[1 + (({seed}) % {len(values)})]"
-
-
 def _generate(n: int) -> int:
+    from _generate import columns, pick
     from django.db import connection
 
     from imbuto.intake.models import EngagementEvent
     from imbuto.leads.models import Lead
 
-    lead_cols, lead_exprs = _columns(
+    lead_cols, lead_exprs = columns(
         Lead,
         {
             "first_name": "'Nome' || g",
             "last_name": "'Cognome' || g",
             "email": "'lead' || g || '@example.com'",
-            "country": _pick(["IT", "IT", "IT", "DE", "FR", "ES", "AT", "CH", "GB", ""], "g * 7"),
-            "industry": _pick(["manufacturing", "retail", "software", "logistics", "food", ""], "g * 13"),
-            "size_band": _pick(["1-9", "10-49", "50-249", "250+", ""], "g * 17"),
-            "job_title": _pick(
+            "country": pick(["IT", "IT", "IT", "DE", "FR", "ES", "AT", "CH", "GB", ""], "g * 7"),
+            "industry": pick(["manufacturing", "retail", "software", "logistics", "food", ""], "g * 13"),
+            "size_band": pick(["1-9", "10-49", "50-249", "250+", ""], "g * 17"),
+            "job_title": pick(
                 ["CEO", "Sales Director", "Head of IT", "Engineer", "Student", "Buyer", ""], "g * 19"
             ),
             "vat_id": "CASE WHEN g % 3 = 0 THEN 'IT' || lpad(g::text, 11, '0') ELSE '' END",
             "consent_basis": "CASE WHEN g % 2 = 0 THEN 'consent' ELSE '' END",
             "stage": "'suspect'",
-            "temperature": _pick(["cold", "cold", "warm", "hot"], "g * 23"),
+            "temperature": pick(["cold", "cold", "warm", "hot"], "g * 23"),
             "purchase_timeframe": "'unknown'",
             "created_at": "now() - (g % 365) * interval '1 day'",
         },
     )
-    event_cols, event_exprs = _columns(
+    event_cols, event_exprs = columns(
         EngagementEvent,
         {
             "lead_id": f"1 + ((g * 7919) % {n})",
-            "kind": _pick(KINDS, "g * 31"),
+            "kind": pick(KINDS, "g * 31"),
             "occurred_at": "now() - ((g * 104729) % (180 * 86400)) * interval '1 second'",
             "received_at": "now()",
         },
@@ -235,6 +204,7 @@ def child(n: int) -> dict:
     import django
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the _generate helpers
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imbuto.settings")
     django.setup()
     from django.db import connection

@@ -16,6 +16,7 @@ usage: imbuto COMMAND [options]            (imbuto COMMAND --help for a command'
   import leads FILE [--campaign NAME] [--channel SLUG] [--mapping M.json] [--dry-run]
   prune [--hours H]                            delete expired records (cron: hourly)
   matching learn                               refit the duplicate matcher from review decisions
+  analytics rebuild | sweep | status          the dashboard's summary tables (cron: nightly / 5 min)
   scoring train [--force] | scoring evaluate FILE.csv --label COLUMN [--drop C,C] [--folds 5]
                                                train the predictive model / evaluate it on a CSV
 

@@ -72,7 +72,16 @@ KpiSliceOut = create_model(
 
 
 class KpiReportOut(Schema):
-    computed_at: dt.datetime = Field(description="When these figures were computed (they are live).")
+    computed_at: dt.datetime = Field(description="When this answer was computed.")
+    source: Literal["summary", "live"] = Field(
+        description="Where the figures come from: the summary tables (kept current by tasks, rebuilt "
+        "nightly) or the raw tables (live); the open pipeline, targets and campaign costs are always live."
+    )
+    figures_as_of: dt.datetime = Field(
+        description="Every change made before this instant is in the figures (live: computed_at)."
+    )
+    summary_updated_at: dt.datetime | None = Field(None, description="Last write to the summary tables.")
+    summary_built_at: dt.datetime | None = Field(None, description="Last full rebuild of the summary tables.")
     from_: dt.date = Field(alias="from")
     to: dt.date
     by: str

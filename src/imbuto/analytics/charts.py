@@ -18,6 +18,7 @@ from imbuto.leads.models import Lead
 from .models import Target
 from .periods import Period, add_months, period_end
 from .slicing import bounds
+from .source_summary import SummarySource
 
 
 def _month(value: Any) -> dt.date:
@@ -31,6 +32,10 @@ def trend(user: Any, last: dt.date, months: int = 6) -> list[dict[str, Any]]:
     rows: dict[dt.date, dict[str, Any]] = {
         add_months(first, i): {"leads_in": 0, "won_count": 0, "won_amount": 0.0} for i in range(months)
     }
+    summary = SummarySource.open(user, Period(first, last))
+    if summary is not None:
+        rows.update(summary.trend(first, months))
+        return [{"month": k.isoformat()[:7], **v} for k, v in sorted(rows.items())]
     leads = permissions.restrict(
         user, Lead.objects.filter(merged_into__isnull=True, created_at__gte=start, created_at__lt=end)
     )

@@ -15,16 +15,26 @@ def ratio(part: float | Decimal | None, whole: float | Decimal | None, digits: i
     return round(float(part) / float(whole), digits)
 
 
+def ranks(n: int, p: float) -> tuple[int, int, float]:
+    """The two closest ranks (0-based) of the p-th percentile of n ordered values, and the weight of
+    the upper one: k = (n - 1) p / 100, low = floor(k), high = ceil(k)."""
+    k = (n - 1) * p / 100
+    return math.floor(k), math.ceil(k), k - math.floor(k)
+
+
+def interpolate(low_value: float, high_value: float, weight: float) -> float:
+    """Linear interpolation between the two closest ranks, rounded as every percentile here."""
+    return round(float(low_value + (high_value - low_value) * weight), 4)
+
+
 def percentile(values: Sequence[float], p: float) -> float | None:
     """The p-th percentile (0-100) by linear interpolation between closest ranks (what PostgreSQL's
     percentile_cont and pandas' quantile compute); None for no values."""
     if not values:
         return None
     ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    low, high = math.floor(k), math.ceil(k)
-    value = ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-    return round(float(value), 4)
+    low, high, weight = ranks(len(ordered), p)
+    return interpolate(ordered[low], ordered[high], weight)
 
 
 def median(values: Sequence[float]) -> float | None:

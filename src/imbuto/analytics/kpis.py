@@ -22,7 +22,9 @@ from imbuto.users.models import Team, User
 from . import kpis_deals, kpis_leads
 from .models import Target
 from .periods import Period
-from .slicing import ALL, BY, bounds, deal_key, lead_key
+from .slicing import ALL, BY, lead_key
+from .source import Source
+from .source_raw import RawSource
 
 # the scalar fields of a slice, in the order of the CSV and XLSX columns (nested ones follow)
 FIELDS = (
@@ -107,40 +109,58 @@ def _visible[M: Model](user: Any, qs: QuerySet[M]) -> QuerySet[M]:
 
 
 def compute(
-    user: Any, period: Period, by: str | None = None, *, today: dt.date | None = None
+    user: Any,
+    period: Period,
+    by: str | None = None,
+    *,
+    today: dt.date | None = None,
+    live: bool = False,
 ) -> list[dict[str, Any]]:
     """The KPI objects of `period` (one per slice of `by`, or one for the whole), over the leads,
-    deals and clocks `user` may see."""
+    deals and clocks `user` may see: from the summary tables where they can answer, else (or with
+    `live`) from the raw tables. Both give the same figures (tests/analytics/test_summary.py)."""
+    return compute_with(source_for(user, period, live=live), user, period, by, today=today)
+
+
+def source_for(user: Any, period: Period, *, live: bool = False) -> Source:
+    """The summary tables when they are built and can apply `user`'s permissions, else the raw tables."""
+    if not live:
+        from .source_summary import SummarySource
+
+        summary = SummarySource.open(user, period)
+        if summary is not None:
+            return summary
+    return RawSource(
+        period,
+        _visible(user, Lead.objects.filter(merged_into__isnull=True)),
+        _visible(user, Deal.objects.all()),
+        _visible(user, LeadSla.objects.all()),
+    )
+
+
+def compute_with(
+    src: Source, user: Any, period: Period, by: str | None = None, *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """compute() over a given source."""
     by = check_by(by)
     today = today or timezone.localdate()
-    start, end = bounds(period)
-    leads = _visible(user, Lead.objects.filter(merged_into__isnull=True))
-    deals = _visible(user, Deal.objects.all())
-    clocks = _visible(user, LeadSla.objects.all())
-    cohort = leads.filter(created_at__gte=start, created_at__lt=end)
     out: dict[Any, dict[str, Any]] = defaultdict(dict)
     if by is None:
         out[ALL] = {}  # the whole always has an object, even when empty
-    lk = lead_key(by)
-    if lk is not None:
-        kpis_leads.leads_in(cohort, lk, out)
-        kpis_leads.funnel_cohort(cohort, lk, out)
-        kpis_leads.exits(leads, lk, start, end, out)
-        kpis_leads.funnel_flow(leads, lk, start, end, out, set(out))
-    elif by is None:
-        kpis_leads.leads_in(cohort, None, out)
-        kpis_leads.funnel_cohort(cohort, None, out)
-        kpis_leads.exits(leads, None, start, end, out)
-        kpis_leads.funnel_flow(leads, None, start, end, out, {ALL})
-    dk = deal_key(by)
-    kpis_deals.closed(deals, dk, start, end, out)
-    kpis_deals.retention(deals, dk, period, bounds, out)
-    if lk is not None or by is None:
-        kpis_leads.response(cohort, lk, out)
-        kpis_leads.sla(clocks, lead_key(by, "lead__"), start, end, out)
-    kpis_deals.campaigns(by, leads, deals, period, start, end, out)
+    leads_too = by is None or lead_key(by) is not None
+    if leads_too:
+        kpis_leads.leads_in(src, by, out)
+        kpis_leads.funnel_cohort(src, by, out)
+        kpis_leads.exits(src, by, out)
+        kpis_leads.funnel_flow(src, by, out, set(out))
+    kpis_deals.closed(src, by, out)
+    kpis_deals.retention(src, by, out)
+    if leads_too:
+        kpis_leads.response(src, by, out)
+        kpis_leads.sla(src, by, out)
+    kpis_deals.campaigns(src, by, period, out)
     kpis_deals.targets(by, period, out, _visible(user, Target.objects.all()))
-    kpis_deals.pipeline(deals, dk, today, out, predicted=ModelVersion.objects.exists())
+    kpis_deals.pipeline(src, by, today, out, predicted=ModelVersion.objects.exists())
     labels = _labels(by, list(out))
     result = []
     for k, fields in out.items():
@@ -151,7 +171,7 @@ def compute(
                 z: v
                 for z, v in ZERO.items()
                 if by is None
-                or lk is not None
+                or leads_too
                 or z not in ("leads_in", "sla_on_time", "sla_late", "leads_by_channel", "leads_by_campaign")
             }
         )

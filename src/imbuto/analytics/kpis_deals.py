@@ -1,5 +1,6 @@
 """The deal-side KPIs of a period (sales volume, win rate, ticket, cycle, pipeline and forecast,
-retention, campaign cost and ROI, targets), each into {slice key: {field: value}}."""
+retention, campaign cost and ROI, targets), each into {slice key: {field: value}}, from what a source
+(analytics.source) reads."""
 
 from __future__ import annotations
 
@@ -8,89 +9,55 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, FloatField, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import QuerySet
 
-from imbuto.deals.models import Deal
-from imbuto.leads.models import Campaign, Lead
+from imbuto.leads.models import Campaign
 
 from . import formulas as m
 from .periods import Period, add_months, period_end
-from .slicing import ALL, grouped, rows
+from .slicing import ALL
+from .source import Source
 
 Out = dict[Any, dict[str, Any]]
 FORECAST_MONTHS = 3
 
 
-def _days(a: dt.datetime | None, b: dt.datetime | None) -> float | None:
-    return None if a is None or b is None else max((b - a).total_seconds() / 86400, 0)
-
-
-def closed(deals: QuerySet[Deal], key: str | None, start: Any, end: Any, out: Out) -> None:
+def closed(src: Source, by: str | None, out: Out) -> None:
     """Deals closed in the period: won count and amount, lost count, win rate, mean and median won
     amount, sales cycle (days to won from the lead's and from the deal's creation)."""
-    done = deals.filter(closed_at__gte=start, closed_at__lt=end, status__in=("won", "lost"))
-    seen: set[tuple[Any, int]] = set()
-    by_key: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
-    for k, pk, *rest in rows(
-        done, key, "pk", "status", "amount", "created_at", "lead__created_at", "closed_at"
-    ):
-        if (k, pk) not in seen:  # a deal with two lines of one product counts once in that product
-            seen.add((k, pk))
-            by_key[k].append(tuple(rest))
-    for k, items in by_key.items():
-        won = [i for i in items if i[0] == "won"]
-        amounts = [i[1] or Decimal(0) for i in won]
-        from_lead = [d for i in won if (d := _days(i[3], i[4])) is not None]
-        from_deal = [d for i in won if (d := _days(i[2], i[4])) is not None]
+    for k, c in src.closed(by).items():
         out[k].update(
             {
-                "won_count": len(won),
-                "won_amount": float(sum(amounts)),
-                "lost_count": len(items) - len(won),
-                "win_rate": m.ratio(len(won), len(items)),
-                "avg_ticket_mean": m.mean(amounts),
-                "avg_ticket_median": m.median([float(a) for a in amounts]),
-                "cycle_days_from_lead_median": m.median(from_lead),
-                "cycle_days_from_lead_p80": m.percentile(from_lead, 80),
-                "cycle_days_from_deal_median": m.median(from_deal),
-                "cycle_days_from_deal_p80": m.percentile(from_deal, 80),
+                "won_count": c.won,
+                "won_amount": float(c.won_sum),
+                "lost_count": c.lost,
+                "win_rate": m.ratio(c.won, c.won + c.lost),
+                "avg_ticket_mean": round(float(c.won_sum) / c.won, 4) if c.won else None,
+                "avg_ticket_median": c.ticket_median,
+                "cycle_days_from_lead_median": c.from_lead_median,
+                "cycle_days_from_lead_p80": c.from_lead_p80,
+                "cycle_days_from_deal_median": c.from_deal_median,
+                "cycle_days_from_deal_p80": c.from_deal_p80,
             }
         )
 
 
-def pipeline(deals: QuerySet[Deal], key: str | None, today: dt.date, out: Out, predicted: bool) -> None:
+def pipeline(src: Source, by: str | None, today: dt.date, out: Out, predicted: bool) -> None:
     """Open deals now: count, value, weighted value (deal probability, else its stage's), and the
     forecast of the coming months by expected close (stage-weighted, and by the predictive score
     where a model is trained)."""
-    weight = Coalesce("probability", "stage__probability")
-    weighted = ExpressionWrapper(F("amount") * weight / 100.0, output_field=DecimalField())
-    groups = [g for g in (key, "month") if g]
-    aggregates: dict[str, Any] = {
-        "n": Count("pk", distinct=True),
-        "value": Sum("amount"),
-        "weighted": Sum(weighted),
-    }
-    if predicted:
-        aggregates["predicted"] = Sum(
-            ExpressionWrapper(F("amount") * F("lead__prediction__probability"), output_field=FloatField())
-        )
-    open_deals = deals.filter(status="open").annotate(month=TruncMonth("expected_close"))
     horizon = [add_months(today, i) for i in range(FORECAST_MONTHS)]
     totals: dict[Any, dict[str, Any]] = defaultdict(lambda: {"n": 0, "value": 0.0, "weighted": 0.0})
     forecast: dict[Any, dict[dt.date, dict[str, Any]]] = defaultdict(dict)
-    for row in open_deals.values(*groups).annotate(**aggregates).order_by():
-        k = row[key] if key else ALL
-        t = totals[k]
-        t["n"] += row["n"]
-        t["value"] += float(row["value"] or 0)
-        t["weighted"] += float(row["weighted"] or 0)
-        month = row["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
-        if month in horizon:
-            forecast[k][month] = {
-                "weighted": float(row["weighted"] or 0),
-                "predicted": float(row["predicted"] or 0) if predicted else None,
+    for row in src.pipeline(by, predicted):
+        t = totals[row.key]
+        t["n"] += row.n
+        t["value"] += float(row.value or 0)
+        t["weighted"] += float(row.weighted or 0)
+        if row.month in horizon:
+            forecast[row.key][row.month] = {
+                "weighted": float(row.weighted or 0),
+                "predicted": float(row.predicted or 0) if predicted else None,
             }
     for k in set(out) | set(totals):
         t = totals[k]
@@ -120,37 +87,24 @@ def pipeline(deals: QuerySet[Deal], key: str | None, today: dt.date, out: Out, p
         )
 
 
-def retention(deals: QuerySet[Deal], key: str | None, period: Period, bounds: Any, out: Out) -> None:
+def retention(src: Source, by: str | None, out: Out) -> None:
     """Customers of the previous period of the same length (accounts with a deal won then) who won
     again in this one: retention = retained / previous customers; churn = 1 - retention."""
-    prev_start, prev_end = bounds(period.previous())
-    start, end = bounds(period)
-    won = deals.filter(status="won", account__isnull=False)
-    before = grouped(rows(won.filter(closed_at__gte=prev_start, closed_at__lt=prev_end), key, "account_id"))
-    now = grouped(rows(won.filter(closed_at__gte=start, closed_at__lt=end), key, "account_id"))
-    for k in set(out) | set(before):
-        prev = {a for (a,) in before.get(k, [])}
-        again = prev & {a for (a,) in now.get(k, [])}
-        rate = m.ratio(len(again), len(prev))
+    found = src.retention(by)
+    for k in set(out) | set(found):
+        prev, again = found.get(k, (0, 0))
+        rate = m.ratio(again, prev)
         out[k].update(
             {
-                "customers_previous": len(prev),
-                "customers_retained": len(again),
+                "customers_previous": prev,
+                "customers_retained": again,
                 "retention_rate": rate,
                 "churn_rate": None if rate is None else round(1 - rate, 4),
             }
         )
 
 
-def campaigns(
-    by: str | None,
-    leads: QuerySet[Lead],
-    deals: QuerySet[Deal],
-    period: Period,
-    start: Any,
-    end: Any,
-    out: Out,
-) -> None:
+def campaigns(src: Source, by: str | None, period: Period, out: Out) -> None:
     """Cost of the campaigns starting in the period, cost per lead (over the period's leads that came
     through a campaign) and source ROI (won amount of the period from campaign leads / cost). Only
     for the whole, per channel and per campaign; other slices get null."""
@@ -164,25 +118,15 @@ def campaigns(
     for pk, channel_id, amount in started.values_list("pk", "channel_id", "cost"):
         cost[{"pk": pk, "channel_id": channel_id}[field] if field else ALL] += amount or Decimal(0)
     ids = list(started.values_list("pk", flat=True))
-    lead_key = {None: None, "channel": "channel_id", "campaign": "campaign_id"}[by]
-    deal_key = {None: None, "channel": "lead__channel_id", "campaign": "lead__campaign_id"}[by]
-    n_leads = grouped(
-        rows(leads.filter(created_at__gte=start, created_at__lt=end, campaign_id__in=ids), lead_key, "pk")
-    )
-    won = grouped(
-        rows(
-            deals.filter(status="won", closed_at__gte=start, closed_at__lt=end, lead__campaign_id__in=ids),
-            deal_key,
-            "amount",
-        )
-    )
+    n_leads = src.campaign_leads(by, ids)
+    won = src.campaign_won(by, ids)
     for k in set(out) | set(cost):
         spent = cost.get(k)
         out[k].update(
             {
                 "campaign_cost": float(spent) if spent is not None else None,
-                "cost_per_lead": m.ratio(spent, len(n_leads.get(k, []))),
-                "source_roi": m.ratio(sum((a or 0 for (a,) in won.get(k, [])), Decimal(0)), spent),
+                "cost_per_lead": m.ratio(spent, n_leads.get(k, 0)),
+                "source_roi": m.ratio(won.get(k, Decimal(0)), spent),
             }
         )
 

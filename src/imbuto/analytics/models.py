@@ -61,3 +61,8 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or self.team} {self.period_kind} {self.period_start}"
+
+
+from .summary_models import DealFact, LeadDay, SummaryState  # noqa: E402
+
+__all__ = ["DealFact", "LeadDay", "PeriodKind", "SummaryState", "Target"]

@@ -10,18 +10,27 @@ from django.utils import timezone
 
 from imbuto.core import permissions
 
-from . import kpis
+from . import kpis, summary
 from .models import Target
 from .periods import Period
 
 
-def kpi_report(user: Any, period: Period, by: str | None = None) -> dict[str, Any]:
-    """{"computed_at", "period", "by", "slices": [...]}: every KPI, over what `user` may see."""
+def kpi_report(user: Any, period: Period, by: str | None = None, *, live: bool = False) -> dict[str, Any]:
+    """{"computed_at", "source", "figures_as_of", "from", "to", "by", "slices": [...]}: every KPI,
+    over what `user` may see. `source` says where the figures come from: "summary" (the summary
+    tables, complete up to `figures_as_of`, see analytics.summary) or "live" (the raw tables, as of
+    `computed_at`)."""
     permissions.require(user, "view", "analytics.dashboard")
     started = timezone.now()
-    slices = kpis.compute(user, period, by)
+    src = kpis.source_for(user, period, live=live)
+    slices = kpis.compute_with(src, user, period, by)
+    fresh = summary.freshness() if src.name == "summary" else {}
     return {
         "computed_at": started,
+        "source": src.name,
+        "figures_as_of": fresh.get("as_of") or started,
+        "summary_updated_at": fresh.get("updated_at"),
+        "summary_built_at": fresh.get("built_at"),
         "from": period.start,
         "to": period.end,
         "by": by or "all",

@@ -215,7 +215,8 @@ class Lead(AddressFields):
             models.Index(fields=["phone"], name="lead_phone"),
             models.Index(fields=["vat_id"], name="lead_vat_id"),
             models.Index(fields=["external_id"], name="lead_external_id"),
-            models.Index(fields=["stage"], name="lead_stage"),
+            # the stage (lists, queues) and, after it, when the lead entered it (analytics: exits)
+            models.Index(fields=["stage", "stage_changed_at"], name="lead_stage_changed"),
             *(models.Index(fields=[name], name=f"lead_{name}", condition=Q(**{f"{name}__isnull": False}))
               for name in ("merged_into", "account", "contact", "referrer_contact", "referrer_account")),
         ]

@@ -91,6 +91,7 @@ class LeadSla(models.Model):
 
     class Meta:
         indexes = [
+            models.Index(fields=["started_at"], name="sla_started"),  # analytics: clocks of a day
             models.Index(fields=["due_at"], name="sla_waiting_due",
                          condition=models.Q(first_contact_at__isnull=True)),
             models.Index(fields=["remind_at"], name="sla_waiting_remind",
