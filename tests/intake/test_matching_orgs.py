@@ -198,3 +198,50 @@ def test_organisation_figures_stay_above_the_measured_floor():
         result = evaluation.evaluate("orgs", rows, MatchPolicy(), "batch")
         assert result["auto"]["precision"] >= 0.99
         assert result["merge_or_flag"]["f1"] >= floor
+
+
+
+TOWNS = ("Trieste", "Udine", "Gorizia", "Pordenone", "Monfalcone", "Sacile", "Cervignano", "Codroipo")
+SCHOOLS = [rec(company_name=f"{kind} {name}", city=TOWNS[i % 8], country="IT")
+           for i, name in enumerate(("Manzoni", "Carducci", "Pascoli", "Leopardi", "Galilei", "Fermi",
+                                     "Volta", "Marconi", "Verga", "Foscolo"))
+           for kind in ("Istituto Comprensivo", "Scuola Primaria", "Scuola Secondaria di Primo Grado")]
+
+
+@pytest.mark.one_database
+def test_two_names_each_with_words_of_their_own_are_two_organisations_at_one_site():
+    """The primary and the secondary school of one institute share its address and switchboard. Their
+    own words are common ("Primaria", "Secondaria di Primo Grado") and the institute's name is rare,
+    but neither name is the other plus a prefix: two organisations (new), not one written two ways."""
+    def school(name: str) -> dict[str, str]:
+        return rec(company_name=name, street="Via Giulia 3", postal_code="34126", city="Trieste",
+                   phone="040 362000", country="IT")
+
+    primary = school("Istituto Comprensivo Dante Alighieri - Scuola Primaria")
+    secondary = school("Istituto Comprensivo Dante Alighieri - Scuola Secondaria di Primo Grado")
+    assert match_batch([*SCHOOLS, primary, secondary], [], POLICY)[-1].action == NEW
+    # one name within the other (the institute's name left out) is still the same school
+    same = school("Scuola Primaria Dante Alighieri")
+    assert match_batch([*SCHOOLS, primary, same], [], POLICY)[-1].action == MERGE
+
+
+@pytest.mark.one_database
+def test_a_town_named_in_a_name_is_a_qualifier():
+    """ "Gelateria Lucchesi (Udine)" is the shop another list has as "Gelateria Lucchesi" in Tavagnacco: the
+    town in the name says nothing the town field does not; two names naming two towns do differ."""
+    freq = Frequencies.of(prepare(r) for r in SCHOOLS)
+    plain = prepare(rec(company_name="Gelateria Lucchesi", city="Tavagnacco", country="IT"))
+    qualified = prepare(rec(company_name="Gelateria Lucchesi (Udine)", city="Udine", country="IT"))
+    other_town = prepare(rec(company_name="Gelateria Lucchesi Tavagnacco", city="Tavagnacco", country="IT"))
+
+    def sim(a, b) -> float:
+        return company_similarity(a.company, b.company, a.company_words, b.company_words, freq,
+                                  (a.town, b.town))
+
+    assert sim(plain, qualified) >= 0.92
+    assert sim(qualified, other_town) < 0.7
+    # a long town in the name outweighed the name itself: one shop, one record with its town appended
+    a, b = (rec(company_name=name, street="Via Roma 5", city="San Giorgio di Nogaro", phone="0431 65123",
+                country="IT")
+            for name in ("Pasticceria Lucchesi", "Pasticceria Lucchesi - San Giorgio di Nogaro"))
+    assert match_batch([*SCHOOLS, a, b], [], POLICY)[-1].action == MERGE

@@ -67,19 +67,34 @@ class Frequencies:
     def idf(self, word: str) -> float:
         return math.log((self.total + 1) / (self.words.get(word, 0) + 0.5))
 
-    def name_similarity(self, a_words: str, b_words: str) -> float | None:
-        """Rare-word similarity of two company names: the idf-weighted share of words that agree (equal,
-        or Jaro-Winkler >= 0.92 for words of 4+ letters) over the words of the shorter name, times
-        the weighted share over both (so a missing parent prefix costs little, a differing rare
-        word much). None when too few records are counted to weigh words."""
+    def name_similarity(self, a_words: str, b_words: str, towns: tuple[frozenset[str], ...] = ()
+                        ) -> float | None:
+        """Rare-word similarity of two company names, words weighted by idf; words agree when equal, or
+        Jaro-Winkler >= 0.92 / one the start of the other for words of 4+ letters (typos, "deli" /
+        "delicatessen"). None when too few records are counted to weigh words.
+
+        * One name within the other (a parent's name or a qualifier added on one side): the share of
+          the shorter name that agrees, times 0.75 + 0.25 x how much the agreeing weight outweighs the
+          rest (so a missing parent prefix costs little, a differing rare word much).
+        * Each name with words of its own ("Cafe Ritz-Carlton" / "Dining Room Ritz-Carlton", "Gruppo
+          Rossi - Ferramenta" / "Gruppo Rossi - Tipografia"): neither is the other plus a prefix; what
+          they share is a parent or a place and their own words tell them apart, however common those
+          words are: the weighted Jaccard of the two names as wholes.
+
+        `towns` are the words of the records' towns: a town named in a name (all its words) is a
+        qualifier ("Spago (Los Angeles)", "Ferramenta Rossi Milano"), which the town field already
+        compares, so it counts neither for nor against; unless each name names another of the towns."""
         if self.total < MIN_RECORDS or not a_words or not b_words:
             return None
         a, b = set(a_words.split()), set(b_words.split())
+        if towns:
+            a, b = _without_towns(a, b, towns)
         weight = {w: max(0.05, self.idf(w)) for w in a | b}
         equal = a & b
         shared = sum(weight[w] for w in equal)
-        fuzzy = 0.0
+        fuzzy = overlap = 0.0
         taken: set[str] = set()
+        matched: set[str] = set()
         for w in a - equal:
             if len(w) < 4:
                 continue
@@ -89,12 +104,34 @@ class Frequencies:
                     sim = 0.92  # a shortened word: "deli" / "delicatessen", "intl" / "international"
                 if sim >= 0.92:  # a typo: the pair counts as much as it is alike, less than equal words
                     taken.add(v)
+                    matched.add(w)
                     fuzzy += (weight[w] + weight[v]) / 2 * (sim - 0.1)
+                    overlap += (weight[w] + weight[v]) / 2
                     break
+        own_a = sum(weight[w] for w in a - equal - matched)
+        own_b = sum(weight[w] for w in b - equal - taken)
+        if own_a and own_b:  # each name has words of its own: compared as wholes
+            return (shared + fuzzy) / (shared + overlap + own_a + own_b)
         shared += fuzzy
         small = min(sum(weight[w] for w in a), sum(weight[w] for w in b))
-        union = sum(weight.values()) - shared
-        if small <= 0 or union <= 0:
+        differing = sum(weight.values()) - shared  # the longer name's own words (and the typo's rest)
+        if small <= 0:
             return None
         containment = min(1.0, shared / small)
-        return containment * (0.75 + 0.25 * min(1.0, shared / union))
+        if differing <= 0:  # the same words (once town names are left out)
+            return containment
+        return containment * (0.75 + 0.25 * min(1.0, shared / differing))
+
+
+def _without_towns(a: set[str], b: set[str], towns: tuple[frozenset[str], ...]) -> tuple[set[str], set[str]]:
+    """The names' words without the towns they name, unless each name names a town the other does not
+    (two places: a distinction) or nothing else would be left."""
+    in_a = [town for town in towns if town and town <= a]
+    in_b = [town for town in towns if town and town <= b]
+    if not (in_a or in_b):
+        return a, b
+    if any(not town <= b for town in in_a) and any(not town <= a for town in in_b):
+        return a, b
+    named = set().union(*in_a, *in_b)
+    a_rest, b_rest = a - named, b - named
+    return (a_rest, b_rest) if a_rest and b_rest else (a, b)
