@@ -280,10 +280,13 @@ def compare(a: Prepared, b: Prepared, freq: Frequencies | None = None) -> dict[s
 
 
 def _corroborated(levels: dict[str, str]) -> bool:
-    """Something besides the names agrees: an exact key, the street, the postcode with the house number
-    or the town, the company or the domain."""
+    """Something besides the names agrees: an exact key, the street, the house number with a similar
+    street and the town, the postcode with the house number or the town, the company or the domain."""
     if levels.get("street") in ("eq", "hi"):
         return True
+    if (levels.get("house_number") == "eq" and levels.get("street") == "mid"
+            and levels.get("city") in ("eq", "hi")):
+        return True  # the building and the town agree, the street with a typo or two
     if levels.get("postal_code") == "eq" and (
             levels.get("house_number") == "eq" or levels.get("city") in ("eq", "hi")):
         return True
