@@ -95,6 +95,20 @@ def test_cause5_a_value_everyone_shares_says_nothing():
 
 
 @pytest.mark.one_database
+def test_the_instance_counts_are_kept_and_each_batch_added_to_a_copy():
+    """The pipeline counts its lead sample once and adds each batch to a copy (was: the sample counted
+    again for every 2,000-row chunk, about 0.6 s each)."""
+    sample = Frequencies.of(prepare(rec(company_name=f"Ditta {i}", city="Milano")) for i in range(40))
+    batch = [rec(company_name="Ditta Nuova", city="Roma"), rec(company_name="Ditta Nuova Srl", city="Roma")]
+    counted = sample.plus(prepare(r) for r in batch)
+    assert (sample.total, counted.total) == (40, 42) and "roma" not in sample.values["city"]
+    assert counted.words["ditta"] == 42 and sample.words["ditta"] == 40
+    by_copy = match_batch(batch, [], POLICY, instance=sample)
+    assert [(d.action, d.reasons) for d in by_copy] == [
+        (d.action, d.reasons) for d in match_batch(batch, [], POLICY, counted)]
+
+
+@pytest.mark.one_database
 def test_cause6_another_building_postcode_vat_or_domain_never_auto_merges():
     base = firm("Agenzia Viaggi Sole", phone="02 4455667")
     for other in (firm("Agenzia Viaggi Sole", street="Via Roma 14", phone="02 4455667"),
@@ -119,6 +133,23 @@ def test_cause8_the_shortlist_takes_the_rarest_keys_first():
     matcher.add_existing(existing)
     chosen, _ = matcher.candidates(0)
     assert ("existing", len(existing)) in {matcher.nodes[n].ref for n in chosen}
+
+
+@pytest.mark.one_database
+def test_cause8_a_single_shared_key_brings_few_candidates_the_rarest_first():
+    """Leads sharing a single fuzzy key with a record are weak hints: only `max_single_key` of them are
+    scored, those sharing the rarest key first. Scoring every lead that shares one common word made an
+    import of people with companies compare 25 leads a record instead of 5 (2.4 times slower)."""
+    crowd = [rec(company_name=f"Impianti {w}", city="Torino")
+             for w in ("Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa",
+                       "Lambda", "Sigma", "Omega", "Rho", "Tau", "Phi", "Chi", "Psi", "Mu", "Nu")]
+    target = rec(company_name="Quarzo Elettrica", city="Torino")
+    existing = [{**r, "id": i + 1} for i, r in enumerate([*crowd, target])]
+    probe = rec(company_name="Impianti Quarzo Nord", city="Torino")
+    matcher = _Matcher([probe], MatchPolicy(max_candidates=30, max_single_key=3))
+    matcher.add_existing(existing)
+    chosen = {matcher.nodes[n].ref for n in matcher.candidates(0)[0]}
+    assert len(chosen) == 3 and ("existing", len(existing)) in chosen
 
 
 def test_cause9_the_dry_run_sees_what_earlier_chunks_would_create(admin, settings):

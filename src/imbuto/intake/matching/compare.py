@@ -212,7 +212,8 @@ _DIGIT_RUN = re.compile(r"\d+")
 
 def _numbers_differ(a: str, b: str) -> bool:
     """Two names that differ in their numbers ("Company 12" / "Company 13") name different things."""
-    if not (any(ch.isdigit() for ch in a) or any(ch.isdigit() for ch in b)):
+    search = _DIGIT_RUN.search
+    if search(a) is None and search(b) is None:
         return False
     return _DIGIT_RUN.findall(a) != _DIGIT_RUN.findall(b)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
@@ -25,17 +26,19 @@ FIELDS = ("city", "postal", "street", "region")
 class Frequencies:
     """Counts of company words and address values over `total` records."""
 
-    __slots__ = ("total", "words", "values", "_factor")
+    __slots__ = ("total", "words", "values", "_factor", "_weight")
 
     def __init__(self) -> None:
         self.total = 0
         self.words: Counter[str] = Counter()
         self.values: dict[str, Counter[str]] = {name: Counter() for name in FIELDS}
         self._factor: dict[tuple[str, str], float] = {}
+        self._weight: dict[str, float] = {}  # word -> idf weight, once counting is done
 
     def add(self, company_words: str, city: str = "", postal: str = "", street: str = "",
             region: str = "") -> None:
         self.total += 1
+        self._weight.clear()
         if company_words:
             self.words.update(set(company_words.split()))
         for name, value in zip(FIELDS, (city, postal, street, region), strict=True):
@@ -46,6 +49,16 @@ class Frequencies:
     def of(cls, prepared: Iterable[Any]) -> Frequencies:
         """Counted over prepared records (compare.Prepared)."""
         out = cls()
+        for p in prepared:
+            out.add(p.company_words, p.city, p.postal, p.street, p.region)
+        return out
+
+    def plus(self, prepared: Iterable[Any]) -> Frequencies:
+        """A copy with more records counted (this one unchanged: a cached sample plus each batch)."""
+        out = Frequencies()
+        out.total = self.total
+        out.words = self.words.copy()
+        out.values = {name: counter.copy() for name, counter in self.values.items()}
         for p in prepared:
             out.add(p.company_words, p.city, p.postal, p.street, p.region)
         return out
@@ -67,6 +80,16 @@ class Frequencies:
     def idf(self, word: str) -> float:
         return math.log((self.total + 1) / (self.words.get(word, 0) + 0.5))
 
+    def _weights_of(self, words: set[str]) -> dict[str, float]:
+        known = self._weight
+        out = {}
+        for w in words:
+            weight = known.get(w)
+            if weight is None:
+                weight = known[w] = max(0.05, self.idf(w))
+            out[w] = weight
+        return out
+
     def name_similarity(self, a_words: str, b_words: str, towns: tuple[frozenset[str], ...] = ()
                         ) -> float | None:
         """Rare-word similarity of two company names, words weighted by idf; words agree when equal, or
@@ -86,41 +109,62 @@ class Frequencies:
         compares, so it counts neither for nor against; unless each name names another of the towns."""
         if self.total < MIN_RECORDS or not a_words or not b_words:
             return None
-        a, b = set(a_words.split()), set(b_words.split())
+        a, b = _word_set(a_words), _word_set(b_words)
         if towns:
             a, b = _without_towns(a, b, towns)
-        weight = {w: max(0.05, self.idf(w)) for w in a | b}
+        weight = self._weights_of(a | b)
         equal = a & b
-        shared = sum(weight[w] for w in equal)
+        same = sum(weight[w] for w in equal)
+        rest_a, rest_b = a - equal, b - equal
+        weight_a = sum(weight[w] for w in rest_a)  # the words of each name not equal to one of the other
+        weight_b = sum(weight[w] for w in rest_b)
         fuzzy = overlap = 0.0
-        taken: set[str] = set()
-        matched: set[str] = set()
-        for w in a - equal:
-            if len(w) < 4:
-                continue
-            for v in b - equal - taken:
-                sim = JaroWinkler.similarity(w, v) if len(v) >= 4 else 0.0
-                if sim < 0.92 and (w.startswith(v) or v.startswith(w)):
-                    sim = 0.92  # a shortened word: "deli" / "delicatessen", "intl" / "international"
-                if sim >= 0.92:  # a typo: the pair counts as much as it is alike, less than equal words
-                    taken.add(v)
-                    matched.add(w)
-                    fuzzy += (weight[w] + weight[v]) / 2 * (sim - 0.1)
-                    overlap += (weight[w] + weight[v]) / 2
-                    break
-        own_a = sum(weight[w] for w in a - equal - matched)
-        own_b = sum(weight[w] for w in b - equal - taken)
-        if own_a and own_b:  # each name has words of its own: compared as wholes
-            return (shared + fuzzy) / (shared + overlap + own_a + own_b)
-        shared += fuzzy
-        small = min(sum(weight[w] for w in a), sum(weight[w] for w in b))
-        differing = sum(weight.values()) - shared  # the longer name's own words (and the typo's rest)
+        if rest_a and rest_b:
+            taken: set[str] = set()
+            own_a = 0.0
+            for w in rest_a:
+                found = _typo_of(w, rest_b, taken)
+                if found is None:
+                    own_a += weight[w]
+                    continue
+                v, sim = found
+                taken.add(v)
+                pair = (weight[w] + weight[v]) / 2
+                fuzzy += pair * (sim - 0.1)  # a typo counts as much as it is alike, less than equal words
+                overlap += pair
+            own_b = weight_b - sum(weight[v] for v in taken)
+            if own_a > 1e-9 and own_b > 1e-9:  # each name has words of its own: compared as wholes
+                return (same + fuzzy) / (same + overlap + own_a + own_b)
+        shared = same + fuzzy
+        small = same + min(weight_a, weight_b)
+        differing = weight_a + weight_b - fuzzy  # the longer name's own words (and the typos' rest)
         if small <= 0:
             return None
         containment = min(1.0, shared / small)
         if differing <= 0:  # the same words (once town names are left out)
             return containment
         return containment * (0.75 + 0.25 * min(1.0, shared / differing))
+
+
+def _typo_of(word: str, others: frozenset[str] | set[str], taken: set[str]) -> tuple[str, float] | None:
+    """(the other name's word, similarity) that `word` is a typo or a shortening of, if any: Jaro-Winkler
+    >= 0.92 for words of 4+ letters, or one the start of the other ("deli" / "delicatessen")."""
+    if len(word) < 4:
+        return None
+    for other in others:
+        if other in taken:
+            continue
+        sim = JaroWinkler.similarity(word, other) if len(other) >= 4 else 0.0
+        if sim < 0.92 and (word.startswith(other) or other.startswith(word)):
+            sim = 0.92
+        if sim >= 0.92:
+            return other, sim
+    return None
+
+
+@lru_cache(maxsize=16_384)
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
 
 
 def _without_towns(a: set[str], b: set[str], towns: tuple[frozenset[str], ...]) -> tuple[set[str], set[str]]:
