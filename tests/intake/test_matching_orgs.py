@@ -222,9 +222,10 @@ def _eval_module():
 @pytest.mark.one_database
 @pytest.mark.skipif(not (DATASETS / "restaurants").is_dir(), reason="../shared/datasets not present")
 def test_organisation_figures_stay_above_the_measured_floor():
-    """Restaurants (measured: auto P 1.0, m+f F1 0.965) and the generated Italian B2B file (0.99)."""
+    """Restaurants (measured: auto P 1.0, m+f F1 0.9955; the issue's aims 0.99 and 0.97) and the generated
+    Italian B2B file (0.9905)."""
     evaluation = _eval_module()
-    for rows, floor in ((evaluation.restaurant_rows(DATASETS / "restaurants"), 0.955),
+    for rows, floor in ((evaluation.restaurant_rows(DATASETS / "restaurants"), 0.99),
                         (evaluation.b2b_rows(), 0.98)):
         result = evaluation.evaluate("orgs", rows, MatchPolicy(), "batch")
         assert result["auto"]["precision"] >= 0.99
