@@ -175,8 +175,9 @@ class Context:
         import psycopg
 
         params = _pg_params(base)
-        params.pop("dbname")
-        name = f"imbuto_bench_{tag}"[:63]
+        # named after the base database (imbuto_bench by default), so runs given their own
+        # BENCH_POSTGRES_URL never drop each other's databases on a shared server
+        name = f"{params.pop('dbname') or 'imbuto_bench'}_{tag}"[:63]
         with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')

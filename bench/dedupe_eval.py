@@ -221,11 +221,13 @@ def learning(name: str, rows: list[tuple[str, dict[str, str]]], policy: MatchPol
         fit = learn(pairs)
         tuned = MatchPolicy(auto_merge=policy.auto_merge, review=policy.review,
                             weights=fit["weights"] if fit["adopt"] else None)
-        out.append({"decisions": len(pairs), "adopted": fit["adopt"],
+        out.append({"decisions": len(pairs), "adopted": fit["adopt"], "reason": fit.get("reason"),
+                    "different": sum(not same for _, _, same in pairs),
                     "current_logloss": fit.get("current_logloss"), "refit_logloss": fit.get("refit_logloss"),
                     **_figures(records, entities, tuned)})
     for r in out:
-        print(f"learn {name}: {r['decisions']:>3} decisions adopted={r.get('adopted', '-')} "
+        print(f"learn {name}: {r['decisions']:>3} decisions ({r.get('different', 0)} different) "
+              f"adopted={r.get('adopted', '-')} {r.get('reason') or ''} "
               f"auto P {r['auto']['precision']} R {r['auto']['recall']} | "
               f"m+f P {r['merge_or_flag']['precision']} R {r['merge_or_flag']['recall']} F1 "
               f"{r['merge_or_flag']['f1']}")

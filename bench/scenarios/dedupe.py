@@ -1,8 +1,10 @@
-"""FEBRL person records imported as leads through the real import path; duplicates measured from the DB.
+"""Record-linkage data imported as leads through the real import path; duplicates measured from the DB.
 
-Each FEBRL file becomes a CSV with lead headers (first_name, last_name, street, postal_code, city,
-region, country; never date of birth or the id number) and goes through `imbuto import leads` into
-a fresh database. The clusters are then read back from what the pipeline wrote: each row's
+Each data set becomes a CSV with lead headers and goes through `imbuto import leads` into a fresh
+database: FEBRL 1-3 (people: names, street, postal code, town, region, country; never date of birth
+or the id number), and the organisation sets of issue #12 (bench/dedupe_eval.py loads them): the
+restaurants (name, street, town, phone), the generated Italian B2B file and the PATSTAT company names.
+The clusters are then read back from what the pipeline wrote: each row's
 LeadSource tells the lead it landed on (following lead.merged_into), DuplicateCandidate rows are the
 "possible duplicate" flags. Pair precision/recall/F1 and B-cubed come from bench/dedupe_eval.py, the
 same code that measures the pure matcher.
@@ -17,11 +19,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-DESCRIPTION = "FEBRL duplicates through `imbuto import leads`: pair precision/recall/F1 of merges and flags"
+DESCRIPTION = ("FEBRL, restaurants, Italian B2B and PATSTAT duplicates through `imbuto import leads`: "
+               "pair precision/recall/F1 of merges and flags")
 ROOT = Path(__file__).resolve().parents[2]
-DATASETS = ROOT.parent / "shared" / "datasets" / "febrl"
+DATASETS = ROOT.parent / "shared" / "datasets"
 FIRST_ROW = 2
-HEADERS = ["first_name", "last_name", "street", "postal_code", "city", "region", "country"]
+HEADERS = ["first_name", "last_name", "company_name", "street", "postal_code", "city", "region", "country",
+           "phone", "vat_id", "website"]
 
 # Printed by `imbuto shell -c` in the imported database: where every row landed and what was flagged.
 EXPORT = """
@@ -82,19 +86,30 @@ def clusters_from_db(export: dict[str, Any], count: int) -> tuple[list[int], lis
     return auto, [find(c) for c in auto]
 
 
+def data_sets(evaluation: Any, quick: bool) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """{name: (entity, raw lead fields) per row} of the data sets present under ../shared/datasets."""
+    febrl = DATASETS / "febrl"
+    sets = {f"febrl{n}": evaluation.febrl_rows(febrl / f"dataset{n}.csv")
+            for n in ((1,) if quick else (1, 2, 3))}
+    if (DATASETS / "restaurants").is_dir():
+        sets["restaurants"] = evaluation.restaurant_rows(DATASETS / "restaurants")
+    sets["b2b-it"] = evaluation.b2b_rows()
+    if not quick and (DATASETS / "patstat-company-names").is_dir():
+        sets["patstat"] = evaluation.patstat_rows(DATASETS / "patstat-company-names")
+    return sets
+
+
 def run(ctx: Any) -> dict:
     evaluation = _evaluation()
     kind = "postgres" if "postgres" in ctx.available() else "sqlite"
-    names = ["dataset1"] if ctx.quick else ["dataset1", "dataset2", "dataset3"]
     figures: dict[str, Any] = {}
-    for name in names:
-        rows = evaluation.febrl_rows(DATASETS / f"{name}.csv")
+    for name, rows in data_sets(evaluation, ctx.quick).items():
         truth = [entity for entity, _ in rows]
         path = ctx.scratch / f"{name}.csv"
         write_csv(rows, path)
-        url = ctx.fresh_database(kind, suffix=name)
+        url = ctx.fresh_database(kind, suffix=name.replace("-", "_"))
         started = time.perf_counter()
-        ctx.imbuto("import", "leads", str(path), "--campaign", f"FEBRL {name}", database_url=url,
+        ctx.imbuto("import", "leads", str(path), "--campaign", f"dedupe {name}", database_url=url,
                    capture=True)
         seconds = time.perf_counter() - started
         out = ctx.imbuto("shell", "-c", EXPORT, database_url=url, capture=True).stdout.strip().splitlines()
@@ -108,7 +123,7 @@ def run(ctx: Any) -> dict:
         }
         ctx.log(name, figures[name])
     summary = "; ".join(
-        f"febrl{n[-1]}: auto P {f['auto']['precision']:.3f} R {f['auto']['recall']:.3f}, "
+        f"{n}: auto P {f['auto']['precision']:.3f} R {f['auto']['recall']:.3f}, "
         f"merge+flag P {f['merge_or_flag']['precision']:.3f} R {f['merge_or_flag']['recall']:.3f} "
         f"F1 {f['merge_or_flag']['f1']:.3f}" for n, f in figures.items())
     return {"summary": summary, "databases": [kind], "figures": figures}

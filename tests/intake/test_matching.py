@@ -203,6 +203,19 @@ def test_names_alone_are_not_enough_to_merge():
     assert decisions[1].action == FLAG
 
 
+def test_the_building_and_the_town_corroborate_a_street_with_typos():
+    """Same names, same house number and town, the street with two typos and the postcode with one:
+    the address agrees although neither the street (at "mid") nor the postcode is exact. Once the house
+    number was compared apart from the street, such pairs lost their merge (FEBRL 2: 13 pairs)."""
+    a = rec(first_name="Giulia", last_name="Ferraresi", street="Via dei Gelsomini 4", postal_code="48022",
+            city="Lugo")
+    b = rec(first_name="Giulia", last_name="Ferraresi", street="Via dei Gelsmoni 4", postal_code="48023",
+            city="Lugo")
+    assert match_batch([a, b], [], POLICY)[1].action == MERGE
+    elsewhere = {**b, "city": "Faenza"}  # another town: names and a similar street are not enough
+    assert match_batch([a, elsewhere], [], POLICY)[1].action == FLAG
+
+
 def test_below_the_review_threshold_stays_new():
     other = rec(first_name="Mario", last_name="Bianchi", street="Corso Como 3", postal_code="10121",
                 city="Torino", email="mb@beta.it")

@@ -95,6 +95,20 @@ def test_cause5_a_value_everyone_shares_says_nothing():
 
 
 @pytest.mark.one_database
+def test_the_instance_counts_are_kept_and_each_batch_added_to_a_copy():
+    """The pipeline counts its lead sample once and adds each batch to a copy (was: the sample counted
+    again for every 2,000-row chunk, about 0.6 s each)."""
+    sample = Frequencies.of(prepare(rec(company_name=f"Ditta {i}", city="Milano")) for i in range(40))
+    batch = [rec(company_name="Ditta Nuova", city="Roma"), rec(company_name="Ditta Nuova Srl", city="Roma")]
+    counted = sample.plus(prepare(r) for r in batch)
+    assert (sample.total, counted.total) == (40, 42) and "roma" not in sample.values["city"]
+    assert counted.words["ditta"] == 42 and sample.words["ditta"] == 40
+    by_copy = match_batch(batch, [], POLICY, instance=sample)
+    assert [(d.action, d.reasons) for d in by_copy] == [
+        (d.action, d.reasons) for d in match_batch(batch, [], POLICY, counted)]
+
+
+@pytest.mark.one_database
 def test_cause6_another_building_postcode_vat_or_domain_never_auto_merges():
     base = firm("Agenzia Viaggi Sole", phone="02 4455667")
     for other in (firm("Agenzia Viaggi Sole", street="Via Roma 14", phone="02 4455667"),
@@ -119,6 +133,23 @@ def test_cause8_the_shortlist_takes_the_rarest_keys_first():
     matcher.add_existing(existing)
     chosen, _ = matcher.candidates(0)
     assert ("existing", len(existing)) in {matcher.nodes[n].ref for n in chosen}
+
+
+@pytest.mark.one_database
+def test_cause8_a_single_shared_key_brings_few_candidates_the_rarest_first():
+    """Leads sharing a single fuzzy key with a record are weak hints: only `max_single_key` of them are
+    scored, those sharing the rarest key first. Scoring every lead that shares one common word made an
+    import of people with companies compare 25 leads a record instead of 5 (2.4 times slower)."""
+    crowd = [rec(company_name=f"Impianti {w}", city="Torino")
+             for w in ("Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa",
+                       "Lambda", "Sigma", "Omega", "Rho", "Tau", "Phi", "Chi", "Psi", "Mu", "Nu")]
+    target = rec(company_name="Quarzo Elettrica", city="Torino")
+    existing = [{**r, "id": i + 1} for i, r in enumerate([*crowd, target])]
+    probe = rec(company_name="Impianti Quarzo Nord", city="Torino")
+    matcher = _Matcher([probe], MatchPolicy(max_candidates=30, max_single_key=3))
+    matcher.add_existing(existing)
+    chosen = {matcher.nodes[n].ref for n in matcher.candidates(0)[0]}
+    assert len(chosen) == 3 and ("existing", len(existing)) in chosen
 
 
 def test_cause9_the_dry_run_sees_what_earlier_chunks_would_create(admin, settings):
@@ -191,10 +222,58 @@ def _eval_module():
 @pytest.mark.one_database
 @pytest.mark.skipif(not (DATASETS / "restaurants").is_dir(), reason="../shared/datasets not present")
 def test_organisation_figures_stay_above_the_measured_floor():
-    """Restaurants (measured: auto P 1.0, m+f F1 0.965) and the generated Italian B2B file (0.99)."""
+    """Restaurants (measured: auto P 1.0, m+f F1 0.9955; the issue's aims 0.99 and 0.97) and the generated
+    Italian B2B file (0.9905)."""
     evaluation = _eval_module()
-    for rows, floor in ((evaluation.restaurant_rows(DATASETS / "restaurants"), 0.955),
+    for rows, floor in ((evaluation.restaurant_rows(DATASETS / "restaurants"), 0.99),
                         (evaluation.b2b_rows(), 0.98)):
         result = evaluation.evaluate("orgs", rows, MatchPolicy(), "batch")
         assert result["auto"]["precision"] >= 0.99
         assert result["merge_or_flag"]["f1"] >= floor
+
+
+
+TOWNS = ("Trieste", "Udine", "Gorizia", "Pordenone", "Monfalcone", "Sacile", "Cervignano", "Codroipo")
+SCHOOLS = [rec(company_name=f"{kind} {name}", city=TOWNS[i % 8], country="IT")
+           for i, name in enumerate(("Manzoni", "Carducci", "Pascoli", "Leopardi", "Galilei", "Fermi",
+                                     "Volta", "Marconi", "Verga", "Foscolo"))
+           for kind in ("Istituto Comprensivo", "Scuola Primaria", "Scuola Secondaria di Primo Grado")]
+
+
+@pytest.mark.one_database
+def test_two_names_each_with_words_of_their_own_are_two_organisations_at_one_site():
+    """The primary and the secondary school of one institute share its address and switchboard. Their
+    own words are common ("Primaria", "Secondaria di Primo Grado") and the institute's name is rare,
+    but neither name is the other plus a prefix: two organisations (new), not one written two ways."""
+    def school(name: str) -> dict[str, str]:
+        return rec(company_name=name, street="Via Giulia 3", postal_code="34126", city="Trieste",
+                   phone="040 362000", country="IT")
+
+    primary = school("Istituto Comprensivo Dante Alighieri - Scuola Primaria")
+    secondary = school("Istituto Comprensivo Dante Alighieri - Scuola Secondaria di Primo Grado")
+    assert match_batch([*SCHOOLS, primary, secondary], [], POLICY)[-1].action == NEW
+    # one name within the other (the institute's name left out) is still the same school
+    same = school("Scuola Primaria Dante Alighieri")
+    assert match_batch([*SCHOOLS, primary, same], [], POLICY)[-1].action == MERGE
+
+
+@pytest.mark.one_database
+def test_a_town_named_in_a_name_is_a_qualifier():
+    """ "Gelateria Lucchesi (Udine)" is the shop another list has as "Gelateria Lucchesi" in Tavagnacco: the
+    town in the name says nothing the town field does not; two names naming two towns do differ."""
+    freq = Frequencies.of(prepare(r) for r in SCHOOLS)
+    plain = prepare(rec(company_name="Gelateria Lucchesi", city="Tavagnacco", country="IT"))
+    qualified = prepare(rec(company_name="Gelateria Lucchesi (Udine)", city="Udine", country="IT"))
+    other_town = prepare(rec(company_name="Gelateria Lucchesi Tavagnacco", city="Tavagnacco", country="IT"))
+
+    def sim(a, b) -> float:
+        return company_similarity(a.company, b.company, a.company_words, b.company_words, freq,
+                                  (a.town, b.town))
+
+    assert sim(plain, qualified) >= 0.92
+    assert sim(qualified, other_town) < 0.7
+    # a long town in the name outweighed the name itself: one shop, one record with its town appended
+    a, b = (rec(company_name=name, street="Via Roma 5", city="San Giorgio di Nogaro", phone="0431 65123",
+                country="IT")
+            for name in ("Pasticceria Lucchesi", "Pasticceria Lucchesi - San Giorgio di Nogaro"))
+    assert match_batch([*SCHOOLS, a, b], [], POLICY)[-1].action == MERGE

@@ -7,6 +7,7 @@ Only records sharing a blocking key are compared, never all pairs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,10 +79,11 @@ class _Matcher:
     record shares), unless the lead already holds an identical record."""
 
     def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy,
-                 freq: Frequencies | None = None) -> None:
+                 freq: Frequencies | None = None, instance: Frequencies | None = None) -> None:
         self.policy = policy
         self.prepared = [prepare(record) for record in batch]
-        self.freq = freq if freq is not None else Frequencies.of(self.prepared)
+        self.freq = freq if freq is not None else (
+            instance.plus(self.prepared) if instance is not None else Frequencies.of(self.prepared))
         self.keys = [sorted(keys_for(p)) for p in self.prepared]  # sorted: same input, same decisions
         self.nodes: list[_Node] = []
         self.index: dict[str, list[int]] = {}
@@ -140,10 +142,12 @@ class _Matcher:
     def candidates(self, i: int) -> tuple[list[int], set[int]]:
         """Members of the leads sharing an exact key, then of the leads sharing the rarest fuzzy keys:
         each shared key counts 1 / (records under it), so a key few records share (an address, a rare
-        word) outweighs several that many share; at most `max_candidates` leads and `max_members`
-        records per lead, those sharing most."""
+        word) outweighs several that many share; at most `max_candidates` leads sharing two or more
+        keys and `max_single_key` sharing one, and `max_members` records per lead, those sharing most."""
         exact: set[int] = set()
         counts: dict[int, float] = {}
+        shared: Counter[int] = Counter()  # fuzzy keys each member shares
+        get = counts.get
         for key in self.keys[i]:
             members = self.index.get(key)
             if not members:
@@ -152,17 +156,25 @@ class _Matcher:
                 exact.update(members)
             elif self._usable(key, members):
                 weight = 1.0 / len(members)
+                shared.update(members)
                 for member in members:
-                    counts[member] = counts.get(member, 0.0) + weight
+                    counts[member] = get(member, 0.0) + weight
         nodes = self.nodes
         best: dict[int, float] = {}  # lead (root node) -> the most one of its records gathered
+        roots_several: set[int] = set()  # leads with a record sharing two or more fuzzy keys
         for member, count in counts.items():
             root = nodes[member].root
             if count > best.get(root, 0.0):
                 best[root] = count
+            if shared[member] > 1:
+                roots_several.add(root)
         policy = self.policy
-        ranked = sorted(best, key=lambda root: (-best[root], root))[: policy.max_candidates]
-        wanted: dict[int, list[tuple[float, int]]] = {root: [] for root in ranked}
+        ranked = sorted(best, key=lambda root: (-best[root], root))
+        # leads sharing several keys, and a few sharing one (the rarest): one shared name or word alone
+        # is a weak hint, and scoring every lead that has it would multiply the comparisons
+        single = [root for root in ranked if root not in roots_several][: policy.max_single_key]
+        chosen_roots = [root for root in ranked if root in roots_several][: policy.max_candidates] + single
+        wanted: dict[int, list[tuple[float, int]]] = {root: [] for root in chosen_roots}
         for member, count in counts.items():
             members = wanted.get(nodes[member].root)
             if members is not None and member not in exact:
@@ -206,7 +218,8 @@ class _Matcher:
 
 
 def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
-                policy: MatchPolicy | None = None, freq: Frequencies | None = None) -> list[Decision]:
+                policy: MatchPolicy | None = None, freq: Frequencies | None = None, *,
+                instance: Frequencies | None = None) -> list[Decision]:
     """One decision per batch record, in order.
 
     `existing` records carry "id" plus the same normalised values and keys. A lead merged into another
@@ -214,8 +227,9 @@ def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
     record may carry "match_keys" (its stored MatchKey strings, or just those shared with the batch) to
     save recomputing them; it is then only folded if it becomes a candidate.
 
-    `freq` counts how common words and values are among the instance's records (frequency.py); without
-    it they are counted over the batch alone."""
-    matcher = _Matcher(batch, policy or MatchPolicy(), freq)
+    `freq` counts how common words and values are among the instance's records, the batch included
+    (frequency.py); or `instance` counts them over the instance's other records and the batch is added
+    to a copy; without either they are counted over the batch alone."""
+    matcher = _Matcher(batch, policy or MatchPolicy(), freq, instance)
     matcher.add_existing(existing)
     return [matcher.decide(i) for i in range(len(batch))]

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
 from .frequency import Frequencies
 from .streets import same_building, split_street
-from .text import MAX_KEY_INPUT, company_tokens, fold, vat_key
+from .text import MAX_KEY_INPUT, company_tokens, fold, town_words, vat_key
 
 
 def _wordlist(text: str) -> list[str]:
@@ -86,6 +86,7 @@ class Prepared:
     company: str
     company_words: str
     phone_digits: str = ""
+    town: frozenset[str] = frozenset()  # the town's words: a qualifier when a name repeats them
 
     @property
     def is_person(self) -> bool:
@@ -143,7 +144,7 @@ def prepare(record: dict[str, Any]) -> Prepared:
         street_words=street, postal=squash(postal), city=squash(city), region=squash(region),
         email=email.lower() if "@" in email else "", phone=phone, vat=vat_key(vat) if vat else "",
         tax=tax.upper(), domain=domain.lower(), company=company.replace(" ", ""), company_words=company,
-        phone_digits=phone_digits(phone or phone_local),
+        phone_digits=phone_digits(phone or phone_local), town=town_words(city),
     )
 
 
@@ -211,17 +212,19 @@ _DIGIT_RUN = re.compile(r"\d+")
 
 def _numbers_differ(a: str, b: str) -> bool:
     """Two names that differ in their numbers ("Company 12" / "Company 13") name different things."""
-    if not (any(ch.isdigit() for ch in a) or any(ch.isdigit() for ch in b)):
+    search = _DIGIT_RUN.search
+    if search(a) is None and search(b) is None:
         return False
     return _DIGIT_RUN.findall(a) != _DIGIT_RUN.findall(b)
 
 
 def company_similarity(a: str, b: str, a_words: str = "", b_words: str = "",
-                       freq: Frequencies | None = None) -> float:
+                       freq: Frequencies | None = None, towns: tuple[frozenset[str], ...] = ()) -> float:
     """0..1 similarity of two company keys: Jaro-Winkler of the squashed keys or the word-order-free
     ratio, whichever is higher. Not a word-subset ratio: "DSM" and "DSM IP Assets" are two firms.
     With word frequencies (`freq`), the rare-word similarity decides: agreeing rare words count,
-    common ones ("Istituto", "Impianti") hardly. Names whose numbers differ are different."""
+    common ones ("Istituto", "Impianti") hardly; the records' towns named in a name (`towns`) are qualifiers
+    (Frequencies.name_similarity). Names whose numbers differ are different."""
     if not a or not b:
         return 0.0
     if a == b:
@@ -232,13 +235,10 @@ def company_similarity(a: str, b: str, a_words: str = "", b_words: str = "",
     if a_words and b_words and sim < 0.999:
         sim = max(sim, fuzz.token_sort_ratio(a_words, b_words) / 100.0)
     if freq is not None:
-        rare = freq.name_similarity(a_words, b_words)
+        rare = freq.name_similarity(a_words, b_words, towns)
         if rare is not None:
-            return rare if TF_NAMES == "rare" else max(sim, rare) if TF_NAMES == "max" else (sim + rare) / 2
+            return rare
     return sim
-
-
-TF_NAMES = "rare"
 
 
 def _phone(a: Prepared, b: Prepared) -> str | None:
@@ -276,15 +276,18 @@ def compare(a: Prepared, b: Prepared, freq: Frequencies | None = None) -> dict[s
         out["domain"] = "eq" if a.domain == b.domain else "no"
     if a.company and b.company:
         out["company"] = level(company_similarity(a.company, b.company, a.company_words, b.company_words,
-                                                  freq))
+                                                  freq, (a.town, b.town)))
     return out
 
 
 def _corroborated(levels: dict[str, str]) -> bool:
-    """Something besides the names agrees: an exact key, the street, the postcode with the house number
-    or the town, the company or the domain."""
+    """Something besides the names agrees: an exact key, the street, the house number with a similar
+    street and the town, the postcode with the house number or the town, the company or the domain."""
     if levels.get("street") in ("eq", "hi"):
         return True
+    if (levels.get("house_number") == "eq" and levels.get("street") == "mid"
+            and levels.get("city") in ("eq", "hi")):
+        return True  # the building and the town agree, the street with a typo or two
     if levels.get("postal_code") == "eq" and (
             levels.get("house_number") == "eq" or levels.get("city") in ("eq", "hi")):
         return True

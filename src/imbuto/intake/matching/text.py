@@ -48,6 +48,19 @@ def words(value: str) -> list[str]:
     return [w for w in _WORD.findall(fold(value)) if w != "&"]
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def town_words(city: str) -> frozenset[str]:
+    """The folded words of a town ("W. Hollywood" -> {"w", "hollywood"}), to spot it in a company name."""
+    return _town_words(city[:200]) if city else _NO_WORDS
+
+
+@lru_cache(maxsize=16_384)
+def _town_words(city: str) -> frozenset[str]:
+    return frozenset(words(city))
+
+
 @lru_cache(maxsize=65_536)
 def phonetic(word: str) -> str:
     """A short sound-alike code of one word (Metaphone), so "Smyth" and "Smith" share a key.

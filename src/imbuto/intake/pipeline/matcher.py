@@ -107,10 +107,12 @@ SAMPLE_SECONDS = 600   # how long a process keeps its count
 _sample: dict[str, Any] = {}
 
 
-def _lead_sample() -> list[Any]:
-    """The newest leads' company keys and address values: what is common among this instance's own
-    records. Kept per process for a few minutes, and read again sooner when the newest lead id moved on
-    by more than a tenth of the sample (or back: another database)."""
+def _lead_sample() -> Frequencies:
+    """Word and value counts over the newest leads' company keys and address values: what is common among
+    this instance's own records. Kept per process for a few minutes, and counted again sooner when the
+    newest lead id moved on by more than the sample (or back: another database). An import's own rows
+    are in the batch counts meanwhile, so counting the sample again after every chunk (about 0.6 s for
+    20,000 leads) would change little but the import's speed."""
     import time
 
     from imbuto.leads.models import Lead
@@ -118,22 +120,18 @@ def _lead_sample() -> list[Any]:
     now = time.monotonic()
     newest = Lead.objects.order_by("-id").values_list("id", flat=True).first() or 0
     known = _sample.get("newest", -1)
-    if _sample.get("until", 0.0) < now or newest < known or newest - known > SAMPLE_SIZE // 10:
+    if _sample.get("until", 0.0) < now or newest < known or newest - known > SAMPLE_SIZE:
         columns = ("company_key", "company_name", "city", "postal_code", "street", "region", "country")
         rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id")
                     .values_list(*columns)[:SAMPLE_SIZE])
-        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, rows=[prepare({
+        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, counts=Frequencies.of(prepare({
             "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
             "street": st or "", "region": r or "", "country": co or ""})
-            for ck, cn, c, pc, st, r, co in rows])
-    return _sample["rows"]
-
-
-def frequencies(records: list[dict[str, Any]]) -> Frequencies:
-    """Word and value counts over the instance's leads (a sample) and the batch."""
-    return Frequencies.of([*_lead_sample(), *(prepare(r) for r in records)])
+            for ck, cn, c, pc, st, r, co in rows))
+    counts: Frequencies = _sample["counts"]
+    return counts
 
 
 def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy) -> list[Decision]:
     records = [n.match_record() for n in batch]
-    return match_batch(records, [existing_record(r) for r in existing], policy, frequencies(records))
+    return match_batch(records, [existing_record(r) for r in existing], policy, instance=_lead_sample())
