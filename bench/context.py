@@ -175,8 +175,8 @@ class Context:
         import psycopg
 
         params = _pg_params(base)
-        params.pop("dbname")
-        name = f"imbuto_bench_{tag}"[:63]
+        prefix = params.pop("dbname") or "imbuto_bench"  # BENCH_POSTGRES_URL's name: own names per checkout
+        name = f"{prefix}_{tag}"[:63]
         with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
