@@ -63,53 +63,102 @@ def _fit_queryset(lead_q: Q, fit_rules: Sequence[R.RuleSpec]) -> Any:
         )
         for r in fit_rules
     }
-    return qs.annotate(**columns).values("id", *columns)
+    return qs.annotate(**columns).values("id", "score", *columns)
 
 
-def rescore(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], now: dt.datetime) -> tuple[int, int]:
-    """Rescore the leads of `lead_q` in one statement: (leads scored, scores changed)."""
+def _scores_sql(
+    lead_q: Q, event_q: Q | None, rules: Sequence[R.RuleSpec], now: dt.datetime
+) -> tuple[str, list[Any]]:
+    """The CTEs `e` (engagement: one GROUP BY lead over the events) and `t` (per lead: its stored
+    `score`, `fit`, `engagement` and the new `total`), as text ending after `t`'s definition, with its
+    parameters. `event_q` None: every event (the whole table, one pass)."""
     fit_rules = [r for r in rules if r.kind == "fit"]
     engaged = [r for r in rules if r.kind == "engagement"]
     lead_sql, lead_params = _fit_queryset(lead_q, fit_rules).query.sql_with_params()
     fit = " + ".join(f'l."f{r.id}"' for r in fit_rules) or "0"
     if engaged:
-        events = compute.engagement_queryset(
-            EngagementEvent.objects.filter(event_q), engaged, now, counts=False
-        )
-        event_sql, event_params = events.query.sql_with_params()
+        events = EngagementEvent.objects.all() if event_q is None else EngagementEvent.objects.filter(event_q)
+        aggregate = compute.engagement_queryset(events, engaged, now, counts=False)
+        event_sql, event_params = aggregate.query.sql_with_params()
         parts = []
         for r in engaged:
-            raw = f'({r.points}::float8 * COALESCE(e."d{r.id}", 0))'
+            raw = f'({r.points}::float8 * COALESCE(a."d{r.id}", 0))'
             parts.append(raw if r.cap is None else f"GREATEST(LEAST({raw}, {int(r.cap)}), {-int(r.cap)})")
-        # Materialised: one pass over the range's events (a hash aggregate on a big range) instead of
+        # Each lead's engagement is summed where its events are aggregated, so the join below carries
+        # one number a lead. Materialised: one pass over the events (a hash aggregate) instead of
         # walking the events index in lead order to feed a merge join.
-        engagement, join = " + ".join(parts), "LEFT JOIN e ON e.lead_id = l.id"
-        events_cte = f"e AS MATERIALIZED ({event_sql}),"
+        events_cte = (
+            f"e AS MATERIALIZED (SELECT a.lead_id, {' + '.join(parts)} AS engagement FROM ({event_sql}) a),"  # noqa: S608
+        )
+        engagement, join = "COALESCE(e.engagement, 0::float8)", "LEFT JOIN e ON e.lead_id = l.id"
     else:
         event_params, engagement, join, events_cte = (), "0::float8", "", ""
-    table = connection.ops.quote_name(Lead._meta.db_table)
     sql = f"""
         WITH {events_cte} s AS (
-            SELECT l.id, ({fit}) AS fit, ({engagement}) AS engagement
+            SELECT l.id, l.score, ({fit}) AS fit, ({engagement}) AS engagement
             FROM ({lead_sql}) l {join}
         ), t AS (
-            SELECT id, fit, engagement, round(fit + engagement)::int AS total FROM s
-        ), changed AS (
+            SELECT id, score, fit, engagement, round(fit + engagement)::int AS total FROM s
+        )"""  # noqa: S608 (identifiers and numbers of our own; values are parameters)
+    return sql, [*event_params, *lead_params]
+
+
+def _store(changed: str) -> str:
+    """The LeadScore upsert of the rows of `changed` (id, fit, engagement, total), counted."""
+    return f"""
+        INSERT INTO scoring_leadscore (lead_id, fit, engagement, total, computed_at, promoted_to)
+        SELECT id, fit, round(engagement)::int, total, %s, '' FROM {changed}
+        ON CONFLICT (lead_id) DO UPDATE SET fit = EXCLUDED.fit, engagement = EXCLUDED.engagement,
+            total = EXCLUDED.total, computed_at = EXCLUDED.computed_at
+        RETURNING 1"""  # noqa: S608
+
+
+def rescore(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], now: dt.datetime) -> tuple[int, int]:
+    """Rescore the leads of `lead_q` (a few ids: after an event) in one statement: (scored, changed)."""
+    scores, params = _scores_sql(lead_q, event_q, rules, now)
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    sql = f"""{scores}, changed AS (
             UPDATE {table} SET score = t.total FROM t
             WHERE {table}.id = t.id AND {table}.score IS DISTINCT FROM t.total
               -- the batch's id range, so the join reads the batch's rows, not the whole table
               AND {table}.id BETWEEN (SELECT min(id) FROM t) AND (SELECT max(id) FROM t)
             RETURNING t.id, t.fit, t.engagement, t.total
-        ), stored AS (
-            INSERT INTO scoring_leadscore (lead_id, fit, engagement, total, computed_at, promoted_to)
-            SELECT id, fit, round(engagement)::int, total, %s, '' FROM changed
-            ON CONFLICT (lead_id) DO UPDATE SET fit = EXCLUDED.fit, engagement = EXCLUDED.engagement,
-                total = EXCLUDED.total, computed_at = EXCLUDED.computed_at
-            RETURNING 1
-        )
+        ), stored AS ({_store("changed")})
         SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM stored)
     """  # noqa: S608 (identifiers and numbers of our own; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*event_params, *lead_params, now))
+        cursor.execute(sql, (*params, now))
         scored, changed = cursor.fetchone()
+    return int(scored), int(changed)
+
+
+WORK_MEM = "64MB"  # the engagement hash aggregate of 1,000,000 leads stays in memory (hash_mem_multiplier 2)
+
+
+def rescore_everything(rules: Sequence[R.RuleSpec], now: dt.datetime) -> tuple[int, int]:
+    """Every unmerged lead (the nightly decay), in the caller's transaction: one pass over the events
+    and one over the leads compute every total and keep the changed ones in a temporary table; one
+    UPDATE ... FROM writes those scores and upserts their LeadScore rows. (scored, changed)."""
+    scores, params = _scores_sql(Q(), None, rules, now)
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_changed")  # a second run in one transaction
+        cursor.execute(
+            f"CREATE TEMP TABLE scoring_changed ON COMMIT DROP AS {scores}"  # noqa: S608
+            " SELECT id, fit, engagement, total FROM t WHERE score IS DISTINCT FROM total",
+            params,
+        )
+        cursor.execute(
+            f"""WITH changed AS (
+                UPDATE {table} SET score = c.total FROM scoring_changed c
+                WHERE {table}.id = c.id AND {table}.score IS DISTINCT FROM c.total
+                RETURNING c.id, c.fit, c.engagement, c.total
+            ), stored AS ({_store("changed")})
+            SELECT count(*) FROM stored""",  # noqa: S608
+            [now],
+        )
+        changed = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE merged_into_id IS NULL")  # noqa: S608
+        scored = cursor.fetchone()[0]
     return int(scored), int(changed)
