@@ -51,19 +51,19 @@ def _condition(rule: R.RuleSpec) -> Q:
 
 
 def _fit_queryset(lead_q: Q, fit_rules: Sequence[R.RuleSpec]) -> Any:
+    """The unmerged leads of `lead_q`: id, stored score and `fit`, the sum of one CASE per fit rule."""
     qs = Lead.objects.filter(lead_q, merged_into__isnull=True).order_by()
     qs = qs.annotate(
         _lc_job_title=Lower("job_title"),
         _uc_country=Upper(Trim("country")),
         **{f"_lc_{name}": Lower(Trim(name)) for name in ("industry", "region", "language")},
     )
-    columns = {
-        f"f{r.id}": Case(
+    fit: Any = Value(0, output_field=IntegerField())
+    for r in fit_rules:
+        fit = fit + Case(
             When(_condition(r), then=Value(r.points)), default=Value(0), output_field=IntegerField()
         )
-        for r in fit_rules
-    }
-    return qs.annotate(**columns).values("id", "score", *columns)
+    return qs.annotate(fit=fit).values("id", "score", "fit")
 
 
 def _scores_sql(
@@ -75,7 +75,6 @@ def _scores_sql(
     fit_rules = [r for r in rules if r.kind == "fit"]
     engaged = [r for r in rules if r.kind == "engagement"]
     lead_sql, lead_params = _fit_queryset(lead_q, fit_rules).query.sql_with_params()
-    fit = " + ".join(f'l."f{r.id}"' for r in fit_rules) or "0"
     if engaged:
         events = EngagementEvent.objects.all() if event_q is None else EngagementEvent.objects.filter(event_q)
         aggregate = compute.engagement_queryset(events, engaged, now, counts=False)
@@ -95,8 +94,10 @@ def _scores_sql(
         event_params, engagement, join, events_cte = (), "0::float8", "", ""
     sql = f"""
         WITH {events_cte} s AS (
-            SELECT l.id, l.score, ({fit}) AS fit, ({engagement}) AS engagement
-            FROM ({lead_sql}) l {join}
+            SELECT l.id, l.score, l.fit, ({engagement}) AS engagement
+            -- OFFSET 0 keeps the subquery whole: each lead's fit is computed once, not once for
+            -- every place below that names it (the filter, the total, the column)
+            FROM ({lead_sql} OFFSET 0) l {join}
         ), t AS (
             SELECT id, score, fit, engagement, round(fit + engagement)::int AS total FROM s
         )"""  # noqa: S608 (identifiers and numbers of our own; values are parameters)
