@@ -149,3 +149,26 @@ def test_a_total_exactly_half_way_rounds_to_even_on_both_paths(make_rule):
     services.rescore_all(now=NOW)
     assert dict(Lead.objects.values_list("pk", "score")) == {even.pk: 2, odd.pk: 4}
     assert {pk: r.total for pk, r in _per_lead([even.pk, odd.pk], NOW).items()} == {even.pk: 2, odd.pk: 4}
+
+
+def test_the_whole_table_run_leaves_a_lead_changed_meanwhile_to_its_own_rescore(make_rule):
+    """PostgreSQL writes the changed scores after computing them all; a lead edited or given an event
+    after the computation began keeps its score for its own rescore task (enqueued by that change)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the whole-table run is PostgreSQL's; SQLite computes and writes range by range")
+    make_rule(kind="fit", attribute="country", values=["IT"], points=7)
+    make_rule(kind="engagement", event_kind="like", points=2)
+    edited, engaged, quiet = (LeadFactory(country="IT") for _ in range(3))
+    later = timezone.now() + dt.timedelta(hours=1)  # "after the computation began"
+    Lead.objects.filter(pk=edited.pk).update(updated_at=later)
+    EngagementEvent.objects.create(lead=engaged, kind="like", occurred_at=NOW, received_at=later)
+
+    report = services.rescore_all(now=NOW)
+
+    assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: None, engaged.pk: None, quiet.pk: 7}
+    assert report.changed == 1 and report.scored == 3
+    services.rescore([edited.pk, engaged.pk], now=NOW)  # what their own tasks do
+    assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: 7, engaged.pk: 9, quiet.pk: 7}

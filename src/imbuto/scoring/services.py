@@ -213,9 +213,9 @@ def rescore(lead_ids: Iterable[int], *, now: dt.datetime | None = None) -> Resco
 
 
 def rescore_all(*, now: dt.datetime | None = None, batch: int = BATCH_ALL) -> RescoreReport:
-    """Rescore every lead (the nightly decay); idempotent. PostgreSQL: the whole table set-based in one
-    transaction (scoring.sqlpath.rescore_everything: one pass over the events, one over the leads, the
-    changed scores written by one UPDATE). Elsewhere: the lead ids in ranges of `batch`, a range per
+    """Rescore every lead (the nightly decay); idempotent. PostgreSQL: the whole table set-based
+    (scoring.sqlpath.rescore_everything: one pass over the events, one over the leads, the changed
+    scores written `batch` a transaction). Elsewhere: the lead ids in ranges of `batch`, a range per
     transaction, through the Python path."""
     now = now or timezone.now()
     rules = compute.active_rules()
@@ -224,8 +224,7 @@ def rescore_all(*, now: dt.datetime | None = None, batch: int = BATCH_ALL) -> Re
         return report
     settings = thresholds()
     if connection.vendor == "postgresql":
-        with transaction.atomic():
-            report.scored, report.changed = sqlpath.rescore_everything(rules, now)
+        report.scored, report.changed = sqlpath.rescore_everything(rules, now, chunk=batch)
         report.moved = _apply_thresholds(_candidates(Q(), settings), settings)
         return report
     last = 0

@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower, Trim, Upper
+from django.utils import timezone
 
 from imbuto.intake.models import EngagementEvent
 from imbuto.leads.models import Campaign, Channel, Lead
@@ -134,32 +135,52 @@ def rescore(lead_q: Q, event_q: Q, rules: Sequence[R.RuleSpec], now: dt.datetime
 
 
 WORK_MEM = "64MB"  # the engagement hash aggregate of 1,000,000 leads stays in memory (hash_mem_multiplier 2)
+WRITE_CHUNK = 20_000  # changed scores written per transaction: row locks held briefly, a kill loses little
 
 
-def rescore_everything(rules: Sequence[R.RuleSpec], now: dt.datetime) -> tuple[int, int]:
-    """Every unmerged lead (the nightly decay), in the caller's transaction: one pass over the events
-    and one over the leads compute every total and keep the changed ones in a temporary table; one
-    UPDATE ... FROM writes those scores and upserts their LeadScore rows. (scored, changed)."""
+def rescore_everything(
+    rules: Sequence[R.RuleSpec], now: dt.datetime, *, chunk: int = WRITE_CHUNK
+) -> tuple[int, int]:
+    """Every unmerged lead (the nightly decay, or after the rules changed): (scored, changed).
+
+    One read-only statement (one pass over the events, one over the leads) keeps every total that
+    differs from the stored score in a temporary table; then the changed scores are written, `chunk`
+    of them a transaction, each with one UPDATE ... FROM and one LeadScore upsert. A lead edited, or
+    given an event, after the computation began is left alone: its own rescore task (which that change
+    enqueued) computes it from newer data than this run saw."""
+    started = timezone.now()
     scores, params = _scores_sql(Q(), None, rules, now)
     table = connection.ops.quote_name(Lead._meta.db_table)
+    events = connection.ops.quote_name(EngagementEvent._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_changed")  # a second run in one transaction
-        cursor.execute(
-            f"CREATE TEMP TABLE scoring_changed ON COMMIT DROP AS {scores}"  # noqa: S608
-            " SELECT id, fit, engagement, total FROM t WHERE score IS DISTINCT FROM total",
-            params,
-        )
-        cursor.execute(
-            f"""WITH changed AS (
-                UPDATE {table} SET score = c.total FROM scoring_changed c
-                WHERE {table}.id = c.id AND {table}.score IS DISTINCT FROM c.total
-                RETURNING c.id, c.fit, c.engagement, c.total
-            ), stored AS ({_store("changed")})
-            SELECT count(*) FROM stored""",  # noqa: S608
-            [now],
-        )
-        changed = cursor.fetchone()[0]
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE merged_into_id IS NULL")  # noqa: S608
-        scored = cursor.fetchone()[0]
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_changed")
+            cursor.execute(
+                f"CREATE TEMP TABLE scoring_changed AS {scores}"  # noqa: S608
+                " SELECT id, fit, engagement, total FROM t WHERE score IS DISTINCT FROM total",
+                params,
+            )
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE merged_into_id IS NULL")  # noqa: S608
+            scored = cursor.fetchone()[0]
+        cursor.execute("CREATE INDEX ON scoring_changed (id)")
+        cursor.execute("ANALYZE scoring_changed")
+        cursor.execute("SELECT id FROM scoring_changed ORDER BY id")
+        ids = [row[0] for row in cursor.fetchall()]
+        changed = 0
+        for start in range(0, len(ids), chunk):
+            with transaction.atomic():
+                cursor.execute(
+                    f"""WITH changed AS (
+                        UPDATE {table} AS l SET score = c.total FROM scoring_changed c
+                        WHERE l.id = c.id AND c.id BETWEEN %s AND %s AND l.score IS DISTINCT FROM c.total
+                          AND l.updated_at < %s AND NOT EXISTS (
+                            SELECT 1 FROM {events} ev WHERE ev.lead_id = l.id AND ev.received_at >= %s)
+                        RETURNING c.id, c.fit, c.engagement, c.total
+                    ), stored AS ({_store("changed")})
+                    SELECT count(*) FROM stored""",  # noqa: S608
+                    [ids[start], ids[min(start + chunk, len(ids)) - 1], started, started, now],
+                )
+                changed += cursor.fetchone()[0]
+        cursor.execute("DROP TABLE scoring_changed")
     return int(scored), int(changed)
