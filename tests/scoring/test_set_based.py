@@ -151,21 +151,28 @@ def test_a_total_exactly_half_way_rounds_to_even_on_both_paths(make_rule):
     assert {pk: r.total for pk, r in _per_lead([even.pk, odd.pk], NOW).items()} == {even.pk: 2, odd.pk: 4}
 
 
-def test_the_whole_table_run_leaves_a_lead_changed_meanwhile_to_its_own_rescore(make_rule):
+def test_the_whole_table_run_leaves_a_lead_changed_meanwhile_to_its_own_rescore(make_rule, monkeypatch):
     """PostgreSQL writes the changed scores after computing them all; a lead edited or given an event
     after the computation began keeps its score for its own rescore task (enqueued by that change)."""
     from django.db import connection
     from django.utils import timezone
+
+    from imbuto.scoring import sqlpath
 
     if connection.vendor != "postgresql":
         pytest.skip("the whole-table run is PostgreSQL's; SQLite computes and writes range by range")
     make_rule(kind="fit", attribute="country", values=["IT"], points=7)
     make_rule(kind="engagement", event_kind="like", points=2)
     edited, engaged, quiet = (LeadFactory(country="IT") for _ in range(3))
-    later = timezone.now() + dt.timedelta(hours=1)  # "after the computation began"
-    Lead.objects.filter(pk=edited.pk).update(updated_at=later)
-    EngagementEvent.objects.create(lead=engaged, kind="like", occurred_at=NOW, received_at=later)
+    compute_changed = sqlpath._compute_changed
 
+    def meanwhile(*args, **kwargs):  # people work while the run computes
+        found = compute_changed(*args, **kwargs)
+        Lead.objects.filter(pk=edited.pk).update(updated_at=timezone.now() + dt.timedelta(seconds=1))
+        EngagementEvent.objects.create(lead=engaged, kind="like", occurred_at=NOW, received_at=NOW)
+        return found
+
+    monkeypatch.setattr(sqlpath, "_compute_changed", meanwhile)
     report = services.rescore_all(now=NOW)
 
     assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: None, engaged.pk: None, quiet.pk: 7}
