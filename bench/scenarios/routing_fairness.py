@@ -5,7 +5,9 @@ below its weighted share, so capacity binds), a catch-all default pool and 100,0
 Timed in the same run, on the same leads:
 - the floor: one bare `UPDATE leads_lead SET owner_id = ...` over the same leads (then undone);
 - routing: `routing.services.leads_route` in batches of 10,000 (as tasks get them), history included:
-  lock, read, decide, one UPDATE per rep, the history rows, the LeadUpdated event.
+  lock, read, decide, one UPDATE, the history rows, the LeadUpdated event.
+On PostgreSQL the table is vacuumed after the floor's UPDATE is undone (the CI server runs with
+autovacuum off), so routing starts from a table as clean as the one the floor updated.
 Fairness: each rep's count against their target (weighted share, capacities filled first and the rest
 shared by weight among the others), as the largest relative and absolute gaps.
 """
@@ -87,6 +89,9 @@ def worker(leads: int) -> dict[str, Any]:
         )
         bare = time.perf_counter() - t0
     Lead.objects.update(owner=None)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"VACUUM ANALYZE {table}")
     t0 = time.perf_counter()
     for start in range(0, len(ids), BATCH):
         services.leads_route(actor=None, lead_ids=ids[start : start + BATCH])

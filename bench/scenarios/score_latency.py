@@ -39,7 +39,7 @@ def _one(ctx, kind: str, backend: str) -> dict:
         "DATABASE_URL": url,
         "IMBUTO_SECRET_KEY": os.environ.get("IMBUTO_SECRET_KEY", "bench"),
         "IMBUTO_TASKS_BACKEND": backend,
-        "REDIS_URL": "redis://127.0.0.1:6379/7",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),  # flushed first
         "IMBUTO_VAR_DIR": str(ctx.scratch / "var"),
     }
     env.pop("IMBUTO_TASKS_IMMEDIATE", None)

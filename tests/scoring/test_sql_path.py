@@ -82,3 +82,11 @@ def test_the_nightly_run_on_postgresql_moves_leads_over_thresholds(make_rule, ma
     report = services.rescore_all(now=NOW)
     assert report.moved == {lead.pk: "mql"} and report.scored == 2
     assert Lead.objects.get(pk=other.pk).stage == "suspect"
+
+
+def test_the_lead_table_keeps_room_for_the_nightly_score_updates():
+    """fillfactor 85 (scoring migration 0002): a rewritten score fits in its page, so PostgreSQL updates
+    it without touching the lead table's indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Lead._meta.db_table])
+        assert "fillfactor=85" in (cursor.fetchone()[0] or [])

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -30,6 +31,32 @@ def jsonable(value: Any) -> Any:
 def jsonable_changes(changes: Mapping[str, Sequence[Any]] | None) -> dict[str, list[Any]]:
     """{field: (old, new)} as history stores it, for one entry or a batch's rows."""
     return {k: [jsonable(v[0]), jsonable(v[1])] for k, v in (changes or {}).items()}
+
+
+_PLAIN = (str, int, type(None))  # exact types whose equality never mixes them (True == 1 is a bool)
+
+
+class JsonTexts:
+    """`json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)`, the same text, for the many small
+    JSON values of a batch's history rows (a routing run writes three per lead): one encoder for the
+    whole batch, and flat dicts of strings and integers seen before in the batch encoded once."""
+
+    def __init__(self) -> None:
+        self._encode = DjangoJSONEncoder(ensure_ascii=False).encode
+        self._memo: dict[tuple[tuple[str, Any], ...], str] = {}
+
+    def __call__(self, value: Any) -> str:
+        if type(value) is not dict:
+            return str(self._encode(value))
+        if not value:
+            return "{}"
+        if not all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
+            return str(self._encode(value))
+        key = tuple(value.items())
+        text = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = self._encode(value)
+        return text
 
 
 def actor_label(actor: Actor) -> str:

@@ -6,64 +6,27 @@ that follows them) and announce a LeadUpdated event like every other assignment.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.core import events, history, permissions
-from imbuto.core.models import HistoryEntry
+from imbuto.core import events, permissions
 from imbuto.core.types import Actor
-from imbuto.intake.pipeline.bulk import insert_rows
 from imbuto.leads import events as lead_events
 from imbuto.leads.models import Lead
 
-from . import engine, snapshot
+from . import engine, snapshot, writes
 from .models import Pool, Settings, Waiting
 
 HANDOFF_STAGES = ("sql", "opportunity")  # sales-qualified: nurturing hands them to a rep
 
 CHUNK = 5000
-FACT_FIELDS = (
-    "id",
-    "owner_id",
-    "stage",
-    "temperature",
-    "score",
-    "country",
-    "region",
-    "language",
-    "size_band",
-    "industry",
-    "channel__slug",
-    "campaign_id",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "team_id",
-    "routing_wait__id",
-)
 WAITING_CODES = (engine.WAITING, engine.NO_POOL)
-HISTORY_COLUMNS = (
-    "object_type_id",
-    "object_id",
-    "action",
-    "actor_id",
-    "actor_label",
-    "at",
-    "changes",
-    "reason",
-    "reason_code",
-    "reason_params",
-    "data",
-)
-
 
 @dataclass
 class RoutingReport:
@@ -113,26 +76,10 @@ def _facts(row: tuple[Any, ...], again: bool) -> engine.LeadFacts:
     )
 
 
-def _load(ids: Sequence[int], again: bool) -> list[tuple[Any, ...]]:
-    """The open leads among `ids` routing may decide for (unowned ones only, unless `again`), locked."""
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), CHUNK):
-        qs = Lead.objects.filter(pk__in=ids[start : start + CHUNK], merged_into__isnull=True).exclude(
-            stage__in=snapshot.CLOSED_STAGES
-        )
-        if not again:
-            qs = qs.filter(owner__isnull=True)
-        if connection.features.has_select_for_update:
-            locked = list(qs.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-            qs = Lead.objects.filter(pk__in=locked)
-        rows.extend(qs.order_by("pk").values_list(*FACT_FIELDS))
-    return rows
-
-
 def leads_route(
     *, actor: Actor, lead_ids: Sequence[int], now: dt.datetime | None = None, again: bool = False
 ) -> RoutingReport:
-    """Route the leads of `lead_ids` by the rules, set-based: a few queries per 5,000 leads.
+    """Route the leads of `lead_ids` by the rules, set-based: the same few statements for any number.
 
     Without `again` only leads nobody owns are routed (a lead a person or an earlier run already
     assigned is left as it is, so a retried task changes nothing twice); a lead nobody can take waits
@@ -148,7 +95,7 @@ def leads_route(
         # One routing run at a time: the members' loads read below stay true until this one commits.
         list(Pool.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
         router = snapshot.router(now)
-        rows = _load(ids, again) if router.pools else []
+        rows = writes.load(ids, again, snapshot.CLOSED_STAGES) if router.pools else []
         if not rows:  # nothing to route, or routing not set up (no pool): leads stay as intake left them
             report.skipped = ids
             return report
@@ -160,44 +107,6 @@ def leads_route(
     return report
 
 
-def _history_rows(
-    actor: Actor,
-    now: dt.datetime,
-    action: str,
-    entries: list[tuple[int, dict[str, list[Any]], str, dict[str, Any]]],
-) -> None:
-    """The leads' history entries in one multi-row insert (COPY on PostgreSQL): (lead id, changes,
-    explanation code, its parameters) each; who and when are the batch's."""
-    if not entries:
-        return
-    ct = ContentType.objects.get_for_model(Lead).pk
-    actor_id = actor.pk if actor is not None else None
-    label = history.actor_label(actor)
-    rows: list[tuple[Any, ...]] = [
-        (ct, lead_id, action, actor_id, label, now, history.jsonable_changes(changes), "", code, params, {})
-        for lead_id, changes, code, params in entries
-    ]
-    insert_rows(HistoryEntry, HISTORY_COLUMNS, rows)
-
-
-def _set_owners(groups: dict[tuple[int, int | None], list[int]], now: dt.datetime) -> None:
-    """One UPDATE per (owner, team) and chunk of ids; the ids go as parameters, never into the text
-    (the ORM's `pk__in` prepares each of thousands of ids one by one, which costs more than the UPDATE)."""
-    qn = connection.ops.quote_name
-    table = qn(Lead._meta.db_table)
-    sets = f"{qn('owner_id')} = %s, {qn('team_id')} = %s, {qn('updated_at')} = %s"
-    stamp = Lead._meta.get_field("updated_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        for (owner_id, team_id), lead_ids in groups.items():
-            for start in range(0, len(lead_ids), CHUNK):
-                chunk = lead_ids[start : start + CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"UPDATE {table} SET {sets} WHERE {qn('id')} IN ({marks})",  # noqa: S608
-                    [owner_id, team_id, stamp, *chunk],
-                )
-
-
 def _write(
     actor: Actor,
     decisions: list[engine.Decision],
@@ -206,11 +115,11 @@ def _write(
     now: dt.datetime,
     report: RoutingReport,
 ) -> None:
-    """Set owners (one UPDATE per owner and team), write the history, the waiting rows, the event.
+    """Set owners (one UPDATE), write the history (one insert), the waiting rows, the event.
     The team follows the owner (leads.assignment's rule, applied by the engine: the owner's team, or
     the pool's for an owner without one)."""
-    groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    entries: list[tuple[int, dict[str, list[Any]], str, dict[str, Any]]] = []
+    triples: list[tuple[int, int, int | None]] = []
+    entries: list[writes.Entry] = []
     new_waits: list[Waiting] = []
     for d in decisions:
         row = rows[d.lead_id]
@@ -232,10 +141,10 @@ def _write(
             report.skipped.append(d.lead_id)
             continue
         entries.append((d.lead_id, changes, d.code, d.params))
-        groups[(d.owner_id, d.team_id)].append(d.lead_id)
-    _set_owners(groups, now)
+        triples.append((d.lead_id, d.owner_id, d.team_id))
+    writes.set_owners(triples, now)
     report.assigned = [lead_id for lead_id, *_rest in entries]
-    _history_rows(actor, now, "assigned", entries)
+    writes.write_history(actor, now, "assigned", entries)
     waited = [i for i in report.assigned if rows[i][16] is not None]
     for start in range(0, len(waited), CHUNK):
         Waiting.objects.filter(lead_id__in=waited[start : start + CHUNK]).delete()
@@ -259,7 +168,7 @@ def _store_waits(
     Waiting.objects.bulk_create(fresh, batch_size=2000)
     for w in known:
         Waiting.objects.filter(lead_id=w.lead_id).update(pool_id=w.pool_id, code=w.code, params=w.params)
-    _history_rows(actor, now, "routed", [(w.lead_id, {}, w.code, w.params) for w in fresh])
+    writes.write_history(actor, now, "routed", [(w.lead_id, {}, w.code, w.params) for w in fresh])
 
 
 def waiting_ids(limit: int = 10_000) -> list[int]:

@@ -29,7 +29,7 @@ from .explanations import BUY_NOW, THRESHOLD_MQL, THRESHOLD_SQL
 from .models import LeadScore, ScoringRule, ScoringSettings
 
 BATCH = 5000  # lead ids per batch of rescore(lead_ids)
-BATCH_ALL = 20_000  # leads per range of rescore_all (one statement on PostgreSQL; measured in bench)
+BATCH_ALL = 20_000  # leads per range of rescore_all where the Python path runs it (SQLite)
 RULE_FIELDS = (
     "name",
     "kind",
@@ -213,14 +213,20 @@ def rescore(lead_ids: Iterable[int], *, now: dt.datetime | None = None) -> Resco
 
 
 def rescore_all(*, now: dt.datetime | None = None, batch: int = BATCH_ALL) -> RescoreReport:
-    """Rescore every lead (the nightly decay), walking the lead ids in ranges of `batch`; idempotent and
-    resumable (a batch is one transaction)."""
+    """Rescore every lead (the nightly decay); idempotent. PostgreSQL: the whole table set-based
+    (scoring.sqlpath.rescore_everything: one pass over the events, one over the leads, the changed
+    scores written `batch` a transaction). Elsewhere: the lead ids in ranges of `batch`, a range per
+    transaction, through the Python path."""
     now = now or timezone.now()
     rules = compute.active_rules()
     report = RescoreReport()
     if not rules:
         return report
     settings = thresholds()
+    if connection.vendor == "postgresql":
+        report.scored, report.changed = sqlpath.rescore_everything(rules, now, chunk=batch)
+        report.moved = _apply_thresholds(_candidates(Q(), settings), settings)
+        return report
     last = 0
     while True:
         ids = list(Lead.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])

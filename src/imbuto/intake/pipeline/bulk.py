@@ -10,7 +10,7 @@ executemany / multi-row VALUES. Values are never spliced into SQL text.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -55,13 +55,17 @@ def build(model: type[Model], values: Iterable[dict[str, Any]]) -> list[Model]:
 
 
 def insert_rows(model: type[Model], attnames: Sequence[str], rows: Sequence[Sequence[Any]], *,
-                returning: bool = False, ignore_conflicts: bool = False) -> list[int]:
-    """INSERT plain rows (values in `attnames` order); with `returning`, the new ids in row order."""
+                returning: bool = False, ignore_conflicts: bool = False,
+                prepared: Collection[str] = ()) -> list[int]:
+    """INSERT plain rows (values in `attnames` order); with `returning`, the new ids in row order.
+    The columns named in `prepared` hold database values already (JSON text, a SQLite timestamp from
+    `connection.ops`), passed as they are."""
     if not rows:
         return []
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[name] for name in attnames]
-    converters = [(i, conv) for i, f in enumerate(fields) if (conv := _converter(f)) is not None]
+    converters = [(i, conv) for i, f in enumerate(fields)
+                  if f.attname not in prepared and (conv := _converter(f)) is not None]
     if converters:
         rows = [list(row) for row in rows]
         for row in rows:
