@@ -37,8 +37,7 @@ def run(ctx) -> dict:
     n = 20_000 if ctx.quick else int(os.environ.get("BENCH_ANALYTICS_LEADS", "1000000"))
     url = os.environ.get("BENCH_ANALYTICS_URL", DEFAULT_URL)
     import psycopg
-
-    from bench.context import _pg_params  # noqa: PLC0415
+    from context import _pg_params  # bench/, on the path of bench/run.py
 
     params = _pg_params(url)
     name = params.pop("dbname")

@@ -25,6 +25,7 @@ from .periods import Period
 from .slicing import ALL, BY, lead_key
 from .source import Source
 from .source_raw import RawSource
+from .source_summary import SummarySource
 
 # the scalar fields of a slice, in the order of the CSV and XLSX columns (nested ones follow)
 FIELDS = (
@@ -125,8 +126,6 @@ def compute(
 def source_for(user: Any, period: Period, *, live: bool = False) -> Source:
     """The summary tables when they are built and can apply `user`'s permissions, else the raw tables."""
     if not live:
-        from .source_summary import SummarySource
-
         summary = SummarySource.open(user, period)
         if summary is not None:
             return summary
