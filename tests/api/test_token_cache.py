@@ -23,7 +23,7 @@ def _empty_cache():
 
 
 def _token_queries(queries) -> int:
-    return sum("accounts_apitoken" in q["sql"] for q in queries.captured_queries)
+    return sum(ApiToken._meta.db_table in q["sql"] for q in queries.captured_queries)
 
 
 def _me(raw):

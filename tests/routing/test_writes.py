@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from imbuto.core.history import history_of
 from imbuto.core.models import HistoryEntry
+from imbuto.leads.assignment import leads_assign_decided
 from imbuto.leads.models import Channel, Lead
 from imbuto.routing import services, writes
 from imbuto.routing.models import Waiting
@@ -53,13 +54,15 @@ def test_load_takes_any_number_of_ids_in_one_statement(routing_world):
     assert len(writes.load([*ids, *range(10**9, 10**9 + 30_000)], again=False, closed=CLOSED)) == 1200
 
 
-def test_set_owners_writes_each_leads_own_owner_and_team_and_nothing_else(rep, other_rep, north):
+def test_the_decided_owners_are_written_each_to_its_own_lead_and_nothing_else(rep, other_rep, north):
     leads = [LeadFactory(stage="sql") for _ in range(3)]
     untouched = LeadFactory(stage="sql")
     now = timezone.now() + dt.timedelta(minutes=5)
 
-    writes.set_owners(
-        [(leads[0].pk, rep.pk, north.pk), (leads[1].pk, other_rep.pk, None), (leads[2].pk, rep.pk, None)], now
+    leads_assign_decided(
+        actor=None, now=now,
+        decided=[(leads[0].pk, rep.pk, north.pk), (leads[1].pk, other_rep.pk, None),
+                 (leads[2].pk, rep.pk, None)],
     )
 
     got = dict(Lead.objects.values_list("pk", "owner_id"))

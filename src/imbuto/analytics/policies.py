@@ -29,8 +29,13 @@ class Targets(Policy):
 
 def register() -> None:
     from .models import Target
+    from .summary_models import DealFact, LeadDay, SummaryState
 
     permissions.register(Target, Targets())
+    # the summary tables are the dashboard's working copy of the leads, deals and clocks: read only by
+    # analytics.summary on behalf of a reader it has already scoped (the same slices as the raw tables)
+    for model in (LeadDay, DealFact, SummaryState):
+        permissions.register(model, Roles({"view": ("admin",)}))
     permissions.register("analytics.dashboard", Roles({"view": ("admin", "manager", "rep", "marketer")}))
     permissions.register(
         "analytics.targets",

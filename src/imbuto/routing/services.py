@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imbuto.core import events, permissions
+from imbuto.core import permissions
 from imbuto.core.types import Actor
-from imbuto.leads import events as lead_events
+from imbuto.leads.assignment import leads_assign_decided
 from imbuto.leads.models import Lead
 
 from . import engine, snapshot, writes
@@ -142,21 +142,13 @@ def _write(
             continue
         entries.append((d.lead_id, changes, d.code, d.params))
         triples.append((d.lead_id, d.owner_id, d.team_id))
-    writes.set_owners(triples, now)
+    leads_assign_decided(actor=actor, decided=triples, now=now)
     report.assigned = [lead_id for lead_id, *_rest in entries]
     writes.write_history(actor, now, "assigned", entries)
     waited = [i for i in report.assigned if rows[i][16] is not None]
     for start in range(0, len(waited), CHUNK):
         Waiting.objects.filter(lead_id__in=waited[start : start + CHUNK]).delete()
     _store_waits(actor, now, new_waits, rows)
-    if report.assigned:
-        events.emit(
-            lead_events.LeadUpdated(
-                lead_ids=tuple(sorted(report.assigned)),
-                fields=("owner", "team"),
-                actor_id=events.actor_id_of(actor),
-            )
-        )
 
 
 def _store_waits(

@@ -1,10 +1,8 @@
 """The set-based statements of a routing run (routing.services decides what they carry):
 
 - `load`: the leads routing may decide for, read and locked in one statement;
-- `set_owners`: every decided owner and team in one UPDATE, the (id, owner, team) triples passed as
-  arrays (PostgreSQL: `unnest`) or as one JSON parameter (SQLite: `json_each`), never spliced into
-  the text and never one parameter per id (psycopg splits a query of thousands of `%s` in Python,
-  which cost more than the UPDATE);
+- (the owners themselves are written by leads.assignment.leads_assign_decided, the one writer of
+  owner and team, in one UPDATE for the whole batch);
 - `write_history`: the history rows in one insert (COPY on PostgreSQL), their JSON encoded once per batch
   by core.history.JsonTexts and the batch's timestamp adapted once.
 """
@@ -95,43 +93,6 @@ def load(ids: Sequence[int], again: bool, closed: Sequence[str]) -> list[tuple[A
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def set_owners(triples: Sequence[tuple[int, int, int | None]], now: dt.datetime) -> None:
-    """Owner and team of each (lead id, owner id, team id), and `updated_at`, in one UPDATE."""
-    if not triples:
-        return
-    table = connection.ops.quote_name(Lead._meta.db_table)
-    stamp = Lead._meta.get_field("updated_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids, owners, teams = (list(column) for column in zip(*triples, strict=True))
-            cursor.execute(
-                f"UPDATE {table} AS l SET owner_id = v.owner, team_id = v.team, updated_at = %s"  # noqa: S608
-                " FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(id, owner, team)"
-                " WHERE l.id = v.id",
-                [stamp, ids, owners, teams],
-            )
-        elif _sqlite_update_from():
-            cursor.execute(
-                f"UPDATE {table} SET owner_id = v.owner, team_id = v.team, updated_at = %s FROM ("  # noqa: S608
-                " SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS owner,"
-                " json_extract(value, '$[2]') AS team FROM json_each(%s)"
-                f") AS v WHERE {table}.id = v.id",
-                [stamp, json.dumps(triples)],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET owner_id = %s, team_id = %s, updated_at = %s WHERE id = %s",  # noqa: S608
-                [(owner, team, stamp, pk) for pk, owner, team in triples],
-            )
-
-
-def _sqlite_update_from() -> bool:
-    """UPDATE ... FROM: SQLite 3.33 and later."""
-    import sqlite3
-
-    return sqlite3.sqlite_version_info >= (3, 33)
 
 
 def write_history(actor: Actor, now: dt.datetime, action: str, entries: Sequence[Entry]) -> None:
