@@ -3,7 +3,10 @@
 The old database is made the way the old code left it: a database migrated by today's code, then its
 users tables, migration records, content types and audit labels put back under the old label."""
 
+import shutil
 import sqlite3
+
+import pytest
 
 from tests.cli.test_script import imbuto
 
@@ -22,9 +25,18 @@ def make_old(path) -> None:
     con.close()
 
 
-def test_an_old_database_keeps_its_users_tokens_history_and_audit(tmp_path):
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """One database migrated by today's code (a migration from scratch costs seconds); tests copy it."""
+    db = tmp_path_factory.mktemp("renamed") / "migrated.sqlite3"
+    done = imbuto(db, "migrate", "--no-input", "-v", "0")
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def test_an_old_database_keeps_its_users_tokens_history_and_audit(tmp_path, migrated):
     db = tmp_path / "old.sqlite3"
-    assert imbuto(db, "migrate", "--no-input", "-v", "0").returncode == 0
+    shutil.copy(migrated, db)
     done = imbuto(db, "user", "add", "ugo", "--role", "rep", "--team", "North", "--password-stdin",
                   stdin="Ugo-secret-2026\n")
     assert done.returncode == 0, done.stderr
@@ -51,9 +63,9 @@ def test_an_old_database_keeps_its_users_tokens_history_and_audit(tmp_path):
     assert done.returncode == 0 and "Carried" not in done.stdout
 
 
-def test_records_under_both_names_stop_the_migration_with_a_message(tmp_path):
+def test_records_under_both_names_stop_the_migration_with_a_message(tmp_path, migrated):
     db = tmp_path / "both.sqlite3"
-    assert imbuto(db, "migrate", "--no-input", "-v", "0").returncode == 0
+    shutil.copy(migrated, db)
     con = sqlite3.connect(db)
     con.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('accounts', '0001_initial', "
                 "'2026-01-01')")
