@@ -170,3 +170,19 @@ def pytest_collection_modifyitems(config, items):
         for marker, folders in RUN_ONCE.items():
             if any(where.startswith(f"{folder}/") for folder in folders):
                 item.add_marker(marker)
+
+
+@pytest.fixture
+def client_as():
+    """A logged-in browser-less client for a persona, in a language (`client_as(rep, "it")`)."""
+    def make(user, language="en"):
+        client = Client(headers={"Accept-Language": language})
+        client.force_login(user)
+        return client
+    return make
+
+
+@pytest.fixture
+def htmx():
+    """Headers htmx sends with a (non-boosted) request."""
+    return {"HX-Request": "true"}

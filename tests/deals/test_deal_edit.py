@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from imbuto.core.history import history_of
 from imbuto.deals import policies, selectors, services
@@ -18,19 +17,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_as():
-    def make(user, language="en"):
-        client = Client(headers={"Accept-Language": language})
-        client.force_login(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def htmx():
-    return {"HX-Request": "true"}
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from imbuto.core.errors import ValidationFailed
 from imbuto.intake.capture import services as capture
@@ -26,14 +25,6 @@ def _fresh_counters():
     yield
     cache.clear()
 
-
-@pytest.fixture
-def client_as():
-    def make(user):
-        staff = Client()
-        staff.force_login(user)
-        return staff
-    return make
 
 
 def _form(**extra):

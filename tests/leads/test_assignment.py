@@ -3,7 +3,6 @@
 Issue 8 finding 10, issue 9 section 3 (lead_assign the only writer), issue 10 item 5."""
 
 import pytest
-from django.test import Client
 
 from imbuto.core.errors import PermissionDenied
 from imbuto.core.history import history_of
@@ -14,15 +13,6 @@ from imbuto.leads.assignment import lead_assign
 from imbuto.leads.models import Lead
 from tests.api.conftest import assert_error
 from tests.factories import LeadFactory, UserFactory
-
-
-@pytest.fixture
-def client_as():
-    def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
-    return make
 
 
 @pytest.fixture
