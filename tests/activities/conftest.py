@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from imbuto.deals.models import Deal, Pipeline, PipelineStage
-from tests.ui.conftest import client_as, htmx  # noqa: F401
 
 ROME = ZoneInfo("Europe/Rome")
 MONDAY_10 = dt.datetime(2026, 3, 2, 10, tzinfo=ROME)

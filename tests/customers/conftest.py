@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from imbuto.deals.models import Deal, Pipeline, PipelineStage
 from tests.factories import AccountFactory, ContactFactory
-from tests.ui.conftest import client_as  # noqa: F401
 
 
 @pytest.fixture

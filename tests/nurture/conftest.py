@@ -14,7 +14,6 @@ from aiosmtpd.controller import Controller
 from imbuto.core.email_url import parse_email_url
 from imbuto.nurture.models import EmailTemplate, Sequence, Step
 from tests.notifications.smtp import free_port
-from tests.ui.conftest import client_as  # noqa: F401
 
 
 class Inbox:

@@ -6,7 +6,6 @@ import pytest
 
 from imbuto.intake.models import EngagementEvent
 from imbuto.scoring import services
-from tests.ui.conftest import client_as, htmx  # noqa: F401
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -9,7 +9,6 @@ import pytest
 
 from imbuto.sla import services
 from tests.factories import LeadFactory
-from tests.ui.conftest import client_as  # noqa: F401
 
 ROME = ZoneInfo("Europe/Rome")
 
