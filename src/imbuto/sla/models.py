@@ -29,6 +29,16 @@ def default_days() -> list[int]:
     return [0, 1, 2, 3, 4]
 
 
+# Callables, not fixed times: Django warns (fields.W161) about a fixed time default whenever the
+# clock is within seconds of it, and that warning reached `imbuto token`'s stderr at 18:00.
+def opening_time() -> dt.time:
+    return dt.time(9)
+
+
+def closing_time() -> dt.time:
+    return dt.time(18)
+
+
 class SlaPolicy(models.Model):
     """The one response-time policy (pk 1): targets per temperature, reminders, the working calendar."""
 
@@ -45,8 +55,8 @@ class SlaPolicy(models.Model):
     reminder_unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.HOURS)
     reassign_at_breach = models.BooleanField(_("reassign at breach"), default=False)
     working_days = models.JSONField(_("working days"), default=default_days)
-    work_start = models.TimeField(_("working hours start"), default=dt.time(9))
-    work_end = models.TimeField(_("working hours end"), default=dt.time(18))
+    work_start = models.TimeField(_("working hours start"), default=opening_time)
+    work_end = models.TimeField(_("working hours end"), default=closing_time)
     country = models.CharField(_("holidays of country"), max_length=2, default="IT")
     subdivision = models.CharField(_("subdivision"), max_length=10, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
