@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from imbuto.core import permissions
 from imbuto.core.errors import NotFound, ValidationFailed
 from imbuto.deals.models import Deal, StageOutcome
-from imbuto.leads.account_selectors import Page
+from imbuto.leads.account_selectors import Page, account_search
 from imbuto.leads.models import Account, Lead
 from imbuto.leads.selectors import decode_cursor, encode_cursor, visible_leads
 
@@ -24,6 +24,11 @@ from .models import CustomerProfile, Feedback, Problem
 # ordering name -> model field; every list breaks ties by id in the same direction
 FEEDBACK_ORDERINGS = {"at": "at", "score": "score"}
 PROBLEM_ORDERINGS = {"opened_at": "opened_at", "resolved_at": "resolved_at"}
+
+
+def customer_accounts(user: Any) -> QuerySet[Account]:
+    """The customer accounts `user` may see, most recently changed first."""
+    return account_search(user, is_customer=True).order_by("-updated_at", "-id")
 
 
 def keyset[M: Model](qs: QuerySet[M], ordering: str, names: dict[str, str], *, limit: int,

@@ -153,7 +153,10 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     feedback = selectors.visible_feedback(request.user)
+    accounts = selectors.customer_accounts(request.user)
     context = {
+        "accounts": list(accounts[:RECENT]),
+        "account_count": accounts.count(),
         "summary": selectors.score_summary(feedback.values_list("score", flat=True)),
         "recent": list(feedback.order_by("-at", "-id")[:RECENT]),
         "problems": list(selectors.visible_problems(request.user).filter(status=ProblemStatus.OPEN)

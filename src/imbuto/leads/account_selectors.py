@@ -73,16 +73,20 @@ def accounts_visible(user: Any) -> QuerySet[Account]:
     return permissions.restrict(user, Account.objects.select_related("owner"))
 
 
-def account_search(user: Any, search: str | None = None) -> QuerySet[Account]:
-    """Visible accounts matching every word of `search` (ACCOUNT_SEARCH_FIELDS); unordered. The API
-    pages it by keyset, the account list page by page number."""
-    return accounts_visible(user).filter(matching_words(search, ACCOUNT_SEARCH_FIELDS))
+def account_search(user: Any, search: str | None = None, *, is_customer: bool | None = None
+                   ) -> QuerySet[Account]:
+    """Visible accounts matching every word of `search` (ACCOUNT_SEARCH_FIELDS), only customers or
+    only prospects when `is_customer` says so; unordered. The API pages it by keyset, the account list
+    page by page number."""
+    qs = accounts_visible(user).filter(matching_words(search, ACCOUNT_SEARCH_FIELDS))
+    return qs if is_customer is None else qs.filter(is_customer=is_customer)
 
 
-def account_list(user: Any, *, search: str | None = None, limit: int = 50,
-                 cursor: str | None = None) -> Page:
+def account_list(user: Any, *, search: str | None = None, is_customer: bool | None = None,
+                 limit: int = 50, cursor: str | None = None) -> Page:
     """Accounts by name; search matches name, VAT id, city, domain or website (every word somewhere)."""
-    return keyset_page(account_search(user, search), "name", limit=limit, cursor=cursor)
+    return keyset_page(account_search(user, search, is_customer=is_customer), "name", limit=limit,
+                       cursor=cursor)
 
 
 def account_get(user: Any, account_id: int) -> Account:

@@ -263,17 +263,24 @@ class CampaignParams(ListParams):
     channel: str | None = Field(None, max_length=50, description="Channel slug")
 
 
+class AccountParams(ListParams):
+    is_customer: bool | None = Field(None, description="true: customers only; false: the others")
+
+
 @router.get("/accounts", response=AccountPageOut, tags=["accounts"])
-def account_list(request: HttpRequest, params: Query[ListParams]) -> Any:
-    """Company accounts by name; `search` matches name, VAT id, city or domain."""
-    return account_selectors.account_list(request.auth, search=params.search, limit=params.limit,
+def account_list(request: HttpRequest, params: Query[AccountParams]) -> Any:
+    """Company accounts by name; `search` matches name, VAT id, city or domain; `is_customer` keeps
+    the customers (or the others)."""
+    return account_selectors.account_list(request.auth, search=params.search,
+                                          is_customer=params.is_customer, limit=params.limit,
                                           cursor=params.cursor)
 
 
 @router.get("/accounts/export", tags=["accounts"], response={200: None})
-def account_export(request: HttpRequest, params: Query[ListParams], fmt: Query[ExportFormat]) -> Any:
-    """The accounts you may see (with `search`) as CSV or XLSX, as GET /leads/export."""
-    return export.response(export.account_export(request.auth, params.search), fmt.format)
+def account_export(request: HttpRequest, params: Query[AccountParams], fmt: Query[ExportFormat]) -> Any:
+    """The accounts you may see (with `search` and `is_customer`) as CSV or XLSX, as GET /leads/export."""
+    return export.response(export.account_export(request.auth, params.search, params.is_customer),
+                           fmt.format)
 
 
 @router.post("/accounts", response={201: AccountOut}, tags=["accounts"])

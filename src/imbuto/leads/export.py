@@ -118,8 +118,9 @@ def lead_export(user: Any, params: dict[str, Any]) -> Export:
     return Export("leads", LEAD_COLUMNS, _bounded(qs), gettext_lazy("Leads"))
 
 
-def account_export(user: Any, search: str | None = None) -> Export:
-    qs = account_selectors.account_search(user, search).select_related("owner").order_by("name", "id")
+def account_export(user: Any, search: str | None = None, is_customer: bool | None = None) -> Export:
+    qs = account_selectors.account_search(user, search, is_customer=is_customer)
+    qs = qs.select_related("owner").order_by("name", "id")
     return Export("accounts", ACCOUNT_COLUMNS, _bounded(qs), gettext_lazy("Accounts"))
 
 

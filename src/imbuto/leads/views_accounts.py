@@ -33,13 +33,21 @@ def _get(request: HttpRequest, qs: QuerySet, pk: int):  # noqa: ANN202 - an Acco
     return obj
 
 
+def customer_choice(value: str | None) -> bool | None:
+    """The account list's `is_customer` choice: "1" customers, "0" the others, anything else all."""
+    return {"1": True, "0": False}.get((value or "").strip())
+
+
 @login_required
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("search", "").strip()[:200]
-    qs = account_selectors.account_search(request.user, search).annotate(contact_count=Count("contacts"))
+    is_customer = customer_choice(request.GET.get("is_customer"))
+    qs = account_selectors.account_search(request.user, search, is_customer=is_customer)
+    qs = qs.annotate(contact_count=Count("contacts"))
     page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "search": search}
+    context = {"page": page, "search": search,
+               "is_customer": "" if is_customer is None else str(int(is_customer))}
     return render_page_or_partial(request, "leads/account_list.html", context, partial="results")
 
 

@@ -20,6 +20,7 @@ from imbuto.core.htmx import render_error
 from . import bulk, export, saved_views
 from .forms import LeadFilterForm
 from .forms_bulk import BulkForm
+from .views_accounts import customer_choice
 
 REFUSALS_SHOWN = 5
 
@@ -52,7 +53,9 @@ def lead_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account_export(request: HttpRequest) -> HttpResponse:
-    return _download(request, lambda: export.account_export(request.user, request.GET.get("search") or None))
+    is_customer = customer_choice(request.GET.get("is_customer"))
+    return _download(request, lambda: export.account_export(request.user, request.GET.get("search") or None,
+                                                            is_customer))
 
 
 @login_required
