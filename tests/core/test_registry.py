@@ -70,7 +70,7 @@ def test_the_installed_apps_fill_the_slots_in_their_ready():
 
 
 @pytest.mark.django_db
-def test_the_navigation_shows_the_registered_pages_and_users_only_to_admins(client, rep, admin):
+def test_the_navigation_shows_the_registered_pages_and_users_only_to_admins(client, rep, admin, manager):
     client.force_login(rep)
     html = client.get(reverse("leads:list")).content.decode()
     for name in ("leads:list", "leads:account_list", "intake:duplicates", "intake:chat_list"):
@@ -83,6 +83,11 @@ def test_the_navigation_shows_the_registered_pages_and_users_only_to_admins(clie
     html = client.get(reverse("leads:list")).content.decode()
     assert f'href="{reverse("users:user_list")}"' in html
     assert html.count('<details class="nav-group') == 4  # Sales, Intake, Marketing, Settings
+    client.force_login(manager)  # Settings holds only Routing for a manager: a link, not a menu of one
+    html = client.get(reverse("leads:list")).content.decode()
+    assert f'href="{reverse("users:user_list")}"' not in html
+    assert html.count('<details class="nav-group') == 3 and "Settings</summary>" not in html
+    assert f'<a class="nav-link" href="{reverse("routing:overview")}"' in html
 
 
 @pytest.mark.django_db

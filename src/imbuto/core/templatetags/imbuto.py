@@ -108,7 +108,8 @@ def nav_item(context: template.Context, label: str, *names: str) -> str:
 @register.simple_tag(takes_context=True)
 def nav_entries(context: template.Context) -> str:
     """The top-navigation links the installed apps registered (core.registry.NAV), in order; the
-    entries of a group in one drop-down menu (a <details>). One entry is current: the one whose
+    entries of a group in one drop-down menu (a <details>), unless the user may use only one of them:
+    a menu of one is a plain link. One entry is current: the one whose
     address is the longest start of the page's (/leads/unassigned/ is Unassigned, not Leads too),
     and its drop-down is marked with it."""
     request = context.get("request")
@@ -123,7 +124,7 @@ def nav_entries(context: template.Context) -> str:
     parts: list[str] = []
     placed: set[str] = set()
     for entry, url in entries:
-        if not entry.group:
+        if not entry.group or len(groups[entry.group]) == 1:
             parts.append(_nav_link(url, entry.label, url == current))
         elif entry.group not in placed:
             placed.add(entry.group)
