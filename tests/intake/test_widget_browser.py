@@ -135,6 +135,12 @@ def test_chat_widget_bot_to_lead_then_rep_takeover(live_server, host_site, brows
       <script src="{live_server.url}/chat/widget.js" data-imbuto-chat async></script></body></html>"""
     context, page = page_for(browser)
     page.goto(f"{host_site.origin}/shop?utm_source=google")
+    opener = page.locator("[data-imbuto-chat-open]")
+    assert opener.locator("svg.icon").bounding_box()["width"] == 28  # drawn: no emoji font needed
+    assert opener.inner_text().strip() == ""
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    opener.screenshot(path=str(shots / "chat-bubble.png"))
     page.click("[data-imbuto-chat-open]")
     log = page.locator("ol.log")
     log.get_by_text("What do you need?").wait_for()

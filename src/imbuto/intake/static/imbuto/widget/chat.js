@@ -41,6 +41,7 @@
     ".bubble{position:fixed;right:20px;bottom:20px;width:58px;height:58px;border-radius:50%;border:0;" +
     "background:" + color + ";color:#fff;font-size:26px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);" +
     "z-index:2147483646}" +
+    ".bubble .icon{display:block;margin:auto}" +
     ".bubble .dot{position:absolute;top:6px;right:6px;width:12px;height:12px;border-radius:50%;background:#e5484d}" +
     ".panel{position:fixed;right:20px;bottom:90px;width:360px;max-width:calc(100vw - 24px);height:520px;" +
     "max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;color:#1d2433;" +
@@ -81,7 +82,17 @@
 
   root.appendChild(el("style", {}, CSS));
   var bubble = el("button", {"class": "bubble", type: "button", "aria-label": TEXT.open,
-    "aria-expanded": "false", "data-imbuto-chat-open": ""}, "💬");
+    "aria-expanded": "false", "data-imbuto-chat-open": ""});
+  // A drawn speech balloon, not an emoji: a site's visitors may have no emoji font (a box is drawn).
+  var SVG = "http://www.w3.org/2000/svg";
+  var icon = document.createElementNS(SVG, "svg");
+  [["viewBox", "0 0 24 24"], ["width", "28"], ["height", "28"], ["aria-hidden", "true"],
+   ["focusable", "false"], ["class", "icon"]].forEach(function (a) { icon.setAttribute(a[0], a[1]); });
+  var balloon = document.createElementNS(SVG, "path");
+  balloon.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
+  balloon.setAttribute("fill", "currentColor");
+  icon.appendChild(balloon);
+  bubble.appendChild(icon);
   var dot = el("span", {"class": "dot", hidden: ""});
   bubble.appendChild(dot);
   var panel = el("section", {"class": "panel", role: "dialog", "aria-label": TEXT.title, hidden: ""});
