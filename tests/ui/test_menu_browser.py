@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import chromium
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import LeadFactory, TeamFactory, UserFactory
 
 from .test_browser import too_wide
 from .test_daily_bugs_browser import log_in, shot
@@ -23,7 +23,7 @@ MENUS = {  # in order: links, then (drop-down, its entries)
     "admin": [*INLINE, "Da assegnare", "Trattative", "Tempi di risposta", SALES, INTAKE, MARKETING,
               ("Impostazioni", ["Instradamento", "Utenti"])],
     "manager": [*INLINE, "Da assegnare", "Trattative", "Tempi di risposta", SALES, INTAKE, MARKETING,
-                ("Impostazioni", ["Instradamento"])],
+                "Instradamento"],  # Settings would hold only Routing: a link, not a menu of one
     "rep": [*INLINE, "Trattative", "Tempi di risposta", SALES, ("Acquisizione", ["Duplicati", "Chat"]),
             MARKETING],
     "marketer": [*INLINE, "Trattative", SALES, INTAKE, MARKETING],
@@ -103,3 +103,26 @@ def test_the_desktop_menu_is_one_row_and_folds_when_it_would_wrap(browser, live_
     page.click("[data-toggle-nav]")
     expect(page.locator("#site-nav")).to_be_visible()
     assert too_wide(page) == []
+
+
+def test_the_lead_list_fits_a_1280_px_desktop_in_italian(browser, live_server, people):
+    """Nine columns with long Italian values (a stage badge, a company, an owner) keep the last one,
+    the creation date, in view without scrolling the table sideways."""
+    from imbuto.users.models import User
+
+    mara = User.objects.get(username="mara")
+    mara.first_name, mara.last_name = "Mariarosaria", "Santangelo"
+    mara.save()
+    for i in range(5):
+        LeadFactory(first_name="Massimiliano", last_name=f"Dell'Acqua Bianchi {i}", owner=mara,
+                    company_name="Costruzioni Meccaniche Settentrionali S.p.A.", stage="sql",
+                    email=f"massimiliano.dellacqua{i}@costruzionimeccaniche.it", temperature="warm")
+    page = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(30_000)
+    log_in(page, live_server.url, "mara")
+    page.goto(live_server.url + "/leads/")
+    expect(page.locator("#lead-results .badge", has_text="Qualificato dalle vendite").first).to_be_visible()
+    wrap = page.locator(".table-wrap").first
+    scroll, client = wrap.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    shot(page, "lead-list-manager-it-1280")
+    assert scroll <= client, f"the table is {scroll - client} px wider than its card"
