@@ -173,6 +173,7 @@ def test_the_whole_table_run_leaves_a_lead_changed_meanwhile_to_its_own_rescore(
         return found
 
     monkeypatch.setattr(sqlpath, "_compute_changed", meanwhile)
+    monkeypatch.setattr(sqlpath, "STALE_WHOLE", 0)  # the pass over every event, as after a rule change
     report = services.rescore_all(now=NOW)
 
     assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: None, engaged.pk: None, quiet.pk: 7}

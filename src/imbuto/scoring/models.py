@@ -71,7 +71,13 @@ class ScoringSettings(models.Model):
 
 class LeadScore(models.Model):
     """What scoring last wrote for a lead: its parts, when, and the highest stage scoring moved it to
-    (so a person sending a lead back is not overruled by the next rescore). Written only on change."""
+    (so a person sending a lead back is not overruled by the next rescore). Written only on change.
+
+    `decayed` ({engagement rule id: the lead's decayed event count}, zeros left out) as of
+    `engagement_as_of`, computed with the rules whose fingerprint is `rules_key` (compute.rules_key):
+    decay is multiplicative, so the nightly decay multiplies these by 0.5 ** (days since / half-life)
+    instead of reading the events again (scoring.sqlpath). `engagement_as_of` empty: not usable (no
+    sums yet, or an event dated after the computation), the nightly run takes the events."""
 
     lead = models.OneToOneField(
         "leads.Lead", primary_key=True, on_delete=models.CASCADE, related_name="score_detail"
@@ -81,6 +87,9 @@ class LeadScore(models.Model):
     total = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
     promoted_to = models.CharField(max_length=20, blank=True)
+    decayed = models.JSONField(default=dict, blank=True)
+    engagement_as_of = models.DateTimeField(null=True, blank=True)
+    rules_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("lead score")
