@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from imbuto.intake.models import EngagementEvent
 from imbuto.leads.models import Lead
-from imbuto.scoring import compute, services, sqlpath
+from imbuto.scoring import compute, services
 from imbuto.scoring.models import LeadScore
 from tests.factories import LeadFactory
 
