@@ -195,6 +195,11 @@ def compute_for(
 # Two decayed sums are "the same" within this relative difference: float noise of the two ways of
 # computing them (one factor per event, or the sum at T times one factor), not a missing event.
 SAME_SUM = 1e-9
+# Sums below this are kept as 0: they cannot move a total, and carried forward they could underflow
+# (an error in PostgreSQL's float8 arithmetic, not a zero).
+TINY_SUM = 1e-100
+# A sum carried forward more half-lives than this is 0 to any total (0.5 ** 600 is about 2e-181).
+MAX_HALVINGS = 600.0
 
 
 def rules_key(rules: Sequence[R.RuleSpec]) -> str:
@@ -222,8 +227,19 @@ def rules_key(rules: Sequence[R.RuleSpec]) -> str:
 
 
 def decay_factor(half_life_days: float | None, days: float) -> float:
-    """0.5 ** (days / half-life), 1 without a half-life (as compute.Decay for one event)."""
-    return 0.5 ** (days / half_life_days) if half_life_days else 1.0
+    """0.5 ** (days / half-life) (at most MAX_HALVINGS of them), 1 without a half-life."""
+    return 0.5 ** min(days / half_life_days, MAX_HALVINGS) if half_life_days else 1.0
+
+
+def stored_sums(result: Result, engaged: Sequence[R.RuleSpec]) -> list[float]:
+    """The decayed sums LeadScore keeps for `result`: one per engagement rule in the order of `engaged`
+    (their ids), a sum below TINY_SUM kept as 0."""
+    return [v if (v := result.decayed.get(r.id, 0.0)) >= TINY_SUM else 0.0 for r in engaged]
+
+
+def engagement_rules(rules: Sequence[R.RuleSpec]) -> list[R.RuleSpec]:
+    """The engagement rules in the order LeadScore keeps their sums (their ids)."""
+    return sorted((r for r in rules if r.kind == "engagement"), key=lambda r: r.id)
 
 
 def state_changed(
@@ -243,12 +259,10 @@ def state_changed(
     if as_of is None or not usable:
         return (as_of is None) != (not usable)
     days = (now - as_of).total_seconds() / 86400.0
-    sums = stored["decayed"] or {}
-    for rule in rules:
-        if rule.kind != "engagement":
-            continue
-        new = result.decayed.get(rule.id, 0.0)
-        old = float(sums.get(str(rule.id), 0.0)) * decay_factor(rule.half_life_days, days)
+    engaged = engagement_rules(rules)
+    sums = stored["decayed"] or []
+    for i, (rule, new) in enumerate(zip(engaged, stored_sums(result, engaged), strict=True)):
+        old = (sums[i] if i < len(sums) else 0.0) * decay_factor(rule.half_life_days, days)
         if abs(new - old) > SAME_SUM * max(abs(new), 1.0) or math.isnan(old):
             return True
     return False

@@ -268,7 +268,7 @@ def _rescore_batch(
             for r in results
             if r.lead["score"] != r.total or compute.state_changed(r, stored.get(r.lead_id), rules, key, now)
         ]
-        _write(changed_results, to_store, key, now)
+        _write(changed_results, to_store, rules, key, now)
     report = RescoreReport(scored=len(results), changed=len(changed_results))
     report.moved = _apply_thresholds([(r.lead, r.total) for r in results], settings)
     return report
@@ -289,7 +289,11 @@ def _candidates(lead_q: Q, settings: ScoringSettings) -> list[tuple[dict[str, An
 
 
 def _write(
-    changed: Sequence[compute.Result], to_store: Sequence[compute.Result], key: str, now: dt.datetime
+    changed: Sequence[compute.Result],
+    to_store: Sequence[compute.Result],
+    rules: Sequence[R.RuleSpec],
+    key: str,
+    now: dt.datetime,
 ) -> None:
     """The changed totals into the lead column, and the parts with the decayed sums of `to_store` into
     LeadScore (the sums as of `now`, usable by the nightly decay unless an event is dated later)."""
@@ -302,6 +306,7 @@ def _write(
             )
     if not to_store:
         return
+    engaged = compute.engagement_rules(rules)
     LeadScore.objects.bulk_create(
         [
             LeadScore(
@@ -310,7 +315,7 @@ def _write(
                 engagement=round(r.engagement),
                 total=r.total,
                 computed_at=now,
-                decayed={str(rule_id): value for rule_id, value in r.decayed.items()},
+                decayed=compute.stored_sums(r, engaged),
                 engagement_as_of=now if r.latest is None or r.latest <= now else None,
                 rules_key=key,
             )

@@ -67,31 +67,35 @@ def _fit_queryset(lead_q: Q, fit_rules: Sequence[R.RuleSpec]) -> Any:
     return qs.annotate(fit=fit).values("id", "score", "fit")
 
 
-# A decayed sum is carried forward by one factor: zero once it is below any number that could move a
-# total (0.5 ** 600, or a stored sum under 1e-100), so the product never underflows (an error in
-# PostgreSQL's float8 arithmetic, not a zero).
-def _forward(stored: str, days: str, half_life: float | None) -> str:
-    """SQL: the decayed sum `stored` (as of T) carried `days` (since T) forward with this half-life."""
+def _factor(half_life: float | None, days: str) -> str:
+    """SQL: 0.5 ** (`days` / half-life), at most compute.MAX_HALVINGS halvings (1 without a half-life).
+    Carried forward, a stored sum (0, or at least compute.TINY_SUM) never underflows: PostgreSQL's
+    float8 arithmetic raises on underflow instead of giving 0."""
     if not half_life:
-        return stored
-    ages = f"({days}) / {float(half_life)!r}::float8"
-    return (
-        f"(CASE WHEN {ages} > 600 OR {stored} < 1e-100 THEN 0::float8"
-        f" ELSE {stored} * POWER(0.5::float8, {ages}) END)"
-    )
+        return "1::float8"
+    return f"POWER(0.5::float8, LEAST(({days}) / {float(half_life)!r}::float8, {compute.MAX_HALVINGS!r}))"
 
 
-def _stored_sum(rule_id: int) -> str:
-    """SQL: the decayed sum of rule `rule_id` LeadScore keeps (alias `ls`), 0 when it keeps none."""
-    return f"COALESCE((ls.decayed ->> '{int(rule_id)}')::float8, 0::float8)"
+def _stored_sum(index: int) -> str:
+    """SQL: the decayed sum LeadScore (alias `ls`) keeps at `index` (0-based), 0 when it keeps none."""
+    return f"COALESCE(ls.decayed[{int(index) + 1}], 0::float8)"
+
+
+def _kept(column: str) -> str:
+    """SQL: a computed decayed sum as LeadScore keeps it (0 below compute.TINY_SUM)."""
+    return f"(CASE WHEN COALESCE({column}, 0) < {compute.TINY_SUM!r} THEN 0::float8 ELSE {column} END)"
 
 
 def _engagement(engaged: Sequence[R.RuleSpec], sums: dict[int, str]) -> str:
-    """SQL: the capped points of the engagement rules from each rule's decayed count (`sums`)."""
+    """SQL: the capped points of the engagement rules from each rule's decayed count (`sums`, never
+    negative, so a rule's points have its sign: one bound of the cap is enough)."""
     parts = []
     for r in engaged:
         raw = f"({r.points}::float8 * {sums[r.id]})"
-        parts.append(raw if r.cap is None else f"GREATEST(LEAST({raw}, {int(r.cap)}), {-int(r.cap)})")
+        if r.cap is None:
+            parts.append(raw)
+        else:
+            parts.append(f"LEAST({raw}, {int(r.cap)})" if r.points > 0 else f"GREATEST({raw}, {-int(r.cap)})")
     return " + ".join(parts) if parts else "0::float8"
 
 
@@ -125,19 +129,18 @@ def _scores_sql(
         columns = "COALESCE(e.engagement, 0::float8) AS engagement, e.latest, " + ", ".join(
             f"e.d{r.id}" for r in engaged
         )
-        decayed = "jsonb_strip_nulls(jsonb_build_object({}))".format(
-            ", ".join(f"'{r.id}', NULLIF(COALESCE(s.d{r.id}, 0), 0)" for r in engaged)
-        )
+        ordered = compute.engagement_rules(rules)
+        decayed = "ARRAY[{}]::float8[]".format(", ".join(_kept(f"s.d{r.id}") for r in ordered))
         days = "EXTRACT(EPOCH FROM (%s::timestamptz - ls.engagement_as_of))::float8 / 86400.0"
         differs = " OR ".join(
-            f"abs(COALESCE(s.d{r.id}, 0) - {_forward(_stored_sum(r.id), 'd.days', r.half_life_days)})"
-            f" > {compute.SAME_SUM!r} * GREATEST(abs(COALESCE(s.d{r.id}, 0)), 1)"
-            for r in engaged
+            f"abs({_kept(f's.d{r.id}')} - {_stored_sum(i)} * {_factor(r.half_life_days, 'd.days')})"
+            f" > {compute.SAME_SUM!r} * GREATEST({_kept(f's.d{r.id}')}, 1)"
+            for i, r in enumerate(ordered)
         )
     else:
         event_params, join, events_cte = (), "", ""
         columns = "0::float8 AS engagement, NULL::timestamptz AS latest"
-        decayed, differs = "'{}'::jsonb", "false"
+        decayed, differs = "'{}'::float8[]", "false"
         days = "0::float8 + 0 * EXTRACT(EPOCH FROM %s::timestamptz)"
     sql = f"""
         WITH {events_cte} s AS (
@@ -285,11 +288,17 @@ def _from_sums(
     none (`stale`). (leads scored, the last event id seen, changed ids, stale ids)."""
     table = connection.ops.quote_name(Lead._meta.db_table)
     events = connection.ops.quote_name(EngagementEvent._meta.db_table)
-    days = "EXTRACT(EPOCH FROM (%s::timestamptz - ls.engagement_as_of))::float8 / 86400.0"
-    sums = "".join(f", {_stored_sum(r.id)} AS s{r.id}" for r in engaged)
-    engagement = _engagement(
-        engaged, {r.id: _forward(f"ls.s{r.id}", "ls.days", r.half_life_days) for r in engaged}
-    )
+    engaged = compute.engagement_rules(engaged)
+    # one factor per half-life (several rules may share one), computed once per lead
+    halves = sorted({r.half_life_days for r in engaged if r.half_life_days})
+    days = f"({now.timestamp()!r}::float8 - date_part('epoch', ls.engagement_as_of)) / 86400.0"
+    factors = "".join(f", {_factor(h, 'ls.days')} AS f{i}" for i, h in enumerate(halves))
+    sums = {
+        r.id: f"ls.decayed[{i + 1}]"
+        + (f" * ls.f{halves.index(r.half_life_days)}" if r.half_life_days else "")
+        for i, r in enumerate(engaged)
+    }
+    engagement = _engagement(engaged, sums)
     with connection.cursor() as cursor:
         with transaction.atomic():
             # the index's end: the guard of the writes, one row read through the primary key
@@ -303,10 +312,13 @@ def _from_sums(
                     SELECT l.id, l.score, ls.lead_id IS NULL AS stale, ls.fit,
                         COALESCE({engagement}, 0::float8) AS engagement
                     FROM {table} l LEFT JOIN (
-                        -- OFFSET 0: each lead's age and sums computed once, not once per rule
-                        SELECT ls.lead_id, ls.fit, {days} AS days {sums}
-                        FROM scoring_leadscore ls
-                        WHERE ls.rules_key = %s AND ls.engagement_as_of <= %s OFFSET 0
+                        -- OFFSET 0 (twice): each lead's age and decay factors computed once
+                        SELECT ls.* {factors} FROM (
+                            SELECT ls.lead_id, ls.fit, ls.decayed, {days} AS days
+                            FROM scoring_leadscore ls
+                            WHERE ls.rules_key = %s AND ls.engagement_as_of <= %s
+                              AND cardinality(ls.decayed) = {len(engaged)} OFFSET 0
+                        ) ls OFFSET 0
                     ) ls ON ls.lead_id = l.id
                     WHERE l.merged_into_id IS NULL
                 ), t AS (
@@ -314,7 +326,7 @@ def _from_sums(
                 )
                 SELECT id, stale, fit, engagement, total FROM t
                 WHERE stale OR score IS DISTINCT FROM total""",  # noqa: S608
-                [now, key, now],
+                [key, now],
             )
             cursor.execute(f"SELECT count(*) FROM {table} WHERE merged_into_id IS NULL")  # noqa: S608
             scored = cursor.fetchone()[0]
