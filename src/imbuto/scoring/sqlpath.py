@@ -232,14 +232,10 @@ def rescore_everything(
     scored, last_event, ids, stale = _from_sums(engaged, now, key)
     if len(stale) > STALE_WHOLE:
         scored, last_event, ids = _compute_changed(rules, now, key)
-        written = f"stored AS ({_store('g')})"
-        params: list[Any] = [now, now, key]
         stale = []
+        changed = _write_changed(ids, chunk, started, last_event, _WRITE_WITH_SUMS, [now, now, key])
     else:
-        written = """stored AS (UPDATE scoring_leadscore ls SET engagement = round(g.engagement)::int,
-            total = g.total, computed_at = %s FROM g WHERE ls.lead_id = g.id RETURNING 1)"""
-        params = [now]
-    changed = _write_changed(ids, chunk, started, last_event, written, params)
+        changed = _write_changed(ids, chunk, started, last_event, _WRITE_TOTALS, [now])
     for start in range(0, len(stale), STALE_BATCH):
         part = stale[start : start + STALE_BATCH]
         with transaction.atomic():
@@ -247,33 +243,55 @@ def rescore_everything(
     return int(scored), int(changed)
 
 
+# The writes of one chunk of `scoring_changed` (ids lo..hi), leads edited (`updated_at`) or given an
+# event (an id above the last one the computation saw) after the computation began left alone.
+# From the stored sums: the changed totals, and the same numbers into their LeadScore rows.
+_WRITE_TOTALS = """WITH changed AS (
+        UPDATE {table} AS l SET score = c.total FROM scoring_changed c
+        WHERE l.id = c.id AND l.id BETWEEN %(lo)s AND %(hi)s AND c.id BETWEEN %(lo)s AND %(hi)s
+          AND NOT c.stale AND l.score IS DISTINCT FROM c.total AND l.updated_at < %(started)s
+          AND l.id NOT IN (SELECT ev.lead_id FROM {events} ev WHERE ev.id > %(last)s)
+        RETURNING c.id, c.engagement, c.total
+    ), stored AS (
+        UPDATE scoring_leadscore ls SET engagement = round(g.engagement)::int, total = g.total,
+            computed_at = %(p0)s
+        FROM changed g WHERE ls.lead_id = g.id RETURNING 1
+    )
+    SELECT count(*) FROM changed"""
+# From the events: the changed totals, and the LeadScore rows with their new sums (also of leads whose
+# total stays but whose sums the stored ones do not give).
+_WRITE_WITH_SUMS = """WITH g AS (
+        SELECT c.* FROM scoring_changed c JOIN {table} l ON l.id = c.id
+        WHERE c.id BETWEEN %(lo)s AND %(hi)s AND l.id BETWEEN %(lo)s AND %(hi)s
+          AND l.updated_at < %(started)s
+          AND l.id NOT IN (SELECT ev.lead_id FROM {events} ev WHERE ev.id > %(last)s)
+    ), changed AS (
+        UPDATE {table} AS l SET score = g.total FROM g
+        WHERE l.id = g.id AND l.id BETWEEN %(lo)s AND %(hi)s
+          AND l.score IS DISTINCT FROM g.total AND l.updated_at < %(started)s
+        RETURNING g.id
+    ), stored AS ({store})
+    SELECT count(*) FROM changed"""
+
+
 def _write_changed(
-    ids: list[int], chunk: int, started: dt.datetime, last_event: int, written: str, params: list[Any]
+    ids: list[int], chunk: int, started: dt.datetime, last_event: int, statement: str, params: list[Any]
 ) -> int:
-    """The rows of `scoring_changed` into the lead scores and LeadScore (`written`: the CTE `stored`
-    over the guarded rows `g`), `chunk` ids a transaction; the table dropped after. Changed scores."""
+    """The rows of `scoring_changed` written by `statement` (_WRITE_TOTALS or _WRITE_WITH_SUMS, with
+    `params` as %(p0)s...), `chunk` ids a transaction; the table dropped after. Changed scores."""
     table = connection.ops.quote_name(Lead._meta.db_table)
     events = connection.ops.quote_name(EngagementEvent._meta.db_table)
+    store = ""
+    if "{store}" in statement:  # the upsert's three parameters by name
+        store = _store("g").replace("%s", "%({})s").format(*(f"p{i}" for i in range(len(params))))
+    sql = statement.format(table=table, events=events, store=store)
+    named = {f"p{i}": value for i, value in enumerate(params)}
     changed = 0
     with connection.cursor() as cursor:
         for start in range(0, len(ids), chunk):
             lo, hi = ids[start], ids[min(start + chunk, len(ids)) - 1]
             with transaction.atomic():
-                cursor.execute(
-                    f"""WITH g AS (
-                        SELECT c.* FROM scoring_changed c JOIN {table} l ON l.id = c.id
-                        WHERE c.id BETWEEN %s AND %s AND l.id BETWEEN %s AND %s AND NOT c.stale
-                          AND l.updated_at < %s
-                          AND l.id NOT IN (SELECT ev.lead_id FROM {events} ev WHERE ev.id > %s)
-                    ), changed AS (
-                        UPDATE {table} AS l SET score = g.total FROM g
-                        WHERE l.id = g.id AND l.id BETWEEN %s AND %s
-                          AND l.score IS DISTINCT FROM g.total AND l.updated_at < %s
-                        RETURNING g.id
-                    ), {written}
-                    SELECT count(*) FROM changed""",  # noqa: S608
-                    [lo, hi, lo, hi, started, last_event, lo, hi, started, *params],
-                )
+                cursor.execute(sql, {"lo": lo, "hi": hi, "started": started, "last": last_event, **named})
                 changed += cursor.fetchone()[0]
         cursor.execute("DROP TABLE scoring_changed")
     return changed
