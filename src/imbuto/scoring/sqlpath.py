@@ -235,7 +235,7 @@ def rescore_everything(
         stale = []
         changed = _write_changed(ids, chunk, started, last_event, _WRITE_WITH_SUMS, [now, now, key])
     else:
-        changed = _write_changed(ids, chunk, started, last_event, _WRITE_TOTALS, [now])
+        changed = _write_changed(ids, chunk, started, last_event, _WRITE_TOTALS, [])
     for start in range(0, len(stale), STALE_BATCH):
         part = stale[start : start + STALE_BATCH]
         with transaction.atomic():
@@ -245,17 +245,16 @@ def rescore_everything(
 
 # The writes of one chunk of `scoring_changed` (ids lo..hi), leads edited (`updated_at`) or given an
 # event (an id above the last one the computation saw) after the computation began left alone.
-# From the stored sums: the changed totals, and the same numbers into their LeadScore rows.
+# From the stored sums: the changed totals into the lead column only. LeadScore keeps what the last
+# computation from the events gave (parts, sums, their time): rewriting its rows for the decay would
+# cost as much again (1,000,000 leads: 4.5 s of CPU for the writes instead of 2.8 s) for numbers
+# nobody reads (the lead's `score` is the current total; the explanation computes the parts anew).
 _WRITE_TOTALS = """WITH changed AS (
         UPDATE {table} AS l SET score = c.total FROM scoring_changed c
         WHERE l.id = c.id AND l.id BETWEEN %(lo)s AND %(hi)s AND c.id BETWEEN %(lo)s AND %(hi)s
           AND NOT c.stale AND l.score IS DISTINCT FROM c.total AND l.updated_at < %(started)s
           AND l.id NOT IN (SELECT ev.lead_id FROM {events} ev WHERE ev.id > %(last)s)
-        RETURNING c.id, c.engagement, c.total
-    ), stored AS (
-        UPDATE scoring_leadscore ls SET engagement = round(g.engagement)::int, total = g.total,
-            computed_at = %(p0)s
-        FROM changed g WHERE ls.lead_id = g.id RETURNING 1
+        RETURNING 1
     )
     SELECT count(*) FROM changed"""
 # From the events: the changed totals, and the LeadScore rows with their new sums (also of leads whose
