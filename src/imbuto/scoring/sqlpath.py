@@ -309,7 +309,7 @@ def _from_sums(
     # one factor per half-life (several rules may share one), computed once per lead
     halves = sorted({r.half_life_days for r in engaged if r.half_life_days})
     days = f"({now.timestamp()!r}::float8 - date_part('epoch', ls.engagement_as_of)) / 86400.0"
-    factors = "".join(f", {_factor(h, 'ls.days')} AS f{i}" for i, h in enumerate(halves))
+    factors = "".join(f", {_factor(h, days)} AS f{i}" for i, h in enumerate(halves))
     sums = {
         r.id: f"ls.decayed[{i + 1}]"
         + (f" * ls.f{halves.index(r.half_life_days)}" if r.half_life_days else "")
@@ -324,28 +324,34 @@ def _from_sums(
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_changed")
             cursor.execute(
-                f"""CREATE TEMP TABLE scoring_changed AS
-                WITH n AS (
-                    SELECT l.id, l.score, ls.lead_id IS NULL AS stale, ls.fit,
-                        COALESCE({engagement}, 0::float8) AS engagement
+                "CREATE TEMP TABLE scoring_changed (id bigint, stale boolean, total integer)"
+            )
+            # One pass: the changed and stale leads into the table, and the count of the leads scored
+            # (a second count(*) would read the lead table again: 0.3 s at 1,000,000 leads).
+            cursor.execute(
+                f"""WITH n AS (
+                    SELECT l.id, ls.lead_id IS NULL AS stale, ls.total,
+                        (ls.lead_id IS NULL OR l.score IS DISTINCT FROM ls.total) AS keep
                     FROM {table} l LEFT JOIN (
-                        -- OFFSET 0 (twice): each lead's age and decay factors computed once
-                        SELECT ls.* {factors} FROM (
-                            SELECT ls.lead_id, ls.fit, ls.decayed, {days} AS days
-                            FROM scoring_leadscore ls
-                            WHERE ls.rules_key = %s AND ls.engagement_as_of <= %s
-                              AND cardinality(ls.decayed) = {len(engaged)} OFFSET 0
-                        ) ls OFFSET 0
+                        -- each lead's total computed where LeadScore is read, so the join carries
+                        -- a few numbers a lead; OFFSET 0: its decay factors computed once
+                        SELECT ls.lead_id, round(ls.fit + ls.engagement)::int AS total FROM (
+                            SELECT ls.lead_id, ls.fit, {engagement} AS engagement FROM (
+                                SELECT ls.lead_id, ls.fit, ls.decayed {factors}
+                                FROM scoring_leadscore ls
+                                WHERE ls.rules_key = %s AND ls.engagement_as_of <= %s
+                                  AND cardinality(ls.decayed) = {len(engaged)} OFFSET 0
+                            ) ls
+                        ) ls
                     ) ls ON ls.lead_id = l.id
                     WHERE l.merged_into_id IS NULL
-                ), t AS (
-                    SELECT id, score, stale, fit, engagement, round(fit + engagement)::int AS total FROM n
+                ), kept AS (
+                    INSERT INTO scoring_changed
+                    SELECT id, stale, total FROM n WHERE keep
                 )
-                SELECT id, stale, fit, engagement, total FROM t
-                WHERE stale OR score IS DISTINCT FROM total""",  # noqa: S608
+                SELECT count(*) FROM n""",  # noqa: S608
                 [key, now],
             )
-            cursor.execute(f"SELECT count(*) FROM {table} WHERE merged_into_id IS NULL")  # noqa: S608
             scored = cursor.fetchone()[0]
         cursor.execute("CREATE INDEX ON scoring_changed (id)")
         cursor.execute("ANALYZE scoring_changed")
