@@ -323,9 +323,7 @@ def _from_sums(
             last_event = cursor.fetchone()[0]
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_changed")
-            cursor.execute(
-                "CREATE TEMP TABLE scoring_changed (id bigint, stale boolean, total integer)"
-            )
+            cursor.execute("CREATE TEMP TABLE scoring_changed (id bigint, stale boolean, total integer)")
             # One pass: the changed and stale leads into the table, and the count of the leads scored
             # (a second count(*) would read the lead table again: 0.3 s at 1,000,000 leads).
             cursor.execute(
