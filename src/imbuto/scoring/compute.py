@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,7 +244,7 @@ def engagement_rules(rules: Sequence[R.RuleSpec]) -> list[R.RuleSpec]:
 
 def state_changed(
     result: Result,
-    stored: dict[str, Any] | None,
+    stored: Mapping[str, Any] | None,
     rules: Sequence[R.RuleSpec],
     key: str,
     now: dt.datetime,
