@@ -190,3 +190,39 @@ def test_every_computation_from_events_stores_the_sums_even_when_the_total_stays
     before = LeadScore.objects.values_list("computed_at", flat=True).get(lead_id=lead.pk)
     services.rescore([lead.pk], now=NOW + 2 * DAY)
     assert LeadScore.objects.values_list("computed_at", flat=True).get(lead_id=lead.pk) == before
+
+
+def test_the_nightly_run_from_sums_leaves_a_lead_changed_meanwhile_to_its_own_rescore(make_rule, monkeypatch):
+    """As from the events: a lead edited or given an event after the computation began keeps its score
+    (and its stored sums) for its own rescore task, which sees the change."""
+    postgres_only()
+    from django.utils import timezone
+
+    from imbuto.scoring import sqlpath
+
+    make_rule(kind="engagement", event_kind="like", points=10, half_life_days=1)
+    edited, engaged, quiet = (LeadFactory() for _ in range(3))
+    for lead in (edited, engaged, quiet):
+        engage(lead, "like", NOW)
+    services.rescore_all(now=NOW)
+    assert set(Lead.objects.values_list("score", flat=True)) == {10}
+    from_sums = sqlpath._from_sums
+
+    def meanwhile(*args, **kwargs):  # people work while the run computes
+        found = from_sums(*args, **kwargs)
+        Lead.objects.filter(pk=edited.pk).update(updated_at=timezone.now() + dt.timedelta(seconds=1))
+        engage(engaged, "like", NOW + DAY)
+        return found
+
+    monkeypatch.setattr(sqlpath, "_from_sums", meanwhile)
+    report = services.rescore_all(now=NOW + DAY)
+    assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: 10, engaged.pk: 10, quiet.pk: 5}
+    assert report.changed == 1
+    services.rescore([edited.pk, engaged.pk], now=NOW + DAY)  # what their own tasks do
+    assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: 5, engaged.pk: 15, quiet.pk: 5}
+    # later nights: the edit is in the past, the sums the tasks stored carry the new event
+    monkeypatch.setattr(sqlpath, "_from_sums", from_sums)
+    Lead.objects.filter(pk=edited.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=1))
+    services.rescore_all(now=NOW + 3 * DAY)
+    _assert_as_computed_from_events([edited.pk, engaged.pk, quiet.pk], NOW + 3 * DAY)
+    assert Lead.objects.get(pk=engaged.pk).score == 4  # 10 x (0.5 ** 3 + 0.5 ** 2)
