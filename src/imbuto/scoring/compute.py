@@ -54,7 +54,8 @@ class Result:
 
 class Decay(Func):
     """0.5 ** (age in days / half-life) of an event, computed in SQL (SQLite: Django's POWER function
-    and julianday; PostgreSQL: the epoch difference)."""
+    and julianday; PostgreSQL: the epoch difference). At most MAX_HALVINGS halvings: PostgreSQL raises
+    on float8 underflow (an event 1,100 half-lives old) instead of giving 0."""
 
     output_field = FloatField()
 
@@ -65,15 +66,16 @@ class Decay(Func):
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         column, params = compiler.compile(self.source_expressions[0])
         sql = (
-            f"POWER(0.5::float8, GREATEST(EXTRACT(EPOCH FROM (%s::timestamptz - {column}))::float8, 0)"
-            f" / 86400.0 / %s)"
+            f"POWER(0.5::float8, LEAST(GREATEST(EXTRACT(EPOCH FROM (%s::timestamptz - {column}))::float8, 0)"
+            f" / 86400.0 / %s, {MAX_HALVINGS}))"
         )
         return sql, (self.now, *params, self.half_life)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         column, params = compiler.compile(self.source_expressions[0])
         now = connection.ops.adapt_datetimefield_value(self.now)
-        return f"POWER(0.5, MAX(julianday(%s) - julianday({column}), 0) / %s)", (now, *params, self.half_life)
+        sql = f"POWER(0.5, MIN(MAX(julianday(%s) - julianday({column}), 0) / %s, {MAX_HALVINGS}))"
+        return sql, (now, *params, self.half_life)
 
 
 def active_rules() -> list[R.RuleSpec]:
