@@ -109,10 +109,19 @@ def test_rescoring_every_lead_gives_each_the_per_lead_total(make_rule, seed):
         assert dict(Lead.objects.filter(pk__in=live).values_list("pk", "score")) == {
             pk: r.total for pk, r in expected.items()
         }
-        # The parts are written with the total: the fit never moves here, so they are the current ones.
-        rows = LeadScore.objects.values_list("lead_id", "fit", "engagement", "total")
+        # LeadScore keeps the parts of the lead's last computation from its events, at `computed_at`
+        # (the nightly decay from the stored sums writes only the lead's total): the fit never moves
+        # here, so it is the current one.
+        rows = LeadScore.objects.values_list("lead_id", "fit", "engagement", "total", "computed_at")
         stored = {row[0]: row[1:] for row in rows}
-        assert stored == {pk: (r.fit, round(r.engagement), r.total) for pk, r in expected.items()}
+        assert set(stored) == set(expected)
+        assert {pk: row[0] for pk, row in stored.items()} == {pk: r.fit for pk, r in expected.items()}
+        for at in {row[3] for row in stored.values()}:
+            leads_at = [pk for pk, row in stored.items() if row[3] == at]
+            then = _per_lead(leads_at, at)
+            assert {pk: stored[pk][:3] for pk in leads_at} == {
+                pk: (r.fit, round(r.engagement), r.total) for pk, r in then.items()
+            }
         assert Lead.objects.get(pk=merged.pk).score is None
         if step == 0:
             assert len({r.total for r in expected.values()}) > 10  # the data says something
@@ -173,6 +182,7 @@ def test_the_whole_table_run_leaves_a_lead_changed_meanwhile_to_its_own_rescore(
         return found
 
     monkeypatch.setattr(sqlpath, "_compute_changed", meanwhile)
+    monkeypatch.setattr(sqlpath, "STALE_WHOLE", 0)  # the pass over every event, as after a rule change
     report = services.rescore_all(now=NOW)
 
     assert dict(Lead.objects.values_list("pk", "score")) == {edited.pk: None, engaged.pk: None, quiet.pk: 7}

@@ -19,8 +19,10 @@ class ScoringConfig(AppConfig):
         explanations.register_all()  # the codes of threshold moves in the history (core.explain)
         receivers.connect()
         registry.API_ROUTERS.add(registry.Router("imbuto.scoring.api"), order=50)
-        registry.NAV.add(registry.NavEntry(_("Scoring"), "scoring:rules", visible=may_view_rules,
-                                           group="marketing"), order=150)
+        registry.NAV.add(
+            registry.NavEntry(_("Scoring"), "scoring:rules", visible=may_view_rules, group="marketing"),
+            order=150,
+        )
         registry.panels("lead_detail").add(registry.Panel("scoring/panels/lead_score.html"))
         registry.PERIODIC_JOBS.add(
             registry.PeriodicJob(

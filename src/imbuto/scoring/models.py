@@ -4,6 +4,9 @@ current total (written by scoring.services only)."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +72,41 @@ class ScoringSettings(models.Model):
         return f"MQL {self.mql_threshold} / SQL {self.sql_threshold}"
 
 
+class FloatListField(models.Field):
+    """A list of floats: a `double precision[]` on PostgreSQL, JSON text elsewhere. The nightly decay
+    reads every lead's sums: an array element costs PostgreSQL next to nothing, a jsonb key lookup and
+    its text-to-float conversion about 0.75 s of CPU per 1,000,000 leads (six rules, measured)."""
+
+    def db_type(self, connection: Any) -> str:
+        return "double precision[]" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[float] | None:
+        if value is None:
+            return None
+        return [float(v) for v in (json.loads(value) if isinstance(value, str) else value)]
+
+    def to_python(self, value: Any) -> list[float] | None:
+        if value is None or isinstance(value, list):
+            return value
+        return [float(v) for v in json.loads(value)]
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None:
+            return None
+        values = [float(v) for v in value]
+        return values if connection.vendor == "postgresql" else json.dumps(values)
+
+
 class LeadScore(models.Model):
     """What scoring last wrote for a lead: its parts, when, and the highest stage scoring moved it to
-    (so a person sending a lead back is not overruled by the next rescore). Written only on change."""
+    (so a person sending a lead back is not overruled by the next rescore). Written only on change.
+
+    `decayed` (the lead's decayed event count per engagement rule, in the order of the rules' ids; a sum
+    below 1e-100 kept as 0) as of `engagement_as_of`, computed with the rules whose fingerprint is
+    `rules_key` (compute.rules_key, which holds those ids in that order):
+    decay is multiplicative, so the nightly decay multiplies these by 0.5 ** (days since / half-life)
+    instead of reading the events again (scoring.sqlpath). `engagement_as_of` empty: not usable (no
+    sums yet, or an event dated after the computation), the nightly run takes the events."""
 
     lead = models.OneToOneField(
         "leads.Lead", primary_key=True, on_delete=models.CASCADE, related_name="score_detail"
@@ -81,6 +116,9 @@ class LeadScore(models.Model):
     total = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
     promoted_to = models.CharField(max_length=20, blank=True)
+    decayed = FloatListField(default=list, blank=True)
+    engagement_as_of = models.DateTimeField(null=True, blank=True)
+    rules_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("lead score")

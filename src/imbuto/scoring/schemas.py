@@ -48,8 +48,9 @@ class ScoringRuleIn(_RuleFields):
     attribute: AttributeName | None = Field(None, description="Fit rules: the lead attribute tested")
     values: list[Value] = Field([], max_length=MAX_VALUES, description=VALUES_HELP)
     event_kind: EventKind | None = Field(None, description="Engagement rules: the engagement kind counted")
-    points: int = Field(..., ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP,
-                        json_schema_extra=NOT_ZERO)
+    points: int = Field(
+        ..., ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP, json_schema_extra=NOT_ZERO
+    )
     cap: int | None = Field(None, ge=0, le=MAX_POINTS * 100, description=CAP_HELP)
     half_life_days: float | None = Field(None, gt=0, le=36_500, description=HALF_LIFE_HELP)
     is_active: bool = True
@@ -63,8 +64,13 @@ class RulePatch(_RuleFields):
     attribute: AttributeName = Field(None, description=ATTRIBUTE_HELP)  # type: ignore[assignment]
     values: list[Value] = Field(None, max_length=MAX_VALUES, description=VALUES_HELP)  # type: ignore[arg-type]
     event_kind: EventKind = Field(None, description=EVENT_KIND_HELP)  # type: ignore[assignment]
-    points: int = Field(None, ge=-MAX_POINTS, le=MAX_POINTS, description=POINTS_HELP,  # type: ignore[assignment]
-                        json_schema_extra=NOT_ZERO)
+    points: int = Field(
+        None,
+        ge=-MAX_POINTS,
+        le=MAX_POINTS,
+        description=POINTS_HELP,  # type: ignore[assignment]
+        json_schema_extra=NOT_ZERO,
+    )
     cap: int | None = Field(None, ge=0, le=MAX_POINTS * 100, description=CAP_HELP)
     half_life_days: float | None = Field(None, gt=0, le=36_500, description=HALF_LIFE_HELP)
     is_active: bool = None  # type: ignore[assignment]
@@ -96,10 +102,15 @@ class ScoringRuleListOut(Schema):
 
 
 class ThresholdsIn(StrictInput):
-    mql_threshold: int | None = Field(None, ge=1, le=10**9,
-                                      description="score >= this moves a lead to MQL (empty: never)")
-    sql_threshold: int | None = Field(None, ge=1, le=10**9, description=(
-        "score >= this moves a lead to SQL (empty: never); above the MQL threshold"))
+    mql_threshold: int | None = Field(
+        None, ge=1, le=10**9, description="score >= this moves a lead to MQL (empty: never)"
+    )
+    sql_threshold: int | None = Field(
+        None,
+        ge=1,
+        le=10**9,
+        description=("score >= this moves a lead to SQL (empty: never); above the MQL threshold"),
+    )
     buy_now_to_sql: bool = Field(False, description="a lead that wants to buy now moves to SQL")
 
 

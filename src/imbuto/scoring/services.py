@@ -255,7 +255,20 @@ def _rescore_batch(
     with transaction.atomic():
         results = compute.compute_for(lead_q, event_q, rules, now)
         changed_results = [r for r in results if r.lead["score"] != r.total]
-        _write(changed_results, now)
+        key = compute.rules_key(rules)
+        stored = {
+            row["lead_id"]: row
+            for row in LeadScore.objects.filter(lead_id__in=[r.lead_id for r in results]).values(
+                "lead_id", "fit", "decayed", "engagement_as_of", "rules_key"
+            )
+        }
+        # the scores that changed, and the decayed sums the nightly decay would not reproduce
+        to_store = [
+            r
+            for r in results
+            if r.lead["score"] != r.total or compute.state_changed(r, stored.get(r.lead_id), rules, key, now)
+        ]
+        _write(changed_results, to_store, rules, key, now)
     report = RescoreReport(scored=len(results), changed=len(changed_results))
     report.moved = _apply_thresholds([(r.lead, r.total) for r in results], settings)
     return report
@@ -275,26 +288,50 @@ def _candidates(lead_q: Q, settings: ScoringSettings) -> list[tuple[dict[str, An
     return [(dict(row), int(row["score"] or 0)) for row in rows]
 
 
-def _write(changed: Sequence[compute.Result], now: dt.datetime) -> None:
-    """The changed totals into the lead column and the parts into LeadScore, set-based."""
-    if not changed:
+def _write(
+    changed: Sequence[compute.Result],
+    to_store: Sequence[compute.Result],
+    rules: Sequence[R.RuleSpec],
+    key: str,
+    now: dt.datetime,
+) -> None:
+    """The changed totals into the lead column, and the parts with the decayed sums of `to_store` into
+    LeadScore (the sums as of `now`, usable by the nightly decay unless an event is dated later)."""
+    if changed:
+        table = connection.ops.quote_name(Lead._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET score = %s WHERE id = %s",  # noqa: S608
+                [(r.total, r.lead_id) for r in changed],
+            )
+    if not to_store:
         return
-    table = connection.ops.quote_name(Lead._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET score = %s WHERE id = %s",  # noqa: S608
-            [(r.total, r.lead_id) for r in changed],
-        )
+    engaged = compute.engagement_rules(rules)
     LeadScore.objects.bulk_create(
         [
             LeadScore(
-                lead_id=r.lead_id, fit=r.fit, engagement=round(r.engagement), total=r.total, computed_at=now
+                lead_id=r.lead_id,
+                fit=r.fit,
+                engagement=round(r.engagement),
+                total=r.total,
+                computed_at=now,
+                decayed=compute.stored_sums(r, engaged),
+                engagement_as_of=now if r.latest is None or r.latest <= now else None,
+                rules_key=key,
             )
-            for r in changed
+            for r in to_store
         ],
         update_conflicts=True,
         unique_fields=["lead"],
-        update_fields=["fit", "engagement", "total", "computed_at"],
+        update_fields=[
+            "fit",
+            "engagement",
+            "total",
+            "computed_at",
+            "decayed",
+            "engagement_as_of",
+            "rules_key",
+        ],
         batch_size=2000,
     )
 
