@@ -1,48 +1,25 @@
 """The forgot-password email, sent through a real SMTP server on loopback (aiosmtpd) as EMAIL_URL
 says, read back, and its link followed: it sets the password once and then no longer works."""
 
-import email
-import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.test import Client
 
 from imbuto.core.email_url import parse_email_url
+from tests.notifications.smtp import SmtpServer, free_port
 
 PASSWORD = "Nuova-Password-2026"
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content,
-                                                                          policy=email.policy.default)))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {"default": parse_email_url(f"smtp://127.0.0.1:{port}?timeout=5")}
-    settings.DEFAULT_FROM_EMAIL = "Imbuto <leads@example.com>"
-    yield inbox
-    controller.stop()
+    with SmtpServer() as server:
+        settings.MAILERS = {"default": parse_email_url(server.url)}
+        settings.DEFAULT_FROM_EMAIL = "Imbuto <leads@example.com>"
+        yield server
 
 
 def test_forgot_password_through_smtp_in_the_users_language(smtp, rep):
