@@ -59,9 +59,12 @@ class MatchKey(models.Model):
     """Indexed blocking keys, so a match looks up candidates instead of scanning every lead."""
 
     # No index of its own: the unique (lead, key) index serves lookups by lead. Every lead writes ten
-    # or so keys, so each index here is paid ten times per lead imported.
+    # or so keys, so each index here is paid ten times per lead imported. No database foreign key
+    # either: its check (a trigger per row) was half of what a key row cost (docs/benchmarks.md,
+    # write_floor). Leads are never deleted, the ORM's cascade still removes the keys of one that
+    # is, and every reader joins the lead table, so a stray row could only be skipped.
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="match_keys",
-                             db_index=False)
+                             db_index=False, db_constraint=False)
     key = models.CharField(max_length=120)
 
     class Meta:

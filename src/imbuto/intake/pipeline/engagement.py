@@ -20,7 +20,7 @@ from imbuto.leads.events import EngagementRecorded
 from imbuto.leads.models import Lead
 from imbuto.leads.parsing import parse_when
 
-from ..models import EngagementEvent, EngagementKind, MatchKey, SourceKind
+from ..models import EngagementEvent, EngagementKind, SourceKind
 from ..normalize import normalize_email
 from .engine import ingest
 from .refs import Refs
@@ -160,8 +160,9 @@ def _resolve(actor: Actor, evs: list[Event]) -> None:
         for pk, m, email in rows:
             by_email[email.lower()] = live(pk, m)
         keys = {f"e:{e.lower()}": e.lower() for e in emails}
-        matched = MatchKey.objects.filter(key__in=list(keys)).order_by("lead_id")
-        for pk, key in matched.values_list("lead_id", "key"):
+        # Through the lead table: a key row has no database foreign key (intake.MatchKey).
+        matched = Lead.objects.filter(match_keys__key__in=list(keys)).order_by("id")
+        for pk, key in matched.values_list("id", "match_keys__key"):
             by_email.setdefault(keys[key], pk)
         for e in evs:
             if not e.target and e.email:
