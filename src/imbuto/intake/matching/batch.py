@@ -79,12 +79,15 @@ class _Matcher:
     record shares), unless the lead already holds an identical record."""
 
     def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy,
-                 freq: Frequencies | None = None, instance: Frequencies | None = None) -> None:
+                 freq: Frequencies | None = None, instance: Frequencies | None = None,
+                 prepared: list[tuple[Prepared, set[str]]] | None = None) -> None:
         self.policy = policy
-        self.prepared = [prepare(record) for record in batch]
+        if prepared is None:
+            prepared = [(p, keys_for(p)) for p in map(prepare, batch)]
+        self.prepared = [p for p, _ in prepared]
         self.freq = freq if freq is not None else (
             instance.plus(self.prepared) if instance is not None else Frequencies.of(self.prepared))
-        self.keys = [sorted(keys_for(p)) for p in self.prepared]  # sorted: same input, same decisions
+        self.keys = [sorted(keys) for _, keys in prepared]  # sorted: same input, same decisions
         self.nodes: list[_Node] = []
         self.index: dict[str, list[int]] = {}
         self.signatures: dict[int, set[tuple[str, ...]]] = {}
@@ -219,7 +222,8 @@ class _Matcher:
 
 def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
                 policy: MatchPolicy | None = None, freq: Frequencies | None = None, *,
-                instance: Frequencies | None = None) -> list[Decision]:
+                instance: Frequencies | None = None,
+                prepared: list[tuple[Prepared, set[str]]] | None = None) -> list[Decision]:
     """One decision per batch record, in order.
 
     `existing` records carry "id" plus the same normalised values and keys. A lead merged into another
@@ -229,7 +233,10 @@ def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
 
     `freq` counts how common words and values are among the instance's records, the batch included
     (frequency.py); or `instance` counts them over the instance's other records and the batch is added
-    to a copy; without either they are counted over the batch alone."""
-    matcher = _Matcher(batch, policy or MatchPolicy(), freq, instance)
+    to a copy; without either they are counted over the batch alone.
+
+    `prepared` is the batch already folded, (compare.prepare(record), blocking.keys_for of that) per
+    record, in place of `batch` (the pipeline computes both for the stored keys anyway)."""
+    matcher = _Matcher(batch, policy or MatchPolicy(), freq, instance, prepared)
     matcher.add_existing(existing)
-    return [matcher.decide(i) for i in range(len(batch))]
+    return [matcher.decide(i) for i in range(len(matcher.prepared))]
