@@ -11,7 +11,7 @@ from django.conf import settings
 
 from ..matching import Decision, MatchPolicy, blocking_keys, match_batch
 from ..matching.blocking import keys_for
-from ..matching.compare import Prepared, prepare
+from ..matching.compare import Prepared, counted_values, prepare
 from ..matching.frequency import Frequencies
 from ..normalize import Normalized, normalize_record
 from .lookup import stored_key
@@ -132,12 +132,12 @@ def _lead_sample() -> Frequencies:
         columns = ("company_key", "company_name", "city", "postal_code", "street", "region", "country")
         rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id")
                     .values_list(*columns)[:SAMPLE_SIZE])
-        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, counts=Frequencies.of(prepare({
-            "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
-            "street": st or "", "region": r or "", "country": co or ""})
-            for ck, cn, c, pc, st, r, co in rows))
-    counts: Frequencies = _sample["counts"]
-    return counts
+        counts = Frequencies()
+        for row in rows:
+            counts.add(*counted_values(*(v if v.__class__ is str else "" for v in row)))
+        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, counts=counts)
+    sample: Frequencies = _sample["counts"]
+    return sample
 
 
 def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy,
@@ -145,5 +145,7 @@ def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: Match
     """Decisions for a batch; `prepared` is prepared_keys() of each record when the caller has it."""
     if prepared is None:
         prepared = [prepared_keys(n) for n in batch]
-    return match_batch([], [existing_record(r) for r in existing], policy, instance=_lead_sample(),
-                       prepared=prepared)
+    # A row without quality flags goes as it is: the matcher reads a missing value and None alike, so
+    # existing_record's copy (tens of thousands of rows per import) would change nothing.
+    rows = [existing_record(r) if r.get("quality_flags") else r for r in existing]
+    return match_batch([], rows, policy, instance=_lead_sample(), prepared=prepared)
