@@ -12,6 +12,7 @@ pytestmark = pytest.mark.one_database
 
 
 def test_region_display_name_is_the_geocoders() -> None:
+    assert normalize._locale_data() is normalize._locale_data()  # read once, not per name
     langs = {lang for names in LOCALE_DATA.values() for lang in names}
     for code in [*LOCALE_DATA, "XX", "001", ""]:
         for lang in sorted(langs)[:40] + ["en", "it", "de", "fr", "es", "zz"]:

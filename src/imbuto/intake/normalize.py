@@ -80,6 +80,7 @@ def _country_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
 
 
+@lru_cache(maxsize=1)
 def _locale_data() -> dict[str, dict[str, str]]:
     """phonenumbers' country names per language (geodata/locale.py), loaded alone: importing it the
     usual way runs the geodata package, which loads every prefix's place names first (0.5 s of CPU at
