@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -80,13 +81,49 @@ def _country_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _locale_data() -> dict[str, dict[str, str]]:
+    """phonenumbers' country names per language (geodata/locale.py), loaded alone: importing it the
+    usual way runs the geodata package, which loads every prefix's place names first (0.5 s of CPU at
+    each start of an import, for a table that needs 0.06 s)."""
+    import importlib.util
+    import sys
+
+    loaded = sys.modules.get("phonenumbers.geodata.locale")
+    if loaded is None:
+        path = Path(phonenumbers.__file__).parent / "geodata" / "locale.py"
+        spec = importlib.util.spec_from_file_location("phonenumbers.geodata.locale", path)
+        if spec is None or spec.loader is None:
+            raise ImportError(path)
+        loaded = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loaded)  # not put in sys.modules: its package was not imported
+    data: dict[str, dict[str, str]] = loaded.LOCALE_DATA
+    return data
+
+
+def region_display_name(code: str, lang: str) -> str:
+    """phonenumbers.geocoder._region_display_name over _locale_data (a "*xx" name is language xx's)."""
+    names = _locale_data().get(code)
+    if names is None:
+        return ""
+    name = names.get(lang, "")
+    if name.startswith("*"):
+        name = names.get(name[1:], "")
+    return str(name)
+
+
+@lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     """Country names in English, Italian, German, French and Spanish -> ISO alpha-2 (phonenumbers data)."""
     names: dict[str, str] = {}
+    _region_display_name: Any
     try:
-        from phonenumbers.geocoder import _region_display_name
-    except ImportError:  # pragma: no cover - the extras below still work
-        _region_display_name = None
+        _locale_data()
+        _region_display_name = region_display_name
+    except Exception:  # phonenumbers laid out otherwise: its own function
+        try:
+            from phonenumbers.geocoder import _region_display_name
+        except ImportError:  # pragma: no cover - the extras below still work
+            _region_display_name = None
     for code in phonenumbers.SUPPORTED_REGIONS:
         if code == "001":
             continue

@@ -7,13 +7,12 @@ Only records sharing a blocking key are compared, never all pairs.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .blocking import EXACT_PREFIXES, keys_for
-from .compare import Prepared, judge, prepare, reasons_of
+from .compare import Prepared, judge, prepare, prepare_stored, reasons_of
 from .frequency import Frequencies
 
 NEW, MERGE, FLAG = "new", "merge", "flag"
@@ -64,7 +63,7 @@ class _Node:
     @property
     def prepared(self) -> Prepared:
         if self._prepared is None:
-            self._prepared = prepare(self.record or {})
+            self._prepared = prepare_stored(self.record or {})
         return self._prepared
 
 
@@ -79,13 +78,17 @@ class _Matcher:
     record shares), unless the lead already holds an identical record."""
 
     def __init__(self, batch: list[dict[str, Any]], policy: MatchPolicy,
-                 freq: Frequencies | None = None, instance: Frequencies | None = None) -> None:
+                 freq: Frequencies | None = None, instance: Frequencies | None = None,
+                 prepared: list[tuple[Prepared, set[str]]] | None = None) -> None:
         self.policy = policy
-        self.prepared = [prepare(record) for record in batch]
+        if prepared is None:
+            prepared = [(p, keys_for(p)) for p in map(prepare, batch)]
+        self.prepared = [p for p, _ in prepared]
         self.freq = freq if freq is not None else (
             instance.plus(self.prepared) if instance is not None else Frequencies.of(self.prepared))
-        self.keys = [sorted(keys_for(p)) for p in self.prepared]  # sorted: same input, same decisions
+        self.keys = [sorted(keys) for _, keys in prepared]  # sorted: same input, same decisions
         self.nodes: list[_Node] = []
+        self.roots: list[int] = []  # each node's root, as nodes[n].root (read in the hot loops)
         self.index: dict[str, list[int]] = {}
         self.signatures: dict[int, set[tuple[str, ...]]] = {}
         self.too_common: set[str] = set()
@@ -124,6 +127,7 @@ class _Matcher:
             lead_id = int(record["id"])
             root = lead_root.setdefault(lead_id, node)
             self.nodes.append(_Node(("existing", lead_id), record, prepared, root))
+            self.roots.append(root)
             self._index(node, shared)
 
     def _usable(self, key: str, members: list[int]) -> bool:
@@ -146,44 +150,51 @@ class _Matcher:
         keys and `max_single_key` sharing one, and `max_members` records per lead, those sharing most."""
         exact: set[int] = set()
         counts: dict[int, float] = {}
-        shared: Counter[int] = Counter()  # fuzzy keys each member shares
-        get = counts.get
+        several: set[int] = set()  # members sharing two or more usable fuzzy keys (once per key each)
+        get, index, usable = counts.get, self.index, self._usable
         for key in self.keys[i]:
-            members = self.index.get(key)
+            members = index.get(key)
             if not members:
                 continue
             if key.startswith(EXACT_PREFIXES):
                 exact.update(members)
-            elif self._usable(key, members):
+            elif usable(key, members):
                 weight = 1.0 / len(members)
-                shared.update(members)
                 for member in members:
-                    counts[member] = get(member, 0.0) + weight
-        nodes = self.nodes
+                    count = get(member)
+                    if count is None:
+                        counts[member] = weight
+                    else:
+                        counts[member] = count + weight
+                        several.add(member)
+        roots = self.roots
         best: dict[int, float] = {}  # lead (root node) -> the most one of its records gathered
-        roots_several: set[int] = set()  # leads with a record sharing two or more fuzzy keys
+        by_root: dict[int, list[tuple[float, int]]] = {}  # lead -> (count, member) in counts order
+        best_get = best.get
         for member, count in counts.items():
-            root = nodes[member].root
-            if count > best.get(root, 0.0):
+            root = roots[member]
+            if count > best_get(root, 0.0):
                 best[root] = count
-            if shared[member] > 1:
-                roots_several.add(root)
+            found = by_root.get(root)
+            if found is None:
+                by_root[root] = [(count, member)]
+            else:
+                found.append((count, member))
+        roots_several = {roots[member] for member in several}  # leads with a record sharing 2+ keys
         policy = self.policy
-        ranked = sorted(best, key=lambda root: (-best[root], root))
+        ranked = sorted(best)  # by count, most first, then by root (sort() is stable, reverse too)
+        ranked.sort(key=best.__getitem__, reverse=True)
         # leads sharing several keys, and a few sharing one (the rarest): one shared name or word alone
         # is a weak hint, and scoring every lead that has it would multiply the comparisons
         single = [root for root in ranked if root not in roots_several][: policy.max_single_key]
         chosen_roots = [root for root in ranked if root in roots_several][: policy.max_candidates] + single
-        wanted: dict[int, list[tuple[float, int]]] = {root: [] for root in chosen_roots}
-        for member, count in counts.items():
-            members = wanted.get(nodes[member].root)
-            if members is not None and member not in exact:
-                members.append((count, member))
         chosen = list(exact)
-        for members in wanted.values():
-            if len(members) > policy.max_members:
+        cap = policy.max_members
+        for root in chosen_roots:
+            members = [pair for pair in by_root[root] if pair[1] not in exact] if exact else by_root[root]
+            if len(members) > cap:
                 members.sort(reverse=True)
-            chosen.extend(member for _, member in members[: policy.max_members])
+            chosen.extend(member for _, member in members[:cap])
         return chosen, exact
 
     def decide(self, i: int) -> Decision:
@@ -209,6 +220,7 @@ class _Matcher:
             reasons = reasons_of(prepared, self.nodes[node].prepared, levels, self.freq, self.policy.weights)
             decision = Decision(i, action, self.nodes[target_root].ref, round(rank[2], 4), reasons)
         self.nodes.append(_Node(("batch", i), None, prepared, root))
+        self.roots.append(root)
         signature = _signature(prepared)
         known = self.signatures.setdefault(root, set())
         if root == own or signature not in known:
@@ -219,7 +231,8 @@ class _Matcher:
 
 def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
                 policy: MatchPolicy | None = None, freq: Frequencies | None = None, *,
-                instance: Frequencies | None = None) -> list[Decision]:
+                instance: Frequencies | None = None,
+                prepared: list[tuple[Prepared, set[str]]] | None = None) -> list[Decision]:
     """One decision per batch record, in order.
 
     `existing` records carry "id" plus the same normalised values and keys. A lead merged into another
@@ -229,7 +242,10 @@ def match_batch(batch: list[dict[str, Any]], existing: list[dict[str, Any]],
 
     `freq` counts how common words and values are among the instance's records, the batch included
     (frequency.py); or `instance` counts them over the instance's other records and the batch is added
-    to a copy; without either they are counted over the batch alone."""
-    matcher = _Matcher(batch, policy or MatchPolicy(), freq, instance)
+    to a copy; without either they are counted over the batch alone.
+
+    `prepared` is the batch already folded, (compare.prepare(record), blocking.keys_for of that) per
+    record, in place of `batch` (the pipeline computes both for the stored keys anyway)."""
+    matcher = _Matcher(batch, policy or MatchPolicy(), freq, instance, prepared)
     matcher.add_existing(existing)
-    return [matcher.decide(i) for i in range(len(batch))]
+    return [matcher.decide(i) for i in range(len(matcher.prepared))]

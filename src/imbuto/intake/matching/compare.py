@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
-from .frequency import Frequencies
+from .frequency import MIN_RECORDS, Frequencies
 from .streets import same_building, split_street
 from .text import MAX_KEY_INPUT, company_tokens, fold, town_words, vat_key
 
@@ -116,6 +116,7 @@ _FIELDS = ("first_name", "last_name", "street", "postal_code", "city", "region",
            "tax_code", "domain", "company_key", "company_name", "phone_local", "country")
 _EMPTY = ("",) * len(_FIELDS)
 _DIGITS = re.compile(r"\D+")
+STORED_CACHE = 16_384  # existing leads' folded records kept (prepare_stored): about 25 MB
 
 
 def phone_digits(phone: str) -> str:
@@ -124,13 +125,27 @@ def phone_digits(phone: str) -> str:
     return digits[-9:] if len(digits) >= 6 else ""
 
 
-def prepare(record: dict[str, Any]) -> Prepared:
-    """Fold the fields of a matcher record (normalised values plus keys) once."""
+def _values_of(record: dict[str, Any]) -> tuple[str, ...]:
     values = tuple(map(record.get, _FIELDS, _EMPTY))
     for value in values:
         if value.__class__ is not str:  # None, numbers, ...: the field counts as empty
-            values = tuple(v if v.__class__ is str else "" for v in values)
-            break
+            return tuple(v if v.__class__ is str else "" for v in values)
+    return values
+
+
+def prepare(record: dict[str, Any]) -> Prepared:
+    """Fold the fields of a matcher record (normalised values plus keys) once."""
+    return _prepare_values(_values_of(record))
+
+
+def prepare_stored(record: dict[str, Any]) -> Prepared:
+    """prepare() of an existing lead's record, remembered by its values: the same leads are candidates of
+    batch after batch of an import. Keyed on every value prepare() reads (a Prepared is never changed),
+    so an edited lead is simply folded again."""
+    return _prepare_remembered(_values_of(record))
+
+
+def _prepare_values(values: tuple[str, ...]) -> Prepared:
     (first, last, street, postal, city, region, email, phone, vat, tax, domain, company,
      company_name, phone_local, country) = values
     house = street_squashed = ""
@@ -146,6 +161,20 @@ def prepare(record: dict[str, Any]) -> Prepared:
         tax=tax.upper(), domain=domain.lower(), company=company.replace(" ", ""), company_words=company,
         phone_digits=phone_digits(phone or phone_local), town=town_words(city),
     )
+
+
+_prepare_remembered = lru_cache(maxsize=STORED_CACHE)(_prepare_values)
+
+
+def counted_values(company_key: str, company_name: str, city: str, postal: str, street: str, region: str,
+                   country: str) -> tuple[str, str, str, str, str]:
+    """(company_words, city, postal, street, region) exactly as prepare() folds them, for
+    frequency.Frequencies.add: counting a sample of leads need not fold their names, phones and ids."""
+    if street:
+        street = _street_parts(street[:300], country)[2]
+    if not company_key and company_name:
+        company_key = " ".join(company_tokens(company_name))
+    return company_key, _squash(city), _squash(postal), street, _squash(region)
 
 
 @lru_cache(maxsize=16_384)
@@ -231,13 +260,13 @@ def company_similarity(a: str, b: str, a_words: str = "", b_words: str = "",
         return 1.0
     if _numbers_differ(a, b):
         return 0.0
-    sim = JaroWinkler.similarity(a, b)
-    if a_words and b_words and sim < 0.999:
-        sim = max(sim, fuzz.token_sort_ratio(a_words, b_words) / 100.0)
-    if freq is not None:
+    if freq is not None:  # the rare-word similarity decides when it can: the others are not needed then
         rare = freq.name_similarity(a_words, b_words, towns)
         if rare is not None:
             return rare
+    sim = JaroWinkler.similarity(a, b)
+    if a_words and b_words and sim < 0.999:
+        sim = max(sim, fuzz.token_sort_ratio(a_words, b_words) / 100.0)
     return sim
 
 
@@ -366,6 +395,30 @@ def _weights(a: Prepared, b: Prepared, levels: dict[str, str], freq: Frequencies
     return out
 
 
+def _total(a: Prepared, b: Prepared, levels: dict[str, str], freq: Frequencies | None,
+           weights: dict[str, dict[str, float]] | None) -> float:
+    """sum(_weights(...).values()) without building the dict: judge() runs for every candidate pair, the
+    reasons are wanted for the chosen one only. Summed by sum() over the same values in the same order
+    (sum() compensates rounding: a running += would differ in the last bits)."""
+    table = weights or WEIGHTS
+    org = not ((a.first or a.last) and (b.first or b.last))
+    counted = freq is not None and freq.total >= MIN_RECORDS  # below, every factor is 1.0
+    parts: list[float] = []
+    for name, agreement in levels.items():
+        if name == "swapped_names":
+            parts.append(0.0)
+            continue
+        field_weights = table.get("company_only", COMPANY_ONLY_WEIGHTS) if name == "company" and org else (
+            table.get(name) or WEIGHTS[name])
+        weight = field_weights.get(agreement, 0.0)
+        if counted and weight > 0:
+            value_field = _VALUE_OF.get(name)
+            if value_field is not None:
+                weight *= freq.factor(value_field, getattr(a, value_field))  # type: ignore[union-attr]
+        parts.append(weight)
+    return sum(parts)
+
+
 def reasons_of(a: Prepared, b: Prepared, levels: dict[str, str], freq: Frequencies | None = None,
                weights: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
     """Each compared field's contribution to the score (log-odds weight); swapped names noted as 0."""
@@ -383,7 +436,7 @@ def judge(a: Prepared, b: Prepared, freq: Frequencies | None = None,
           weights: dict[str, dict[str, float]] | None = None) -> tuple[float, str, dict[str, str]]:
     """(score 0..1, cap, agreement levels) of two prepared records; the hot path of match_batch."""
     levels = compare(a, b, freq)
-    total = intercept(a, b, weights) + sum(_weights(a, b, levels, freq, weights).values())
+    total = intercept(a, b, weights) + _total(a, b, levels, freq, weights)
     score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
     return score, cap(a, b, levels), levels
 

@@ -81,16 +81,6 @@ class Frequencies:
     def idf(self, word: str) -> float:
         return math.log((self.total + 1) / (self.words.get(word, 0) + 0.5))
 
-    def _weights_of(self, words: AbstractSet[str]) -> dict[str, float]:
-        known = self._weight
-        out = {}
-        for w in words:
-            weight = known.get(w)
-            if weight is None:
-                weight = known[w] = max(0.05, self.idf(w))
-            out[w] = weight
-        return out
-
     def name_similarity(self, a_words: str, b_words: str, towns: tuple[frozenset[str], ...] = ()
                         ) -> float | None:
         """Rare-word similarity of two company names, words weighted by idf; words agree when equal, or
@@ -114,7 +104,11 @@ class Frequencies:
         b: AbstractSet[str] = _word_set(b_words)
         if towns:
             a, b = _without_towns(a, b, towns)
-        weight = self._weights_of(a | b)
+        weight = self._weight  # idf weight of every word of both names, worked out once per word
+        for words in (a, b):
+            for w in words:
+                if w not in weight:
+                    weight[w] = max(0.05, self.idf(w))
         equal = a & b
         same = sum(weight[w] for w in equal)
         rest_a, rest_b = a - equal, b - equal

@@ -9,7 +9,6 @@ executemany / multi-row VALUES. Values are never spliced into SQL text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
@@ -20,11 +19,24 @@ from django.db.models import Field, Model
 SMALL = 64  # up to this many rows (one API lead and its keys), INSERT ... VALUES beats COPY
 
 
+# json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False) makes an encoder per value; one encoder with
+# the same options gives the same text. Most JSON values of an import are empty (quality flags).
+_encode = DjangoJSONEncoder(ensure_ascii=False).encode
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not value and value.__class__ in (dict, list):
+        return "{}" if value.__class__ is dict else "[]"
+    return _encode(value)
+
+
 def _converter(field: Field) -> Callable[[Any], Any] | None:
     """How a Python value becomes a parameter for this column; None when it goes as it is."""
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return lambda v: None if v is None else json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return _json
     if connection.vendor == "postgresql":
         return None
     if kind == "DateTimeField":

@@ -85,7 +85,9 @@ def _prepare(records: list[Any], source: SourceRef, results: list[RecordResult |
             results[index] = RecordResult(index, "rejected", errors=errors)
             continue
         norm = matcher.normalize(ok.values)
-        items.append(Item(index, ok, norm, channel_id, campaign_id, keys=matcher.keys_of(norm)))
+        prepared, raw_keys = matcher.prepared_keys(norm)
+        items.append(Item(index, ok, norm, channel_id, campaign_id,
+                          keys={lookup.stored_key(k) for k in raw_keys}, prepared=(prepared, raw_keys)))
     return items
 
 
@@ -116,7 +118,7 @@ def _match(items: list[Item], policy: Any, *, lock: bool, memo: Memo | None = No
         rows.extend(matcher.with_aliases(row, shared))
     if not lock and memo is not None:
         rows.extend(_seen_rows(memo, keys))
-    decisions = matcher.match([i.norm for i in items], rows, policy)
+    decisions = matcher.match([i.norm for i in items], rows, policy, [i.prepared for i in items])
     if not lock and memo is not None:
         _remember(memo, items, decisions)
     for pos, (item, decision) in enumerate(zip(items, decisions, strict=True)):

@@ -20,6 +20,7 @@ class Item:
     channel_id: int | None
     campaign_id: int | None
     keys: set[str] = field(default_factory=set)
+    prepared: Any = None            # matcher.prepared_keys(norm): the matcher's view, computed with the keys
     values: dict[str, Any] = field(default_factory=dict)
     final: tuple[str, int] = ("new", 0)       # ("new", item position) | ("existing", lead id)
     action: str = "new"

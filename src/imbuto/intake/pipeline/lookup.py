@@ -79,10 +79,14 @@ def _key_rows(keys: list[str], cap: int, exact: tuple[set[str], set[str], set[st
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for part in chunks(keys, CHUNK * 5) if keys else [[]]:
-                sql = ("SELECT k.key, CASE WHEN m.n < %s THEN m.ids END FROM unnest(%s::varchar[]) AS k(key) "  # noqa: S608
+                # The keys as one newline-separated text split by the server: psycopg quotes an array
+                # parameter element by element in Python (25 ms per 20,000 keys, 0.6 ms joined).
+                joined = all(key and "\n" not in key for key in part)
+                array = "string_to_array(%s, E'\\n')::varchar[]" if joined else "%s::varchar[]"
+                sql = (f"SELECT k.key, CASE WHEN m.n < %s THEN m.ids END FROM unnest({array}) AS k(key) "  # noqa: S608
                        "CROSS JOIN LATERAL (SELECT count(*) AS n, array_agg(lead_id) AS ids FROM "
                        f"(SELECT lead_id FROM {table} WHERE key = k.key LIMIT %s) AS x) AS m WHERE m.n > 0")
-                params: list[Any] = [cap, part, cap]
+                params: list[Any] = [cap, "\n".join(part) if joined else part, cap]
                 if where:
                     sql += (" UNION ALL SELECT NULL, array_agg(COALESCE(merged_into_id, id)) "  # noqa: S608
                             f"FROM {leads} WHERE {where}")

@@ -10,13 +10,14 @@ from typing import Any
 from django.conf import settings
 
 from ..matching import Decision, MatchPolicy, blocking_keys, match_batch
-from ..matching.compare import prepare
+from ..matching.blocking import keys_for
+from ..matching.compare import Prepared, counted_values, prepare
 from ..matching.frequency import Frequencies
 from ..normalize import Normalized, normalize_record
 from .lookup import stored_key
 
-__all__ = ["Decision", "MatchPolicy", "default_policy", "existing_record", "keys_of", "lead_keys", "match",
-           "normalize"]
+__all__ = ["Decision", "MatchPolicy", "Prepared", "default_policy", "existing_record", "keys_of", "lead_keys",
+           "match", "normalize", "prepared_keys"]
 # Lead columns a matcher record of an existing lead is built from.
 MATCH_COLUMNS = ("id", "first_name", "last_name", "email", "phone", "vat_id", "tax_code", "company_name",
                  "website", "domain", "company_key", "name_key", "street", "postal_code", "city",
@@ -64,6 +65,13 @@ def normalize(values: dict[str, str]) -> Normalized:
 def keys_of(norm: Normalized) -> set[str]:
     """Blocking keys of a normalised record, as stored in MatchKey."""
     return {stored_key(k) for k in blocking_keys(norm.match_record())}
+
+
+def prepared_keys(norm: Normalized) -> tuple[Prepared, set[str]]:
+    """(the record folded for the matcher, its blocking keys as computed): what keys_of and match need,
+    worked out once per record instead of once for the keys and again in the matcher."""
+    prepared = prepare(norm.match_record())
+    return prepared, keys_for(prepared)
 
 
 def existing_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -124,14 +132,20 @@ def _lead_sample() -> Frequencies:
         columns = ("company_key", "company_name", "city", "postal_code", "street", "region", "country")
         rows = list(Lead.objects.filter(merged_into__isnull=True).order_by("-id")
                     .values_list(*columns)[:SAMPLE_SIZE])
-        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, counts=Frequencies.of(prepare({
-            "company_key": ck or "", "company_name": cn or "", "city": c or "", "postal_code": pc or "",
-            "street": st or "", "region": r or "", "country": co or ""})
-            for ck, cn, c, pc, st, r, co in rows))
-    counts: Frequencies = _sample["counts"]
-    return counts
+        counts = Frequencies()
+        for row in rows:
+            counts.add(*counted_values(*(v if v.__class__ is str else "" for v in row)))
+        _sample.update(until=now + SAMPLE_SECONDS, newest=newest, counts=counts)
+    sample: Frequencies = _sample["counts"]
+    return sample
 
 
-def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy) -> list[Decision]:
-    records = [n.match_record() for n in batch]
-    return match_batch(records, [existing_record(r) for r in existing], policy, instance=_lead_sample())
+def match(batch: list[Normalized], existing: list[dict[str, Any]], policy: MatchPolicy,
+          prepared: list[tuple[Prepared, set[str]]] | None = None) -> list[Decision]:
+    """Decisions for a batch; `prepared` is prepared_keys() of each record when the caller has it."""
+    if prepared is None:
+        prepared = [prepared_keys(n) for n in batch]
+    # A row without quality flags goes as it is: the matcher reads a missing value and None alike, so
+    # existing_record's copy (tens of thousands of rows per import) would change nothing.
+    rows = [existing_record(r) if r.get("quality_flags") else r for r in existing]
+    return match_batch([], rows, policy, instance=_lead_sample(), prepared=prepared)
