@@ -9,9 +9,15 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from tests.cli.test_script import IMBUTO, free_port, imbuto
 
 from .helpers import ROOT, wait_until
+
+# The served instance is always a SQLite one of its own (serve() below), whatever the suite's engine:
+# running these on the PostgreSQL pass too only repeated them (about 50 s of CI).
+pytestmark = pytest.mark.embedded_only
 
 
 def rows(db, table):
